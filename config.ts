@@ -1,0 +1,118 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { parseDuration } from './lib/schedule';
+
+const botToken = z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF (from @BotFather)');
+
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('enrollments'),
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+  SALES_BOT_TOKEN: botToken.optional(),
+  COURSE_BOT_TOKEN: botToken.optional(),
+  ADMIN_CHAT_ID: z.coerce.number().int().optional(),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  DEMO_LESSON_INTERVAL: z
+    .string()
+    .default('15s')
+    .transform((value, ctx) => {
+      try {
+        const ms = parseDuration(value);
+        if (ms >= 1000) return ms;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: 'must be a duration of at least 1s, like 15s or 2m' });
+      return z.NEVER;
+    }),
+});
+
+export interface AppConfig {
+  databaseUrl?: string;
+  /** Port for the embedded Postgres that `npm start` runs when DATABASE_URL is unset. */
+  embeddedPostgresPort: number;
+  temporal: {
+    address: string;
+    /** True when TEMPORAL_ADDRESS was given; `npm start` then uses that server instead of starting a dev server. */
+    external: boolean;
+    namespace: string;
+    taskQueue: string;
+    workflowBundlePath?: string;
+  };
+  telegram: {
+    apiRoot: string;
+    salesBotToken?: string;
+    /** Lessons and feedback go through the course bot; a one-bot deployment leaves it unset. */
+    courseBotToken?: string;
+    /** Chat where FEEDBACK/PREMIUM assignments are routed for review. */
+    adminChatId?: number;
+  };
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Lesson interval of the local demo (`npm start` without bot tokens). */
+  demoLessonIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once; every message names the variable at fault and never echoes its value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // `VAR=` in a .env file means "not set", not "set to the empty string".
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid environment:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    embeddedPostgresPort: e.EMBEDDED_PG_PORT,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS ?? 'localhost:7233',
+      external: e.TEMPORAL_ADDRESS !== undefined,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
+    },
+    telegram: {
+      apiRoot: e.TELEGRAM_API_ROOT,
+      salesBotToken: e.SALES_BOT_TOKEN,
+      courseBotToken: e.COURSE_BOT_TOKEN ?? e.SALES_BOT_TOKEN,
+      adminChatId: e.ADMIN_CHAT_ID,
+    },
+    logLevel: e.LOG_LEVEL,
+    demoLessonIntervalMs: e.DEMO_LESSON_INTERVAL,
+  };
+}
+
+const variableOf = {
+  databaseUrl: 'DATABASE_URL',
+  salesBotToken: 'SALES_BOT_TOKEN',
+  courseBotToken: 'COURSE_BOT_TOKEN',
+  adminChatId: 'ADMIN_CHAT_ID',
+} as const;
+
+/** Fails with the names of the variables a process needs but did not get. */
+export function requireSettings(config: AppConfig, needed: (keyof typeof variableOf)[]): void {
+  const values: Record<keyof typeof variableOf, unknown> = {
+    databaseUrl: config.databaseUrl,
+    salesBotToken: config.telegram.salesBotToken,
+    courseBotToken: config.telegram.courseBotToken,
+    adminChatId: config.telegram.adminChatId,
+  };
+  const missing = needed.filter((key) => values[key] === undefined).map((key) => variableOf[key]);
+  if (missing.length > 0) throw new ConfigError(`Missing required environment variable(s): ${missing.join(', ')}`);
+}
+
+/** Loads `.env` from the working directory into process.env when present (variables already set win). */
+export function loadDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
