@@ -1,0 +1,103 @@
+import type { Sql } from '../db';
+import type { AssignmentSubmitted, EnrollmentStage, PaymentReceived, Tariff } from '../lib/enrollment-definitions';
+import type { StudentSchedule } from '../lib/schedule';
+import { NotFoundError } from './errors';
+
+/** What a journey needs to know about its course and student, read once at the start. */
+export interface EnrollmentPlan {
+  enrollmentId: number;
+  lessonCount: number;
+  /** Days marked silent, and days the course skips: nothing is sent on them. */
+  silentDays: number[];
+  intervalMs: number;
+  unpaidExpiryMs: number;
+  feedbackWaitMs: number;
+  prices: Partial<Record<Tariff, { priceMinor: number; currency: string }>>;
+  student: StudentSchedule;
+}
+
+/** Postgres-only activities. Each is idempotent through a unique key, so a retry changes nothing twice. */
+export function createEnrollmentStore({ sql }: { sql: Sql }) {
+  return {
+    /** Creates (or finds) the enrollment row for this workflow and returns the journey's plan. */
+    async openEnrollment(input: { workflowId: string; userId: number; courseSlug: string }): Promise<EnrollmentPlan> {
+      const [course]: [{ id: number; lessonIntervalMs: number; unpaidExpiryMs: number; feedbackWaitMs: number }?] =
+        await sql`select id, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms from courses where slug = ${input.courseSlug}`;
+      if (!course) throw new NotFoundError(`Course "${input.courseSlug}" has not been imported`);
+      const [user]: [{ timeZone: string; preferredLessonTime: string | null }?] =
+        await sql`select time_zone, preferred_lesson_time::text from users where id = ${input.userId}`;
+      if (!user) throw new NotFoundError(`User ${input.userId} does not exist`);
+      const lessons = await sql<{ day: number; silent: boolean }[]>`
+        select day, silent from lessons where course_id = ${course.id} order by day`;
+      if (lessons.length === 0) throw new NotFoundError(`Course "${input.courseSlug}" has no lessons`);
+      const tariffs = await sql<{ tariff: Tariff; priceMinor: number; currency: string }[]>`
+        select tariff, price_minor, currency from course_tariffs where course_id = ${course.id}`;
+      const [enrollment] = await sql<{ id: number }[]>`
+        insert into enrollments (user_id, course_id, workflow_id) values (${input.userId}, ${course.id}, ${input.workflowId})
+        on conflict (workflow_id) do update set workflow_id = excluded.workflow_id
+        returning id`;
+      const lessonCount = lessons[lessons.length - 1]!.day;
+      const sending = new Set(lessons.filter((l) => !l.silent).map((l) => l.day));
+      return {
+        enrollmentId: enrollment!.id,
+        lessonCount,
+        silentDays: Array.from({ length: lessonCount }, (_, i) => i + 1).filter((day) => !sending.has(day)),
+        intervalMs: course.lessonIntervalMs,
+        unpaidExpiryMs: course.unpaidExpiryMs,
+        feedbackWaitMs: course.feedbackWaitMs,
+        prices: Object.fromEntries(tariffs.map((t) => [t.tariff, { priceMinor: t.priceMinor, currency: t.currency }])),
+        student: { timeZone: user.timeZone, preferredLessonTime: user.preferredLessonTime?.slice(0, 5) ?? null },
+      };
+    },
+
+    /**
+     * Stores a payment once per provider id. A provider id already stored for another enrollment is not this
+     * enrollment's money: the caller must grant nothing for it.
+     */
+    async recordPayment(input: {
+      enrollmentId: number;
+      payment: PaymentReceived;
+      status: 'accepted' | 'underpaid';
+      reason?: string;
+    }): Promise<{ status: 'accepted' | 'underpaid'; ownedByThisEnrollment: boolean }> {
+      const p = input.payment;
+      await sql`
+        insert into payments (enrollment_id, provider, provider_payment_id, amount_minor, currency, tariff, status, reason, raw_event)
+        values (${input.enrollmentId}, ${p.provider}, ${p.providerPaymentId}, ${p.amountMinor}, ${p.currency}, ${p.tariff},
+                ${input.status}, ${input.reason ?? null}, ${sql.json((p.rawEvent ?? null) as never)})
+        on conflict (provider, provider_payment_id) do nothing`;
+      const [stored] = await sql<{ enrollmentId: number; status: 'accepted' | 'underpaid' | 'refunded' }[]>`
+        select enrollment_id, status from payments where provider = ${p.provider} and provider_payment_id = ${p.providerPaymentId}`;
+      const owned = stored!.enrollmentId === input.enrollmentId && stored!.status !== 'refunded';
+      return { status: stored!.status === 'underpaid' ? 'underpaid' : 'accepted', ownedByThisEnrollment: owned };
+    },
+
+    /** Mirrors the journey's stage into Postgres for bots and reports (the workflow stays the source of truth). */
+    async recordStage(input: {
+      enrollmentId: number;
+      stage: EnrollmentStage;
+      currentDay: number;
+      reason: string | null;
+    }) {
+      await sql`
+        update enrollments
+        set stage = ${input.stage}, current_day = ${input.currentDay}, stage_reason = ${input.reason},
+            stage_changed_at = now(), completed_at = case when ${input.stage} = 'completed' then now() end
+        where id = ${input.enrollmentId}`;
+    },
+
+    /** Stores a submission once per submissionKey and returns its assignment id. */
+    async recordAssignment(input: {
+      enrollmentId: number;
+      submission: AssignmentSubmitted;
+    }): Promise<{ assignmentId: number }> {
+      const s = input.submission;
+      const [row] = await sql<{ id: number }[]>`
+        insert into assignments (enrollment_id, day, submission_key, parts)
+        values (${input.enrollmentId}, ${s.day}, ${s.submissionKey}, ${sql.json(s.parts as never)})
+        on conflict (enrollment_id, submission_key) do update set submission_key = excluded.submission_key
+        returning id`;
+      return { assignmentId: row!.id };
+    },
+  };
+}

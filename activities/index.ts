@@ -1,0 +1,21 @@
+import type { Sql } from '../db';
+import { createDelivery } from './delivery';
+import { createEnrollmentStore } from './enrollment-store';
+import type { TelegramBots } from './telegram';
+
+export interface ActivityDeps {
+  sql: Sql;
+  telegram: TelegramBots;
+  adminChatId?: number;
+}
+
+/** All activities of the enrollment workflow, built from their dependencies (worker.ts and tests wire real ones). */
+export function createActivities(deps: ActivityDeps) {
+  return { ...createEnrollmentStore(deps), ...createDelivery(deps) };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type { EnrollmentPlan } from './enrollment-store';
+export { BotBlockedError, NotFoundError, TelegramBadRequestError } from './errors';
+export { createTelegramBots } from './telegram';
+export type { TelegramBots } from './telegram';

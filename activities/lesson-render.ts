@@ -1,0 +1,61 @@
+import type { Tariff } from '../lib/enrollment-definitions';
+import type { LessonPart, LessonTasks, MediaKind } from '../lib/lesson-content';
+import type { Messages } from '../locales';
+
+/** Telegram's limit for one text message (and 1024 for a caption). */
+export const TEXT_LIMIT = 4096;
+export const CAPTION_LIMIT = 1024;
+
+export type OutgoingPart = { kind: 'text'; text: string } | { kind: MediaKind; media: string; caption?: string };
+
+/** Richer tariffs inherit the task of the tariff below when they have none of their own. */
+export function taskFor(tasks: LessonTasks, tariff: Tariff): string | undefined {
+  const order: Tariff[] =
+    tariff === 'PREMIUM' ? ['PREMIUM', 'FEEDBACK', 'BASIC'] : tariff === 'FEEDBACK' ? ['FEEDBACK', 'BASIC'] : ['BASIC'];
+  return order.map((t) => tasks[t]).find((task) => task !== undefined && task.trim() !== '');
+}
+
+/** A lesson as the messages the student receives, in order: header with the text, media, then the task. */
+export function renderLesson(
+  lesson: { day: number; title: string; parts: LessonPart[]; tasks: LessonTasks },
+  tariff: Tariff,
+  t: Messages,
+): OutgoingPart[] {
+  const out: OutgoingPart[] = [];
+  let header: string | undefined = t.lessonHeader({ day: lesson.day, title: lesson.title });
+  for (const part of lesson.parts) {
+    if (part.type === 'text') {
+      const text = header ? `${header}\n\n${part.text}` : part.text;
+      header = undefined;
+      for (const chunk of splitText(text, TEXT_LIMIT)) out.push({ kind: 'text', text: chunk });
+    } else {
+      if (header) out.push({ kind: 'text', text: header });
+      header = undefined;
+      const caption = part.caption?.slice(0, CAPTION_LIMIT);
+      out.push({ kind: part.type, media: part.source, ...(caption ? { caption } : {}) });
+    }
+  }
+  if (header) out.push({ kind: 'text', text: header });
+  const task = taskFor(lesson.tasks, tariff);
+  if (task) for (const chunk of splitText(t.task({ task }), TEXT_LIMIT)) out.push({ kind: 'text', text: chunk });
+  return out;
+}
+
+/**
+ * Splits text into chunks of at most `limit` characters, preferring paragraph breaks, then line breaks, then
+ * spaces; only a single word longer than the limit is cut mid-word.
+ */
+export function splitText(text: string, limit = TEXT_LIMIT): string[] {
+  if (text.length <= limit) return [text];
+  const chunks: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    const window = rest.slice(0, limit + 1);
+    const cut =
+      [window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), window.lastIndexOf(' ')].find((i) => i > 0) ?? limit;
+    chunks.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).replace(/^\s+/, '');
+  }
+  if (rest) chunks.push(rest);
+  return chunks;
+}

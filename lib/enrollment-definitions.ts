@@ -1,0 +1,94 @@
+/**
+ * Messages of the enrollment workflow, shared by the workflow, the bots, the webhook and tests, so clients never
+ * import workflow code. Changing a name here breaks running journeys: add new messages instead.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+export const TARIFFS = ['BASIC', 'FEEDBACK', 'PREMIUM'] as const;
+export type Tariff = (typeof TARIFFS)[number];
+
+export const STAGES = ['awaiting-payment', 'active', 'awaiting-feedback', 'completed', 'blocked', 'expired'] as const;
+export type EnrollmentStage = (typeof STAGES)[number];
+
+export type AssignmentStatus = 'submitted' | 'awaiting-review' | 'auto-answered' | 'answered';
+
+/** A piece of a Telegram message a student or reviewer sent: text, or media by the sending bot's file_id. */
+export type MessagePart =
+  | { type: 'text'; text: string }
+  | { type: 'photo' | 'video' | 'document' | 'voice' | 'audio'; fileId: string; caption?: string };
+
+export interface EnrollmentInput {
+  /** Internal users.id (not the Telegram id: workflow ids are visible to ops). */
+  userId: number;
+  courseSlug: string;
+}
+
+export interface PaymentReceived {
+  provider: string;
+  /** The provider's own id; a second signal with the same id is ignored. */
+  providerPaymentId: string;
+  /** Minor units (cents, kopecks; whole stars for XTR). */
+  amountMinor: number;
+  currency: string;
+  tariff: Tariff;
+  rawEvent?: unknown;
+}
+
+export interface AssignmentSubmitted {
+  /** Unique per submission (e.g. chat id + message id of the confirmation); a repeat is ignored. */
+  submissionKey: string;
+  day: number;
+  parts: MessagePart[];
+}
+
+export interface FeedbackInput {
+  assignmentId: number;
+  reviewerTelegramId: number;
+  parts: MessagePart[];
+}
+
+export interface EnrollmentProgress {
+  stage: EnrollmentStage;
+  tariff: Tariff | null;
+  /** Last lesson day reached (delivered or silent); 0 before the first lesson. */
+  currentDay: number;
+  lessonCount: number;
+  lessonsDelivered: number[];
+  nextLessonDueAt: number | null;
+  assignments: { id: number; day: number; status: AssignmentStatus }[];
+  payments: { providerPaymentId: string; status: 'accepted' | 'underpaid' }[];
+}
+
+export interface EnrollmentResult {
+  stage: 'completed' | 'expired' | 'blocked';
+  lessonsDelivered: number[];
+}
+
+/** Payment completed at the provider. Idempotent per providerPaymentId; an amount below the tariff price is recorded as underpaid and grants nothing. */
+export const paymentReceivedSignal = defineSignal<[PaymentReceived]>('paymentReceived');
+/** Student handed in homework. Ignored before access is granted or when the submissionKey was seen. */
+export const assignmentSubmittedSignal = defineSignal<[AssignmentSubmitted]>('assignmentSubmitted');
+/** The student can be reached again (unblocked the bot, or ops say so): a blocked journey resumes where it stopped. */
+export const studentReturnedSignal = defineSignal('studentReturned');
+/** Reviewer's answer. Rejected (with a reason, nothing changes) for an unknown or already answered assignment. */
+export const submitFeedbackUpdate = defineUpdate<{ assignmentId: number }, [FeedbackInput]>('submitFeedback');
+export const progressQuery = defineQuery<EnrollmentProgress>('progress');
+
+/** Typed search attributes ops filter journeys by in the Temporal UI. No personal data here, ever. */
+export const searchAttributes = {
+  stage: defineSearchAttributeKey('EnrollmentStage', SearchAttributeType.KEYWORD),
+  tariff: defineSearchAttributeKey('EnrollmentTariff', SearchAttributeType.KEYWORD),
+  day: defineSearchAttributeKey('EnrollmentDay', SearchAttributeType.INT),
+  course: defineSearchAttributeKey('CourseSlug', SearchAttributeType.KEYWORD),
+} as const;
+export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
+
+export const ENROLLMENT_WORKFLOW_TYPE = 'enrollmentWorkflow';
+
+/** The one place an enrollment's workflow id is built: starting the same (course, user) twice is "already enrolled". */
+export function enrollmentWorkflowId(input: EnrollmentInput): string {
+  if (!Number.isSafeInteger(input.userId) || input.userId <= 0) throw new RangeError(`Bad userId: ${input.userId}`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(input.courseSlug)) throw new RangeError(`Bad course slug: ${input.courseSlug}`);
+  return `enrollment-${input.courseSlug}-${input.userId}`;
+}

@@ -1,0 +1,20 @@
+/** English texts. Telegram HTML: escape user-provided values with escapeHtml before interpolating. */
+export const en = {
+  welcome: (p: { course: string; tariff: string }) =>
+    `🎉 Payment received, welcome to <b>${p.course}</b> (${p.tariff})!\nYour first lesson arrives right now; the next ones follow day by day.`,
+  groupInvite: (p: { link: string }) => `Your private group: ${p.link}\nThe link works once and only for you.`,
+  underpaid: (p: { paid: string; price: string }) =>
+    `We received ${p.paid}, but this tariff costs ${p.price}. Nothing was charged twice; please contact support to settle the difference.`,
+  lessonHeader: (p: { day: number; title: string }) => `<b>Day ${p.day}. ${p.title}</b>`,
+  task: (p: { task: string }) => `📝 <b>Assignment</b>\n${p.task}`,
+  assignmentAutoAnswer: () =>
+    `✅ Assignment received, well done! Your tariff doesn't include a personal review, so keep going with the next lesson.`,
+  assignmentQueued: () => `✅ Assignment received. A curator will review it and you'll get the feedback right here.`,
+  reviewRequest: (p: { assignmentId: number; day: number; tariff: string; student: string }) =>
+    `📥 Assignment #${p.assignmentId} · day ${p.day} · ${p.tariff}\nfrom ${p.student}\nReply to this message with your feedback.`,
+  feedbackHeader: (p: { day: number }) => `💬 Feedback on your day ${p.day} assignment:`,
+  completion: (p: { course: string }) =>
+    `🏁 That was the last lesson of <b>${p.course}</b>. Congratulations! Open reviews still reach you here.`,
+};
+
+export type Messages = typeof en;

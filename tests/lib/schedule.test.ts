@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DAY_MS,
+  isValidTimeZone,
+  lessonDueAt,
+  localDateOf,
+  nextDeliverableDay,
+  parseDuration,
+  parseLessonTime,
+  zonedTimeToInstant,
+} from '../../lib/schedule';
+
+const iso = (instant: number) => new Date(instant).toISOString();
+const at = (text: string) => Date.parse(text);
+
+describe('lessonDueAt', () => {
+  it('delivers day 1 at the start, whatever the preferred time', () => {
+    const startedAt = at('2026-03-10T22:17:05Z');
+    const student = { timeZone: 'Asia/Tokyo', preferredLessonTime: '09:00' };
+    expect(lessonDueAt({ startedAt, day: 1, intervalMs: DAY_MS, student })).toBe(startedAt);
+  });
+
+  it('keeps the exact rhythm of the start without a preferred time', () => {
+    const startedAt = at('2026-03-10T22:17:05Z');
+    const student = { timeZone: 'Europe/Berlin', preferredLessonTime: null };
+    expect(iso(lessonDueAt({ startedAt, day: 2, intervalMs: DAY_MS, student }))).toBe('2026-03-11T22:17:05.000Z');
+    expect(iso(lessonDueAt({ startedAt, day: 7, intervalMs: DAY_MS, student }))).toBe('2026-03-16T22:17:05.000Z');
+  });
+
+  it('uses start + (N-1)·interval for sub-day demo intervals even with a preferred time', () => {
+    const startedAt = at('2026-01-01T00:00:00Z');
+    const student = { timeZone: 'America/New_York', preferredLessonTime: '08:00' };
+    expect(lessonDueAt({ startedAt, day: 5, intervalMs: 10_000, student })).toBe(startedAt + 40_000);
+  });
+
+  it('delivers at the preferred local time in the student’s own zone', () => {
+    // 22:17 UTC on 10 March is already 11 March, 07:17 in Tokyo: day 2 is 12 March, 09:00 Tokyo.
+    const startedAt = at('2026-03-10T22:17:05Z');
+    const tokyo = { timeZone: 'Asia/Tokyo', preferredLessonTime: '09:00' };
+    expect(iso(lessonDueAt({ startedAt, day: 2, intervalMs: DAY_MS, student: tokyo }))).toBe(
+      '2026-03-12T00:00:00.000Z',
+    );
+    // Same instant in Los Angeles is still 10 March, 15:17: day 2 is 11 March, 09:00 PDT (DST began 8 March).
+    const la = { timeZone: 'America/Los_Angeles', preferredLessonTime: '09:00' };
+    expect(iso(lessonDueAt({ startedAt, day: 2, intervalMs: DAY_MS, student: la }))).toBe('2026-03-11T16:00:00.000Z');
+  });
+
+  it('keeps the local hour across a spring-forward change (23 hours apart)', () => {
+    // Europe/Berlin moves from +01:00 to +02:00 on 29 March 2026.
+    const student = { timeZone: 'Europe/Berlin', preferredLessonTime: '09:00' };
+    const startedAt = at('2026-03-28T07:00:00Z'); // 08:00 CET
+    const day2 = lessonDueAt({ startedAt, day: 2, intervalMs: DAY_MS, student });
+    const day3 = lessonDueAt({ startedAt, day: 3, intervalMs: DAY_MS, student });
+    expect(iso(day2)).toBe('2026-03-29T07:00:00.000Z'); // 09:00 CEST
+    expect(iso(day3)).toBe('2026-03-30T07:00:00.000Z');
+    const day1ToDay2Local = lessonDueAt({ startedAt: at('2026-03-27T08:00:00Z'), day: 3, intervalMs: DAY_MS, student });
+    expect(iso(day1ToDay2Local)).toBe('2026-03-29T07:00:00.000Z');
+  });
+
+  it('keeps the local hour across a fall-back change (25 hours apart)', () => {
+    // America/New_York moves from -04:00 to -05:00 on 1 November 2026.
+    const student = { timeZone: 'America/New_York', preferredLessonTime: '07:30' };
+    const startedAt = at('2026-10-31T12:00:00Z'); // 08:00 EDT
+    const day2 = lessonDueAt({ startedAt, day: 2, intervalMs: DAY_MS, student });
+    const day3 = lessonDueAt({ startedAt, day: 3, intervalMs: DAY_MS, student });
+    expect(iso(day2)).toBe('2026-11-01T12:30:00.000Z'); // 07:30 EST
+    expect(day3 - day2).toBe(DAY_MS);
+  });
+
+  it('moves a time skipped by a DST gap forward, and takes the earlier of a repeated time', () => {
+    const berlin = 'Europe/Berlin';
+    // 02:30 does not exist on 29 March 2026 in Berlin: it becomes 03:30 CEST.
+    expect(iso(zonedTimeToInstant({ year: 2026, month: 3, day: 29 }, '02:30', berlin))).toBe(
+      '2026-03-29T01:30:00.000Z',
+    );
+    // 02:30 happens twice on 25 October 2026: the first one is CEST.
+    expect(iso(zonedTimeToInstant({ year: 2026, month: 10, day: 25 }, '02:30', berlin))).toBe(
+      '2026-10-25T00:30:00.000Z',
+    );
+    const student = { timeZone: berlin, preferredLessonTime: '02:30' };
+    const due = lessonDueAt({ startedAt: at('2026-03-28T12:00:00Z'), day: 2, intervalMs: DAY_MS, student });
+    expect(iso(due)).toBe('2026-03-29T01:30:00.000Z');
+  });
+
+  it('handles zones with half-hour offsets and no DST', () => {
+    const student = { timeZone: 'Asia/Kolkata', preferredLessonTime: '18:45' };
+    const due = lessonDueAt({ startedAt: at('2026-06-01T00:00:00Z'), day: 4, intervalMs: DAY_MS, student });
+    expect(iso(due)).toBe('2026-06-04T13:15:00.000Z');
+  });
+
+  it('spaces lessons by whole calendar days for a multi-day interval', () => {
+    const student = { timeZone: 'Europe/London', preferredLessonTime: '10:00' };
+    const due = lessonDueAt({ startedAt: at('2026-03-20T09:00:00Z'), day: 3, intervalMs: 7 * DAY_MS, student });
+    expect(iso(due)).toBe('2026-04-03T09:00:00.000Z'); // 10:00 BST, two weeks later
+  });
+
+  it('rejects bad input with a RangeError', () => {
+    const student = { timeZone: 'UTC', preferredLessonTime: null };
+    expect(() => lessonDueAt({ startedAt: 0, day: 0, intervalMs: DAY_MS, student })).toThrow(RangeError);
+    expect(() => lessonDueAt({ startedAt: 0, day: 1.5, intervalMs: DAY_MS, student })).toThrow(RangeError);
+    expect(() => lessonDueAt({ startedAt: 0, day: 2, intervalMs: 0, student })).toThrow(RangeError);
+    const bad = { timeZone: 'Mars/Olympus', preferredLessonTime: '09:00' };
+    expect(() => lessonDueAt({ startedAt: 0, day: 2, intervalMs: DAY_MS, student: bad })).toThrow(RangeError);
+  });
+});
+
+describe('helpers', () => {
+  it('reads the local date of an instant', () => {
+    expect(localDateOf(at('2026-12-31T23:30:00Z'), 'Asia/Tokyo')).toEqual({ year: 2027, month: 1, day: 1 });
+    expect(localDateOf(at('2027-01-01T03:00:00Z'), 'America/Chicago')).toEqual({ year: 2026, month: 12, day: 31 });
+  });
+
+  it('knows valid time zones', () => {
+    expect(isValidTimeZone('Europe/Moscow')).toBe(true);
+    expect(isValidTimeZone('Nowhere/Special')).toBe(false);
+  });
+
+  it('parses lesson times', () => {
+    expect(parseLessonTime('09:05')).toEqual({ hour: 9, minute: 5 });
+    expect(parseLessonTime('7:30')).toEqual({ hour: 7, minute: 30 });
+    for (const bad of ['24:00', '9', '09:60', 'nine', '']) expect(() => parseLessonTime(bad)).toThrow(RangeError);
+  });
+
+  it('finds the next day that sends a lesson, skipping silent days', () => {
+    expect(nextDeliverableDay(1, 7, [4])).toBe(1);
+    expect(nextDeliverableDay(4, 7, [4, 5])).toBe(6);
+    expect(nextDeliverableDay(7, 7, [7])).toBeNull();
+    expect(nextDeliverableDay(8, 7, [])).toBeNull();
+  });
+
+  it('parses durations', () => {
+    expect(parseDuration('24h')).toBe(DAY_MS);
+    expect(parseDuration('10s')).toBe(10_000);
+    expect(parseDuration('3d')).toBe(3 * DAY_MS);
+    expect(parseDuration('1h30m')).toBe(90 * 60_000);
+    expect(parseDuration('1h 30m')).toBe(90 * 60_000);
+    expect(parseDuration('500ms')).toBe(500);
+    expect(parseDuration('1.5s')).toBe(1500);
+    expect(parseDuration(2500)).toBe(2500);
+    for (const bad of ['', '10', 'soon', '5 weeks', '-1h', 'h']) expect(() => parseDuration(bad)).toThrow(RangeError);
+    expect(() => parseDuration(-1)).toThrow(RangeError);
+    expect(() => parseDuration(Number.NaN)).toThrow(RangeError);
+  });
+});

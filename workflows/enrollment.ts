@@ -1,0 +1,220 @@
+import {
+  allHandlersFinished,
+  condition,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ActivityOptions } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import {
+  assignmentSubmittedSignal,
+  paymentReceivedSignal,
+  progressQuery,
+  searchAttributes,
+  studentReturnedSignal,
+  submitFeedbackUpdate,
+} from '../lib/enrollment-definitions';
+import type {
+  AssignmentSubmitted,
+  EnrollmentInput,
+  EnrollmentResult,
+  PaymentReceived,
+} from '../lib/enrollment-definitions';
+import { lessonDueAt } from '../lib/schedule';
+import { JourneyState } from './journey-state';
+import type { AssignmentEntry } from './journey-state';
+import { createStudentLine } from './student-line';
+
+/**
+ * Postgres-only steps: short and idempotent. No attempt cap on purpose: a journey must outlive a database outage,
+ * so it retries (at most once a minute) until Postgres answers. Missing rows are final (NotFoundError).
+ */
+export const DATABASE_STEP: ActivityOptions = {
+  startToCloseTimeout: '15s',
+  retry: {
+    initialInterval: '500ms',
+    backoffCoefficient: 2,
+    maximumInterval: '1m',
+    nonRetryableErrorTypes: ['NotFoundError'],
+  },
+};
+
+/** Telegram steps: 429 waits Telegram's retry_after (set by the activity), 5xx/network back off, 403 stops at once. */
+export const TELEGRAM_STEP: ActivityOptions = {
+  startToCloseTimeout: '60s',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    maximumAttempts: 12,
+    nonRetryableErrorTypes: ['BotBlockedError', 'TelegramBadRequestError', 'NotFoundError'],
+  },
+};
+
+const db = proxyActivities<Activities>(DATABASE_STEP);
+const telegram = proxyActivities<Activities>(TELEGRAM_STEP);
+
+/**
+ * One student's journey through one course: payment, access, a lesson per interval, homework and feedback.
+ * Every side effect is an idempotent activity; the workflow itself only decides and waits.
+ */
+export async function enrollmentWorkflow(input: EnrollmentInput): Promise<EnrollmentResult> {
+  const plan = await db.openEnrollment({ workflowId: workflowInfo().workflowId, ...input });
+  const { enrollmentId } = plan;
+  const state = new JourneyState(plan.lessonCount);
+  let syncedStage = state.stage; // openEnrollment wrote 'awaiting-payment'
+  let dayOffset = 0;
+
+  let upserted = '';
+  const syncStage = async (): Promise<void> => {
+    const stage = state.stage;
+    const attributes = `${stage}|${state.currentDay}|${state.paidTariff}`;
+    if (attributes !== upserted) {
+      upserted = attributes;
+      upsertSearchAttributes([
+        { key: searchAttributes.stage, value: stage },
+        { key: searchAttributes.day, value: state.currentDay },
+        ...(state.paidTariff ? [{ key: searchAttributes.tariff, value: state.paidTariff }] : []),
+      ]);
+    }
+    if (stage === syncedStage) return;
+    syncedStage = stage;
+    await db.recordStage({ enrollmentId, stage, currentDay: state.currentDay, reason: state.unreachableReason });
+  };
+  const student = createStudentLine(state, syncStage, (lateByMs) => {
+    // A returning student resumes with the missed lesson now; the rest move by whole intervals, none skipped.
+    dayOffset += Math.floor(lateByMs / plan.intervalMs);
+  });
+
+  setHandler(progressQuery, () => state.progress());
+  setHandler(studentReturnedSignal, () => void state.returns++);
+  setHandler(paymentReceivedSignal, (payment) => handlePayment(payment));
+  setHandler(assignmentSubmittedSignal, (submission) => handleSubmission(submission));
+  setHandler(
+    submitFeedbackUpdate,
+    (feedback) => {
+      // The validator guarantees the entry exists and waits for review.
+      state.assignments.get(feedback.assignmentId)!.feedback = feedback;
+      return { assignmentId: feedback.assignmentId };
+    },
+    {
+      validator: (feedback) => {
+        const why = state.feedbackRejection(feedback.assignmentId);
+        if (why) throw new Error(why);
+      },
+    },
+  );
+
+  async function handlePayment(payment: PaymentReceived): Promise<void> {
+    if (!state.firstSightOf(payment))
+      return log.info('Duplicate payment signal ignored', { id: payment.providerPaymentId });
+    const price = plan.prices[payment.tariff] ?? null;
+    const reason = !price
+      ? `tariff ${payment.tariff} is not sold`
+      : payment.currency !== price.currency
+        ? `paid in ${payment.currency}, the price is in ${price.currency}`
+        : payment.amountMinor < price.priceMinor
+          ? `below ${price.priceMinor} ${price.currency}`
+          : undefined;
+    const recorded = await db.recordPayment({
+      enrollmentId,
+      payment,
+      status: reason ? 'underpaid' : 'accepted',
+      reason,
+    });
+    if (!recorded.ownedByThisEnrollment)
+      return log.warn('Payment id belongs to another enrollment', { id: payment.providerPaymentId });
+    state.payments.set(payment.providerPaymentId, recorded.status);
+    if (recorded.status === 'underpaid') {
+      await student.reach(() => telegram.notifyUnderpaid({ enrollmentId, payment, price }));
+    } else {
+      state.paidTariff ??= payment.tariff;
+    }
+  }
+
+  async function handleSubmission(submission: AssignmentSubmitted): Promise<void> {
+    if (!state.accessGranted || !state.paidTariff) return log.warn('Submission before access ignored');
+    if (state.seenSubmissionKeys.has(submission.submissionKey)) return;
+    state.seenSubmissionKeys.add(submission.submissionKey);
+    const { assignmentId } = await db.recordAssignment({ enrollmentId, submission });
+    const entry: AssignmentEntry = { id: assignmentId, day: submission.day, status: 'submitted' };
+    state.assignments.set(assignmentId, entry);
+    const tariff = state.paidTariff;
+    if (!(await student.reach(() => telegram.acknowledgeAssignment({ enrollmentId, assignmentId, tariff })))) return;
+    if (tariff === 'BASIC') {
+      entry.status = 'auto-answered';
+      return;
+    }
+    try {
+      await student.retrying(() => telegram.routeAssignment({ enrollmentId, assignmentId, tariff }));
+    } catch (err) {
+      // Never fail the journey over the admin chat: the row stays 'submitted' and shows in the review queue.
+      return log.error('Could not route assignment to reviewers', { assignmentId, error: String(err) });
+    }
+    entry.status = 'awaiting-review';
+    await syncStage();
+    if (!(await condition(() => entry.feedback !== undefined, plan.feedbackWaitMs))) {
+      return log.warn('No review within the feedback window', { assignmentId });
+    }
+    const feedback = entry.feedback!;
+    if (await student.reach(() => telegram.deliverFeedback({ enrollmentId, assignmentId, feedback }))) {
+      entry.status = 'answered';
+      await syncStage();
+    }
+  }
+
+  // 1. Payment, or expiry. A payment that lands while expiry is being recorded still wins.
+  await syncStage();
+  if (!(await condition(() => state.paidTariff !== null, plan.unpaidExpiryMs))) {
+    state.ended = 'expired';
+    await syncStage();
+    await condition(allHandlersFinished);
+    if (state.paidTariff === null) return finish(state, 'expired');
+    state.ended = null;
+  }
+
+  // 2. Access.
+  const startedAt = Date.now();
+  if (!(await student.reach(() => telegram.grantAccess({ enrollmentId, tariff: state.paidTariff! })))) {
+    return finish(state, 'blocked');
+  }
+  state.accessGranted = true;
+  await syncStage();
+
+  // 3. Lessons on the student's schedule; silent days advance the day and send nothing.
+  const silent = new Set(plan.silentDays);
+  for (let day = 1; day <= plan.lessonCount; day++) {
+    const dueAt = () =>
+      lessonDueAt({ startedAt, day: day + dayOffset, intervalMs: plan.intervalMs, student: plan.student });
+    state.nextLessonDueAt = dueAt();
+    if (dueAt() > Date.now()) await sleep(dueAt() - Date.now());
+    if (!silent.has(day)) {
+      const delivered = await student.reach(
+        () => telegram.deliverLesson({ enrollmentId, day, tariff: state.paidTariff! }),
+        dueAt,
+      );
+      if (!delivered) return finish(state, 'blocked');
+      state.lessonsDelivered.push(day);
+    }
+    state.currentDay = day;
+    await syncStage();
+  }
+  state.nextLessonDueAt = null;
+
+  // 4. Completion: the last lesson's homework gets one more interval, open reviews the feedback window.
+  if (!(await student.reach(() => telegram.sendCompletion({ enrollmentId })))) return finish(state, 'blocked');
+  await sleep(plan.intervalMs);
+  await condition(() => state.pendingReviews() === 0, plan.feedbackWaitMs);
+  await condition(allHandlersFinished);
+  state.ended = 'completed';
+  await syncStage();
+  return finish(state, 'completed');
+}
+
+function finish(state: JourneyState, stage: EnrollmentResult['stage']): EnrollmentResult {
+  return { stage, lessonsDelivered: [...state.lessonsDelivered] };
+}

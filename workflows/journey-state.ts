@@ -1,0 +1,80 @@
+import type {
+  AssignmentStatus,
+  EnrollmentProgress,
+  EnrollmentStage,
+  FeedbackInput,
+  PaymentReceived,
+  Tariff,
+} from '../lib/enrollment-definitions';
+
+export interface AssignmentEntry {
+  id: number;
+  day: number;
+  status: AssignmentStatus;
+  feedback?: FeedbackInput;
+}
+
+/** Everything a journey remembers; plain data so the workflow, its handlers and the progress query share one view. */
+export class JourneyState {
+  paidTariff: Tariff | null = null;
+  accessGranted = false;
+  ended: 'completed' | 'expired' | null = null;
+  /** Count of open "cannot reach the student" situations; > 0 means blocked. */
+  unreachable = 0;
+  unreachableReason: string | null = null;
+  /** Bumped by studentReturnedSignal; waiters compare against the value they saw. */
+  returns = 0;
+  currentDay = 0;
+  nextLessonDueAt: number | null = null;
+  readonly lessonsDelivered: number[] = [];
+  readonly payments = new Map<string, 'accepted' | 'underpaid'>();
+  readonly seenPaymentIds = new Set<string>();
+  readonly seenSubmissionKeys = new Set<string>();
+  readonly assignments = new Map<number, AssignmentEntry>();
+
+  constructor(readonly lessonCount: number) {}
+
+  get stage(): EnrollmentStage {
+    if (this.ended) return this.ended;
+    if (this.unreachable > 0) return 'blocked';
+    if (!this.accessGranted) return 'awaiting-payment';
+    for (const a of this.assignments.values()) if (a.status === 'awaiting-review') return 'awaiting-feedback';
+    return 'active';
+  }
+
+  /** Marks a payment id as seen; false when it was seen before (a duplicate signal). */
+  firstSightOf(payment: PaymentReceived): boolean {
+    if (this.seenPaymentIds.has(payment.providerPaymentId)) return false;
+    this.seenPaymentIds.add(payment.providerPaymentId);
+    return true;
+  }
+
+  /** Why feedback cannot be taken for this assignment, or null when it can. */
+  feedbackRejection(assignmentId: number): string | null {
+    const entry = this.assignments.get(assignmentId);
+    if (!entry) return `Unknown assignment ${assignmentId} for this enrollment`;
+    if (entry.feedback || entry.status === 'answered') return `Assignment ${assignmentId} was already answered`;
+    if (entry.status !== 'awaiting-review')
+      return `Assignment ${assignmentId} is not waiting for review (${entry.status})`;
+    return null;
+  }
+
+  pendingReviews(): number {
+    let n = 0;
+    for (const a of this.assignments.values()) if (a.status === 'awaiting-review') n++;
+    return n;
+  }
+
+  progress(): EnrollmentProgress {
+    return {
+      stage: this.stage,
+      tariff: this.paidTariff,
+      currentDay: this.currentDay,
+      lessonCount: this.lessonCount,
+      lessonsDelivered: [...this.lessonsDelivered],
+      nextLessonDueAt: this.nextLessonDueAt,
+      assignments: [...this.assignments.values()].map(({ id, day, status }) => ({ id, day, status })),
+      payments: [...this.payments].map(([providerPaymentId, status]) => ({ providerPaymentId, status })),
+    };
+  }
+}

@@ -1,0 +1,70 @@
+import { ActivityFailure, ApplicationFailure, condition, log, sleep } from '@temporalio/workflow';
+import type { JourneyState } from './journey-state';
+
+/** How long a journey waits for a student it cannot reach (blocked the bot, chat gone) before it ends as blocked. */
+export const UNREACHABLE_GIVE_UP = '30 days';
+/** An activity's own retries are bounded; after that the step is tried again this many rounds, an hour apart. */
+export const TRANSIENT_ROUNDS = 6;
+export const ROUND_PAUSE = '1 hour';
+
+export interface StudentLine {
+  /** Runs a step, retrying transient failures in rounds; rethrows once it gives up (or at once for a 403). */
+  retrying<T>(step: () => Promise<T>): Promise<T>;
+  /**
+   * Runs a student-facing step. If the student cannot be reached, the journey turns `blocked` and waits for
+   * studentReturnedSignal, then runs the step again. False when it gave up waiting: the caller ends the journey.
+   * `scheduledAt` tells how late a returning student is, so the rest of the schedule moves with them.
+   */
+  reach(step: () => Promise<unknown>, scheduledAt?: () => number): Promise<boolean>;
+}
+
+export function createStudentLine(
+  state: JourneyState,
+  syncStage: () => Promise<void>,
+  onLateReturn: (lateByMs: number) => void,
+): StudentLine {
+  async function retrying<T>(step: () => Promise<T>): Promise<T> {
+    for (let round = 1; ; round++) {
+      try {
+        return await step();
+      } catch (err) {
+        if (blockedByStudent(err) || round >= TRANSIENT_ROUNDS) throw err;
+        log.warn('Telegram step failed after its retries; next round in an hour', { round, error: String(err) });
+        await sleep(ROUND_PAUSE);
+      }
+    }
+  }
+
+  async function reach(step: () => Promise<unknown>, scheduledAt?: () => number): Promise<boolean> {
+    for (;;) {
+      try {
+        await retrying(step);
+        return true;
+      } catch (err) {
+        if (!(err instanceof ActivityFailure)) throw err;
+        const seen = state.returns;
+        state.unreachable++;
+        state.unreachableReason = describe(err);
+        await syncStage();
+        if (!(await condition(() => state.returns > seen, UNREACHABLE_GIVE_UP))) return false;
+        state.unreachable--;
+        if (state.unreachable === 0) state.unreachableReason = null;
+        if (scheduledAt) onLateReturn(Math.max(0, Date.now() - scheduledAt()));
+        await syncStage();
+      }
+    }
+  }
+
+  return { retrying, reach };
+}
+
+function blockedByStudent(err: unknown): boolean {
+  return (
+    err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'BotBlockedError'
+  );
+}
+
+function describe(err: ActivityFailure): string {
+  const cause = err.cause;
+  return cause instanceof ApplicationFailure ? `${cause.type ?? 'Error'}: ${cause.message}` : String(cause ?? err);
+}
