@@ -1,0 +1,75 @@
+import type postgres from 'postgres';
+import type { Sql } from '../db';
+import type { CourseDefinition } from './loader';
+
+export interface ImportResult {
+  slug: string;
+  lessons: number;
+  /** False when the stored content hash already matched: nothing a student sees has changed. */
+  changed: boolean;
+}
+
+/**
+ * Makes the database hold exactly `course`, in one transaction: the course row is updated in place (its id, and so
+ * every enrollment pointing at it, stays), tariffs and lessons are upserted, and ones no longer authored are deleted.
+ * Idempotent: rows are rewritten on every run, so hand edits in the database are put back too.
+ */
+export async function importCourse(sql: Sql, course: CourseDefinition): Promise<ImportResult> {
+  return sql.begin(async (tx) => {
+    // The row lock serializes two imports of the same course, so `changed` is reported by exactly one of them.
+    const [previous]: [{ contentHash: string }?] =
+      await tx`select content_hash from courses where slug = ${course.slug} for update`;
+    const [row]: [{ id: number }?] = await tx`
+      insert into courses (slug, title, description, default_language, lesson_interval_ms, unpaid_expiry_ms,
+                           feedback_wait_ms, protect_content, content_hash)
+      values (${course.slug}, ${course.title}, ${course.description}, ${course.language}, ${course.lessonIntervalMs},
+              ${course.unpaidExpiryMs}, ${course.feedbackWaitMs}, ${course.protectContent}, ${course.contentHash})
+      on conflict (slug) do update set
+        title = excluded.title,
+        description = excluded.description,
+        default_language = excluded.default_language,
+        lesson_interval_ms = excluded.lesson_interval_ms,
+        unpaid_expiry_ms = excluded.unpaid_expiry_ms,
+        feedback_wait_ms = excluded.feedback_wait_ms,
+        protect_content = excluded.protect_content,
+        content_hash = excluded.content_hash,
+        updated_at = case when courses.content_hash = excluded.content_hash then courses.updated_at else now() end
+      returning id`;
+    const courseId = row!.id;
+
+    for (const t of course.tariffs) {
+      await tx`
+        insert into course_tariffs (course_id, tariff, title, price_minor, currency, includes, group_chat_ids)
+        values (${courseId}, ${t.tariff}, ${t.title}, ${t.priceMinor}, ${t.currency}, ${t.includes}, ${t.groupChatIds})
+        on conflict (course_id, tariff) do update set
+          title = excluded.title,
+          price_minor = excluded.price_minor,
+          currency = excluded.currency,
+          includes = excluded.includes,
+          group_chat_ids = excluded.group_chat_ids`;
+    }
+    const tariffs = course.tariffs.map((t) => t.tariff);
+    await tx`delete from course_tariffs where course_id = ${courseId} and not (tariff::text = any(${tariffs}))`;
+
+    for (const lesson of course.lessons) {
+      await tx`
+        insert into lessons (course_id, day, title, parts, tasks, silent)
+        values (${courseId}, ${lesson.day}, ${lesson.title}, ${tx.json(json(lesson.parts))}, ${tx.json(json(lesson.tasks))},
+                ${lesson.silent})
+        on conflict (course_id, day) do update set
+          title = excluded.title,
+          parts = excluded.parts,
+          tasks = excluded.tasks,
+          silent = excluded.silent`;
+    }
+    const days = course.lessons.map((lesson) => lesson.day);
+    await tx`delete from lessons where course_id = ${courseId} and not (day = any(${days}))`;
+
+    return { slug: course.slug, lessons: course.lessons.length, changed: previous?.contentHash !== course.contentHash };
+  });
+}
+
+/** Lesson parts and tasks are plain JSON by construction (the loader never leaves an `undefined` in them). */
+function json(value: object): postgres.JSONValue {
+  return value as postgres.JSONValue;
+}

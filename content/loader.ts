@@ -1,0 +1,361 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml, YAMLError } from 'yaml';
+import { z } from 'zod';
+import type { Tariff } from '../lib/enrollment-definitions';
+import type { LessonPart, LessonTasks, MediaKind } from '../lib/lesson-content';
+import { parseDuration } from '../lib/schedule';
+
+/** Content that cannot be imported. Each line names the file and the field at fault, so authors can fix it alone. */
+export class CourseContentError extends Error {
+  override name = 'CourseContentError';
+}
+
+export interface TariffDefinition {
+  tariff: Tariff;
+  title: string;
+  /** Cents (price × 100), or whole stars for XTR. */
+  priceMinor: number;
+  currency: string;
+  includes: string[];
+  /** Telegram chat ids of the tariff's private groups. */
+  groupChatIds: number[];
+}
+
+export interface LessonDefinition {
+  day: number;
+  title: string;
+  silent: boolean;
+  parts: LessonPart[];
+  tasks: LessonTasks;
+}
+
+/** A course as authored under content/<slug>/, validated and normalized: what `importCourse` writes. */
+export interface CourseDefinition {
+  slug: string;
+  title: string;
+  description: string;
+  language: string;
+  lessonIntervalMs: number;
+  unpaidExpiryMs: number;
+  feedbackWaitMs: number;
+  protectContent: boolean;
+  /** In BASIC, FEEDBACK, PREMIUM order. */
+  tariffs: TariffDefinition[];
+  /** By day. */
+  lessons: LessonDefinition[];
+  /** sha256 of everything above, independent of file names and key order: an unchanged course imports as a no-op. */
+  contentHash: string;
+}
+
+// Not TARIFFS from lib/enrollment-definitions: that module loads Temporal's workflow runtime, which a CLI doesn't need.
+const TARIFF_NAMES = ['BASIC', 'FEEDBACK', 'PREMIUM'] as const satisfies readonly Tariff[];
+const MEDIA_KINDS = ['photo', 'video', 'document', 'voice', 'audio'] as const satisfies readonly MediaKind[];
+
+const expected = (what: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : `expected ${what}`),
+});
+
+/** Unknown keys are errors: a misspelt optional field would otherwise silently fall back to its default. */
+function strict<T extends z.core.$ZodLooseShape>(shape: T, what: string, keyNoun = 'field') {
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown ${keyNoun} ${issue.keys.join(', ')} (expected ${Object.keys(shape).join(', ')})`
+        : issue.input === undefined
+          ? 'required'
+          : `expected ${what}`,
+  });
+}
+
+const plainText = z.string(expected('text')).trim().min(1, expected('non-empty text'));
+const telegramHtml = plainText.superRefine((text, ctx) => {
+  const problem = findHtmlProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem.message });
+});
+
+const duration = z
+  .union([z.string(), z.number()], expected('a duration like 24h, 30m or 1h30m'))
+  .transform((value, ctx) => {
+    try {
+      const ms = parseDuration(value);
+      if (ms > 0) return ms;
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+    }
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a duration like 24h, 30m or 1h30m, got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  });
+
+const tariffSchema = strict(
+  {
+    title: plainText,
+    price: z.number(expected('a price like 19.00')).min(0, expected('a price of 0 or more')),
+    currency: z.string(expected('a currency')).regex(/^[A-Z]{3}$/, expected('3 capital letters, like USD or XTR')),
+    includes: z.array(plainText, expected('a list of strings')),
+    groups: z.array(z.int(expected('a Telegram chat id')), expected('a list of Telegram chat ids')).default([]),
+  },
+  'a tariff with title, price, currency and includes',
+).superRefine((t, ctx) => {
+  // Floats: 19.99 * 100 is 1998.9999999999998, so "whole" means within rounding noise.
+  const minor = t.currency === 'XTR' ? t.price : t.price * 100;
+  if (Math.abs(minor - Math.round(minor)) > 1e-6) {
+    const message = t.currency === 'XTR' ? 'expected whole stars for XTR' : 'expected at most 2 decimal places';
+    ctx.addIssue({ code: 'custom', path: ['price'], message });
+  }
+});
+
+const tariffs = Object.fromEntries(TARIFF_NAMES.map((name) => [name, tariffSchema.optional()])) as Record<
+  Tariff,
+  z.ZodOptional<typeof tariffSchema>
+>;
+
+const courseSchema = strict(
+  {
+    slug: z
+      .string(expected('a slug'))
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, expected('lowercase letters, digits and dashes (at most 63)')),
+    title: plainText,
+    description: z.string(expected('text')).trim().default(''),
+    language: z
+      .string(expected('a language code'))
+      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, expected('a language code like en'))
+      .default('en'),
+    lessonInterval: duration.prefault('24h'),
+    unpaidExpiry: duration.prefault('72h'),
+    feedbackWait: duration.prefault('14d'),
+    protectContent: z.boolean(expected('true or false')).default(false),
+    tariffs: strict(tariffs, 'a map of tariffs', 'tariff').refine((t) => Object.keys(t).length > 0, {
+      error: `expected at least one of ${TARIFF_NAMES.join(', ')}`,
+    }),
+  },
+  'a YAML mapping with slug, title and tariffs',
+);
+
+const mediaSchema = strict(
+  {
+    type: z.enum(MEDIA_KINDS, expected(MEDIA_KINDS.join(', '))),
+    source: z
+      .string(expected('an https URL or a Telegram file_id'))
+      .regex(/^(https:\/\/\S+|[\w-]{20,})$/, expected('an https URL or a Telegram file_id')),
+    // Sent without parse_mode, and Telegram refuses longer captions.
+    caption: z
+      .string(expected('text'))
+      .trim()
+      .max(1024, expected("at most 1024 characters (Telegram's limit)"))
+      .optional(),
+  },
+  'a media item with type and source',
+);
+
+const lessonSchema = strict(
+  {
+    day: z.int(expected('a positive integer')).min(1, expected('a positive integer')),
+    // The lesson header puts the title inside Telegram HTML; without <, > and & it reads the same escaped or not.
+    title: plainText.regex(/^[^<>&]*$/, expected('plain text without <, > or &')),
+    silent: z.boolean(expected('true or false')).default(false),
+    tasks: strict(
+      Object.fromEntries(TARIFF_NAMES.map((name) => [name, telegramHtml.optional()])) as Record<
+        Tariff,
+        z.ZodOptional<typeof telegramHtml>
+      >,
+      'a map of tasks per tariff',
+      'tariff',
+    ).default({}),
+    media: z.array(mediaSchema, expected('a list of media items')).default([]),
+  },
+  'front matter fields day and title',
+);
+
+/** Parses one lesson file: YAML front matter between `---` lines, then the lesson text in Telegram HTML. */
+export function parseLessonFile(text: string, fileName: string): LessonDefinition {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const end = lines.findIndex((line, i) => i > 0 && line.trimEnd() === '---');
+  if (lines[0]?.trimEnd() !== '---' || end < 0) {
+    throw new CourseContentError(`${fileName}: expected YAML front matter between two --- lines at the top`);
+  }
+  const fm = validate(lessonSchema, parseYamlText(lines.slice(1, end).join('\n'), fileName, 1), fileName);
+
+  const rest = lines.slice(end + 1);
+  const skipped = rest.findIndex((line) => line.trim() !== '');
+  const body = skipped < 0 ? '' : rest.slice(skipped).join('\n').trimEnd();
+  const problem = findHtmlProblem(body);
+  if (problem) {
+    const line = end + 2 + skipped + problem.line - 1;
+    throw new CourseContentError(`${fileName}: body: line ${line}: ${problem.message}`);
+  }
+
+  const hasContent = body !== '' || fm.media.length > 0;
+  if (fm.silent && (hasContent || Object.keys(fm.tasks).length > 0)) {
+    throw new CourseContentError(`${fileName}: silent: a silent day sends nothing; remove its text, media and tasks`);
+  }
+  if (!fm.silent && !hasContent) {
+    throw new CourseContentError(
+      `${fileName}: body: empty; write the lesson text below the front matter or set silent: true`,
+    );
+  }
+  const media = fm.media.map(({ type, source, caption }): LessonPart => ({
+    type,
+    source,
+    ...(caption ? { caption } : {}),
+  }));
+  return {
+    day: fm.day,
+    title: fm.title,
+    silent: fm.silent,
+    parts: body === '' ? media : [{ type: 'text', text: body }, ...media],
+    tasks: fm.tasks,
+  };
+}
+
+/** Reads and validates content/<slug>/ (course.yaml and lessons/*.md), reporting every broken file at once. */
+export async function loadCourseFromDir(dir: string): Promise<CourseDefinition> {
+  const root = path.resolve(dir);
+  const courseFile = displayPath(path.join(root, 'course.yaml'));
+  const courseText = await readFile(path.join(root, 'course.yaml'), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+    throw new CourseContentError(`${courseFile}: not found; a course folder needs a course.yaml`);
+  });
+  const course = validate(courseSchema, parseYamlText(courseText, courseFile, 0), courseFile);
+  if (course.slug !== path.basename(root)) {
+    throw new CourseContentError(
+      `${courseFile}: slug: "${course.slug}" must equal the folder name "${path.basename(root)}"`,
+    );
+  }
+
+  const lessonsDir = path.join(root, 'lessons');
+  const names = (await readdir(lessonsDir).catch(() => [])).filter((name) => name.endsWith('.md')).sort();
+  if (names.length === 0) {
+    throw new CourseContentError(`${displayPath(lessonsDir)}: no lessons; add lessons/*.md files`);
+  }
+  const problems: string[] = [];
+  const fileOfDay = new Map<number, string>();
+  const lessons: LessonDefinition[] = [];
+  for (const name of names) {
+    const file = displayPath(path.join(lessonsDir, name));
+    try {
+      const lesson = parseLessonFile(await readFile(path.join(lessonsDir, name), 'utf8'), file);
+      const other = fileOfDay.get(lesson.day);
+      if (other) problems.push(`${file}: day: ${lesson.day} is already the day of ${other}`);
+      fileOfDay.set(lesson.day, file);
+      lessons.push(lesson);
+    } catch (error) {
+      if (!(error instanceof CourseContentError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  if (problems.length > 0) throw new CourseContentError(problems.join('\n'));
+
+  const definition: Omit<CourseDefinition, 'contentHash'> = {
+    slug: course.slug,
+    title: course.title,
+    description: course.description,
+    language: course.language,
+    lessonIntervalMs: course.lessonInterval,
+    unpaidExpiryMs: course.unpaidExpiry,
+    feedbackWaitMs: course.feedbackWait,
+    protectContent: course.protectContent,
+    tariffs: TARIFF_NAMES.flatMap((tariff) => {
+      const t = course.tariffs[tariff];
+      if (!t) return [];
+      const priceMinor = t.currency === 'XTR' ? Math.round(t.price) : Math.round(t.price * 100);
+      return [
+        { tariff, title: t.title, priceMinor, currency: t.currency, includes: t.includes, groupChatIds: t.groups },
+      ];
+    }),
+    lessons: lessons.sort((a, b) => a.day - b.day),
+  };
+  return { ...definition, contentHash: createHash('sha256').update(canonicalJson(definition)).digest('hex') };
+}
+
+function validate<T extends z.ZodType>(schema: T, input: unknown, fileName: string): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const field = issue.path
+      .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i > 0 ? '.' : ''}${String(key)}`))
+      .join('');
+    return `${fileName}: ${field ? `${field}: ` : ''}${issue.message}`;
+  });
+  throw new CourseContentError(lines.join('\n'));
+}
+
+/** `lineOffset`: lines above the YAML in its file, so a reported line number matches the author's editor. */
+function parseYamlText(text: string, fileName: string, lineOffset: number): unknown {
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    if (!(error instanceof YAMLError)) throw error;
+    const where = error.linePos ? `line ${error.linePos[0].line + lineOffset}: ` : '';
+    throw new CourseContentError(`${fileName}: ${where}invalid YAML: ${error.message.split(' at line')[0]}`);
+  }
+}
+
+const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:="[^"]*")?)*)\s*>/y;
+const ENTITY = /&(?:lt|gt|amp|quot|#\d+|#x[\da-fA-F]+);/y;
+const ATTRIBUTES: Record<string, RegExp> = {
+  b: /^$/,
+  i: /^$/,
+  u: /^$/,
+  s: /^$/,
+  pre: /^$/,
+  a: /^href="[^"]+"$/,
+  code: /^(class="language-[\w+#.-]+")?$/,
+  blockquote: /^(expandable)?$/,
+};
+const ALLOWED = 'b, i, u, s, a href, code, pre, blockquote';
+
+/**
+ * The first thing Telegram's HTML parse mode would reject. Telegram refuses the whole message, and that would
+ * surface mid-journey as a failing delivery; the import catches it instead.
+ */
+function findHtmlProblem(html: string): { line: number; message: string } | undefined {
+  const open: string[] = [];
+  const at = (index: number, message: string) => ({ line: html.slice(0, index).split('\n').length, message });
+  for (let i = 0; i < html.length; i++) {
+    const ch = html[i];
+    if (ch === '&') {
+      ENTITY.lastIndex = i;
+      if (!ENTITY.test(html)) return at(i, 'a bare "&"; write &amp;');
+    } else if (ch === '>') {
+      return at(i, 'a bare ">"; write &gt;');
+    } else if (ch === '<') {
+      TAG.lastIndex = i;
+      const match = TAG.exec(html);
+      if (!match) return at(i, `a bare "<"; write &lt; (tags allowed: ${ALLOWED})`);
+      const [whole, closing, rawName = '', attributes = ''] = match;
+      const name = rawName.toLowerCase();
+      const allowedAttributes = ATTRIBUTES[name];
+      if (!allowedAttributes) return at(i, `unsupported tag <${name}> (allowed: ${ALLOWED})`);
+      if (closing) {
+        if (open.pop() !== name) return at(i, `</${name}> does not close the innermost open tag`);
+      } else {
+        if (!allowedAttributes.test(attributes.trim())) return at(i, `unsupported attributes in ${whole}`);
+        open.push(name);
+      }
+      i += whole.length - 1;
+    }
+  }
+  const unclosed = open.pop();
+  return unclosed ? at(html.length, `<${unclosed}> is never closed`) : undefined;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Paths relative to the working directory when inside it, as authors see them in their editor. */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
