@@ -1,0 +1,11 @@
+# Production image for the worker (and, as they land, the bots and the HTTP server).
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+# Workflow code is bundled at build time so workers start without webpack.
+RUN npx tsx scripts/bundle-workflows.ts
+ENV NODE_ENV=production WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
+USER node
+CMD ["npx", "tsx", "worker.ts"]

@@ -1,0 +1,57 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import {
+  ENROLLMENT_WORKFLOW_TYPE,
+  enrollmentWorkflowId,
+  paymentReceivedSignal,
+  searchAttributes,
+} from '../lib/enrollment-definitions';
+import type { EnrollmentInput, PaymentReceived } from '../lib/enrollment-definitions';
+import type { enrollmentWorkflow } from '../workflows';
+
+/** What bots and the webhook do with journeys: start one, or deliver a payment to it. Nothing multi-step. */
+export function enrollmentClient(client: Client, taskQueue: string) {
+  const startOptions = (input: EnrollmentInput) => ({
+    taskQueue,
+    workflowId: enrollmentWorkflowId(input),
+    args: [input] as [EnrollmentInput],
+    // A journey id is never reused: a second start of the same (course, user) is "already enrolled".
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    typedSearchAttributes: [
+      { key: searchAttributes.stage, value: 'awaiting-payment' },
+      { key: searchAttributes.course, value: input.courseSlug },
+      { key: searchAttributes.day, value: 0 },
+    ],
+  });
+
+  return {
+    async start(input: EnrollmentInput): Promise<{ workflowId: string; alreadyEnrolled: boolean }> {
+      const options = startOptions(input);
+      try {
+        await client.workflow.start<typeof enrollmentWorkflow>(ENROLLMENT_WORKFLOW_TYPE, options);
+        return { workflowId: options.workflowId, alreadyEnrolled: false };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError)
+          return { workflowId: options.workflowId, alreadyEnrolled: true };
+        throw err;
+      }
+    },
+
+    /** Signal-with-start: resolves once Temporal has durably accepted the payment into the journey's history. */
+    async pay(input: EnrollmentInput, payment: PaymentReceived): Promise<{ workflowId: string }> {
+      const options = startOptions(input);
+      await client.workflow.signalWithStart<typeof enrollmentWorkflow, [PaymentReceived]>(ENROLLMENT_WORKFLOW_TYPE, {
+        ...options,
+        signal: paymentReceivedSignal,
+        signalArgs: [payment],
+      });
+      return { workflowId: options.workflowId };
+    },
+
+    handle: (input: EnrollmentInput) =>
+      client.workflow.getHandle<typeof enrollmentWorkflow>(enrollmentWorkflowId(input)),
+  };
+}
+
+export type EnrollmentClient = ReturnType<typeof enrollmentClient>;

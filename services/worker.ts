@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
+import type { WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { ActivityDeps } from '../activities';
+
+/** Entry of the workflow code the worker bundles (or `npm run build` pre-bundles). */
+export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
+
+export interface EnrollmentWorkerOptions extends ActivityDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  /** Pre-bundled workflow code (`npm run build`); bundled from workflows/ at start-up when absent. */
+  workflowBundlePath?: string;
+  /** Extra Worker options (tests shorten shutdown, production may tune concurrency). */
+  tuning?: Partial<Pick<WorkerOptions, 'shutdownGraceTime' | 'maxConcurrentActivityTaskExecutions'>>;
+}
+
+/** A worker for the enrollment task queue; any number of them can share the queue. */
+export function createEnrollmentWorker(options: EnrollmentWorkerOptions): Promise<Worker> {
+  const { connection, namespace, taskQueue, workflowBundlePath, tuning, ...deps } = options;
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities(deps),
+    ...tuning,
+  });
+}
