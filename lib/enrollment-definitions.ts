@@ -55,6 +55,8 @@ export interface EnrollmentProgress {
   currentDay: number;
   lessonCount: number;
   lessonsDelivered: number[];
+  /** Epoch ms when access was granted; the schedule counts from here. */
+  startedAt: number | null;
   nextLessonDueAt: number | null;
   assignments: { id: number; day: number; status: AssignmentStatus }[];
   payments: { providerPaymentId: string; status: 'accepted' | 'underpaid' }[];

@@ -9,7 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities, EnrollmentPlan } from '../activities';
 import {
   assignmentSubmittedSignal,
   paymentReceivedSignal,
@@ -63,10 +63,14 @@ const telegram = proxyActivities<Activities>(TELEGRAM_STEP);
  * Every side effect is an idempotent activity; the workflow itself only decides and waits.
  */
 export async function enrollmentWorkflow(input: EnrollmentInput): Promise<EnrollmentResult> {
-  const plan = await db.openEnrollment({ workflowId: workflowInfo().workflowId, ...input });
-  const { enrollmentId } = plan;
-  const state = new JourneyState(plan.lessonCount);
-  let syncedStage = state.stage; // openEnrollment wrote 'awaiting-payment'
+  const state = new JourneyState();
+  let plan: EnrollmentPlan | undefined;
+  /** Handlers may run before openEnrollment returns; they wait for the plan (nothing is lost meanwhile). */
+  const planned = async (): Promise<EnrollmentPlan> => {
+    await condition(() => plan !== undefined);
+    return plan!;
+  };
+  let syncedStage = state.stage; // openEnrollment writes 'awaiting-payment'
   let dayOffset = 0;
 
   let upserted = '';
@@ -83,13 +87,15 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     }
     if (stage === syncedStage) return;
     syncedStage = stage;
+    const { enrollmentId } = await planned();
     await db.recordStage({ enrollmentId, stage, currentDay: state.currentDay, reason: state.unreachableReason });
   };
   const student = createStudentLine(state, syncStage, (lateByMs) => {
     // A returning student resumes with the missed lesson now; the rest move by whole intervals, none skipped.
-    dayOffset += Math.floor(lateByMs / plan.intervalMs);
+    dayOffset += Math.floor(lateByMs / plan!.intervalMs);
   });
 
+  // Handlers first: a query, signal or update that comes with the start never finds the journey deaf.
   setHandler(progressQuery, () => state.progress());
   setHandler(studentReturnedSignal, () => void state.returns++);
   setHandler(paymentReceivedSignal, (payment) => handlePayment(payment));
@@ -109,10 +115,16 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     },
   );
 
+  plan = await db.openEnrollment({ workflowId: workflowInfo().workflowId, ...input });
+  const { enrollmentId } = plan;
+  state.lessonCount = plan.lessonCount;
+
   async function handlePayment(payment: PaymentReceived): Promise<void> {
-    if (!state.firstSightOf(payment))
+    if (!state.firstSightOf(payment)) {
       return log.info('Duplicate payment signal ignored', { id: payment.providerPaymentId });
-    const price = plan.prices[payment.tariff] ?? null;
+    }
+    const { enrollmentId, prices } = await planned();
+    const price = prices[payment.tariff] ?? null;
     const reason = !price
       ? `tariff ${payment.tariff} is not sold`
       : payment.currency !== price.currency
@@ -140,6 +152,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     if (!state.accessGranted || !state.paidTariff) return log.warn('Submission before access ignored');
     if (state.seenSubmissionKeys.has(submission.submissionKey)) return;
     state.seenSubmissionKeys.add(submission.submissionKey);
+    const { enrollmentId, feedbackWaitMs } = await planned();
     const { assignmentId } = await db.recordAssignment({ enrollmentId, submission });
     const entry: AssignmentEntry = { id: assignmentId, day: submission.day, status: 'submitted' };
     state.assignments.set(assignmentId, entry);
@@ -157,7 +170,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     }
     entry.status = 'awaiting-review';
     await syncStage();
-    if (!(await condition(() => entry.feedback !== undefined, plan.feedbackWaitMs))) {
+    if (!(await condition(() => entry.feedback !== undefined, feedbackWaitMs))) {
       return log.warn('No review within the feedback window', { assignmentId });
     }
     const feedback = entry.feedback!;
@@ -179,6 +192,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
 
   // 2. Access.
   const startedAt = Date.now();
+  state.startedAt = startedAt;
   if (!(await student.reach(() => telegram.grantAccess({ enrollmentId, tariff: state.paidTariff! })))) {
     return finish(state, 'blocked');
   }

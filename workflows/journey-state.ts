@@ -25,6 +25,8 @@ export class JourneyState {
   /** Bumped by studentReturnedSignal; waiters compare against the value they saw. */
   returns = 0;
   currentDay = 0;
+  /** When access was granted (workflow time): lesson 1 is due then, lesson N is scheduled from it. */
+  startedAt: number | null = null;
   nextLessonDueAt: number | null = null;
   readonly lessonsDelivered: number[] = [];
   readonly payments = new Map<string, 'accepted' | 'underpaid'>();
@@ -32,7 +34,8 @@ export class JourneyState {
   readonly seenSubmissionKeys = new Set<string>();
   readonly assignments = new Map<number, AssignmentEntry>();
 
-  constructor(readonly lessonCount: number) {}
+  /** Known once openEnrollment has returned; 0 until then. */
+  lessonCount = 0;
 
   get stage(): EnrollmentStage {
     if (this.ended) return this.ended;
@@ -72,6 +75,7 @@ export class JourneyState {
       currentDay: this.currentDay,
       lessonCount: this.lessonCount,
       lessonsDelivered: [...this.lessonsDelivered],
+      startedAt: this.startedAt,
       nextLessonDueAt: this.nextLessonDueAt,
       assignments: [...this.assignments.values()].map(({ id, day, status }) => ({ id, day, status })),
       payments: [...this.payments].map(([providerPaymentId, status]) => ({ providerPaymentId, status })),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
@@ -21,8 +21,18 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** Worker chatter (state changes, bundling) only when something is wrong; a process installs its runtime once. */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed in this process by an earlier test file.
+  }
+}
+
 /** Connects to the run's dev server with a task queue of its own, so test files never steal each other's tasks. */
 export async function connectTemporal(): Promise<TemporalHarness> {
+  quietRuntime();
   const address = inject('temporalAddress');
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
