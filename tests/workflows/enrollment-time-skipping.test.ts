@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createTelegramBots } from '../../activities';
+import { DAY_MS, localDateOf, zonedTimeToInstant } from '../../lib/schedule';
+import type { LocalDate } from '../../lib/schedule';
+import { enrollmentClient } from '../../services/enrollments';
+import { registerSearchAttributes } from '../../services/search-attributes';
+import { createEnrollmentWorker } from '../../services/worker';
+import { startBotApiStandIn } from '../../testing/bot-api';
+import { createTestDatabase } from '../helpers/database';
+import type { TestDatabase } from '../helpers/database';
+import { insertCourse, insertUser, payment } from '../helpers/fixtures';
+import { lessonArrivals } from '../helpers/journey';
+import { ADMIN_CHAT_ID, COURSE_TOKEN, SALES_TOKEN } from '../helpers/platform';
+import type { Platform } from '../helpers/platform';
+
+/** Real 24-hour schedules, run in seconds by Temporal's time-skipping test server. */
+describe('a course on a real 24-hour schedule (time-skipping server)', () => {
+  let env: TestWorkflowEnvironment;
+  let db: TestDatabase;
+  let telegram: Platform['telegram'];
+  let enrollments: ReturnType<typeof enrollmentClient>;
+  const taskQueue = `time-skipping-${randomUUID()}`;
+
+  beforeAll(async () => {
+    env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
+    });
+    await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+    db = await createTestDatabase();
+    telegram = await startBotApiStandIn({ port: 0, rateLimits: false });
+    enrollments = enrollmentClient(env.client, taskQueue);
+  });
+  afterAll(async () => {
+    await env?.teardown();
+    await telegram?.stop();
+    await db?.drop();
+  });
+
+  async function runWorker<T>(body: () => Promise<T>): Promise<T> {
+    const worker = await createEnrollmentWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      workflowBundlePath: inject('workflowBundlePath'),
+      sql: db.sql,
+      telegram: createTelegramBots({ salesToken: SALES_TOKEN, courseToken: COURSE_TOKEN, apiRoot: telegram.apiRoot }),
+      adminChatId: ADMIN_CHAT_ID,
+    });
+    return worker.runUntil(body);
+  }
+
+  it('delivers day N at the student’s preferred local time, four days in seconds', async () => {
+    const courseSlug = `daily-${randomUUID().slice(0, 8)}`;
+    await insertCourse(db.sql, {
+      slug: courseSlug,
+      intervalMs: DAY_MS,
+      lessons: [{ day: 1 }, { day: 2 }, { day: 3 }, { day: 4 }],
+    });
+    const student = { timeZone: 'America/New_York', preferredLessonTime: '07:30' };
+    const { userId, telegramId } = await insertUser(db.sql, student);
+    const input = { userId, courseSlug };
+    const realStart = Date.now();
+
+    const { result, history } = await runWorker(async () => {
+      await enrollments.pay(input, payment('BASIC'));
+      const handle = enrollments.handle(input);
+      return { result: await handle.result(), history: await handle.fetchHistory() };
+    });
+    expect(result).toEqual({ stage: 'completed', lessonsDelivered: [1, 2, 3, 4] });
+    expect(Date.now() - realStart).toBeLessThan(60_000); // four days of course time
+
+    // Lessons 2-4 fire at 07:30 New York time on the three local dates after the day of payment; the fourth timer is
+    // the last lesson's homework window, one interval after it.
+    const fireTimes = (history.events ?? []).flatMap((e) => {
+      const timeout = e.timerStartedEventAttributes?.startToFireTimeout;
+      return timeout && e.eventTime ? [millis(e.eventTime) + millis(timeout)] : [];
+    });
+    const local = (instant: number) =>
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone: student.timeZone,
+        dateStyle: 'short',
+        timeStyle: 'short',
+        hourCycle: 'h23',
+      }).format(instant);
+    const lessonTimers = fireTimes.filter((fireAt) => local(fireAt).endsWith('07:30'));
+    const paidAt = millis(history.events![0]!.eventTime!);
+    const paidDate = localDateOf(paidAt, student.timeZone);
+    expect(lessonTimers.map(local)).toEqual(
+      [1, 2, 3, 4].map((n) => local(zonedTimeToInstant(addDays(paidDate, n), '07:30', student.timeZone))),
+    );
+    expect(lessonTimers[0]! - paidAt).toBeLessThan(2 * DAY_MS);
+    expect([...lessonArrivals({ telegram } as Platform, telegramId).keys()]).toEqual([1, 2, 3, 4]);
+  });
+
+  it('expires an unpaid enrollment after the course’s three days', async () => {
+    const courseSlug = `expiry-${randomUUID().slice(0, 8)}`;
+    await insertCourse(db.sql, { slug: courseSlug, unpaidExpiryMs: 3 * DAY_MS, lessons: [{ day: 1 }] });
+    const { userId } = await insertUser(db.sql);
+    const input = { userId, courseSlug };
+    const before = await env.currentTimeMs();
+    const result = await runWorker(async () => {
+      await enrollments.start(input);
+      return enrollments.handle(input).result();
+    });
+    expect(result).toEqual({ stage: 'expired', lessonsDelivered: [] });
+    expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(3 * DAY_MS);
+  });
+});
+
+function millis(time: { seconds?: unknown; nanos?: number | null }): number {
+  return Number(time.seconds ?? 0) * 1000 + Math.floor((time.nanos ?? 0) / 1e6);
+}
+
+function addDays(date: LocalDate, days: number): LocalDate {
+  const moved = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+  return { year: moved.getUTCFullYear(), month: moved.getUTCMonth() + 1, day: moved.getUTCDate() };
+}
