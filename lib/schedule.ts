@@ -109,7 +109,8 @@ export function parseDuration(value: string | number): number {
   return Math.round(total);
 }
 
-function addDays(date: LocalDate, days: number): LocalDate {
+/** The calendar date `days` after `date` (no time zone involved: dates, not instants). */
+export function addDays(date: LocalDate, days: number): LocalDate {
   const moved = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
   return { year: moved.getUTCFullYear(), month: moved.getUTCMonth() + 1, day: moved.getUTCDate() };
 }

@@ -69,30 +69,15 @@ export class BotApiStandIn {
   }
 
   /** Resolves with the first defined value of `probe`, re-checked whenever the stand-in's state changes. */
-  waitFor<T>(probe: () => T | undefined, options: { timeoutMs?: number; what?: () => string } = {}): Promise<T> {
+  async waitFor<T>(probe: () => T | undefined, options: { timeoutMs?: number; what?: () => string } = {}): Promise<T> {
     const timeoutMs = options.timeoutMs ?? 15_000;
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const value = probe();
-        if (value === undefined) return;
-        cleanup();
-        resolve(value);
-      };
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.state.events.off('change', check);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(
-          new Error(
-            `Bot API stand-in: timed out after ${timeoutMs} ms waiting for ${options.what?.() ?? 'a condition'}`,
-          ),
-        );
-      }, timeoutMs);
-      this.state.events.on('change', check);
-      check();
-    });
+    const value = await this.state.waitFor(probe, timeoutMs);
+    if (value === undefined) {
+      throw new Error(
+        `Bot API stand-in: timed out after ${timeoutMs} ms waiting for ${options.what?.() ?? 'a condition'}`,
+      );
+    }
+    return value;
   }
 
   /** The bot's answerCallbackQuery parameters for a pressed button, once it answered. */

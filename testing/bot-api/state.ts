@@ -135,6 +135,24 @@ export class StandInState {
     return full;
   }
 
+  /** The first defined value of `probe`, re-checked on every change; undefined when `timeoutMs` passes first. */
+  waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+    return new Promise((resolve) => {
+      const settle = (value: T | undefined) => {
+        clearTimeout(timer);
+        this.events.off('change', check);
+        resolve(value);
+      };
+      const check = () => {
+        const value = probe();
+        if (value !== undefined) settle(value);
+      };
+      const timer = setTimeout(() => settle(undefined), timeoutMs);
+      this.events.on('change', check);
+      check();
+    });
+  }
+
   memberStatus(chatId: number, userId: number): 'member' | 'kicked' | 'left' {
     return this.members.get(chatId)?.get(userId) ?? 'left';
   }

@@ -107,7 +107,10 @@ export class SimulatedUsers {
         invoice_payload: input.invoice.payload,
       },
     });
-    const answer = await this.waitFor(() => this.state.preCheckoutAnswers.get(queryId), input.timeoutMs ?? 10_000);
+    const answer = await this.state.waitFor(
+      () => this.state.preCheckoutAnswers.get(queryId),
+      input.timeoutMs ?? 10_000,
+    );
     if (!answer) return { ok: false, error: 'the bot did not answer the pre-checkout query within 10 s' };
     if (!answer.ok) return { ok: false, error: answer.errorMessage ?? 'declined' };
     const chargeId = this.state.uniqueId('stxch');
@@ -197,26 +200,5 @@ export class SimulatedUsers {
       },
     });
     return 'joined';
-  }
-
-  private waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
-    return new Promise((resolve) => {
-      const check = () => {
-        const value = probe();
-        if (value === undefined) return;
-        cleanup();
-        resolve(value);
-      };
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.state.events.off('change', check);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        resolve(undefined);
-      }, timeoutMs);
-      this.state.events.on('change', check);
-      check();
-    });
   }
 }

@@ -3,8 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createTelegramBots } from '../../activities';
-import { DAY_MS, localDateOf, zonedTimeToInstant } from '../../lib/schedule';
-import type { LocalDate } from '../../lib/schedule';
+import { addDays, DAY_MS, localDateOf, zonedTimeToInstant } from '../../lib/schedule';
 import { enrollmentClient } from '../../services/enrollments';
 import { registerSearchAttributes } from '../../services/search-attributes';
 import { createEnrollmentWorker } from '../../services/worker';
@@ -112,9 +111,4 @@ describe('a course on a real 24-hour schedule (time-skipping server)', () => {
 
 function millis(time: { seconds?: unknown; nanos?: number | null }): number {
   return Number(time.seconds ?? 0) * 1000 + Math.floor((time.nanos ?? 0) / 1e6);
-}
-
-function addDays(date: LocalDate, days: number): LocalDate {
-  const moved = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
-  return { year: moved.getUTCFullYear(), month: moved.getUTCMonth() + 1, day: moved.getUTCDate() };
 }
