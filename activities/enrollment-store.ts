@@ -12,6 +12,8 @@ export interface EnrollmentPlan {
   intervalMs: number;
   unpaidExpiryMs: number;
   feedbackWaitMs: number;
+  /** How long to wait for the student's lesson-time choice after access; absent in journeys opened before it existed. */
+  onboardingWaitMs?: number;
   prices: Partial<Record<Tariff, { priceMinor: number; currency: string }>>;
   student: StudentSchedule;
 }
@@ -21,8 +23,17 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
   return {
     /** Creates (or finds) the enrollment row for this workflow and returns the journey's plan. */
     async openEnrollment(input: { workflowId: string; userId: number; courseSlug: string }): Promise<EnrollmentPlan> {
-      const [course]: [{ id: number; lessonIntervalMs: number; unpaidExpiryMs: number; feedbackWaitMs: number }?] =
-        await sql`select id, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms from courses where slug = ${input.courseSlug}`;
+      const [course]: [
+        {
+          id: number;
+          lessonIntervalMs: number;
+          unpaidExpiryMs: number;
+          feedbackWaitMs: number;
+          onboardingWaitMs: number;
+        }?,
+      ] = await sql`
+        select id, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, onboarding_wait_ms from courses
+        where slug = ${input.courseSlug}`;
       if (!course) throw new NotFoundError(`Course "${input.courseSlug}" has not been imported`);
       const [user]: [{ timeZone: string; preferredLessonTime: string | null }?] =
         await sql`select time_zone, preferred_lesson_time::text from users where id = ${input.userId}`;
@@ -45,6 +56,7 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
         intervalMs: course.lessonIntervalMs,
         unpaidExpiryMs: course.unpaidExpiryMs,
         feedbackWaitMs: course.feedbackWaitMs,
+        onboardingWaitMs: course.onboardingWaitMs,
         prices: Object.fromEntries(tariffs.map((t) => [t.tariff, { priceMinor: t.priceMinor, currency: t.currency }])),
         student: { timeZone: user.timeZone, preferredLessonTime: user.preferredLessonTime?.slice(0, 5) ?? null },
       };
@@ -70,6 +82,14 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
         select enrollment_id, status from payments where provider = ${p.provider} and provider_payment_id = ${p.providerPaymentId}`;
       const owned = stored!.enrollmentId === input.enrollmentId && stored!.status !== 'refunded';
       return { status: stored!.status === 'underpaid' ? 'underpaid' : 'accepted', ownedByThisEnrollment: owned };
+    },
+
+    /** Marks a payment refunded (the order was marked by whoever learned of the refund). */
+    async recordRefund(input: { enrollmentId: number; provider: string; providerPaymentId: string }) {
+      await sql`
+        update payments set status = 'refunded'
+        where enrollment_id = ${input.enrollmentId} and provider = ${input.provider}
+          and provider_payment_id = ${input.providerPaymentId}`;
     },
 
     /** Mirrors the journey's stage into Postgres for bots and reports (the workflow stays the source of truth). */

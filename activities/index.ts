@@ -1,4 +1,5 @@
 import type { Sql } from '../db';
+import { createAccess } from './access';
 import { createDelivery } from './delivery';
 import { createEnrollmentStore } from './enrollment-store';
 import type { TelegramBots } from './telegram';
@@ -11,7 +12,7 @@ export interface ActivityDeps {
 
 /** All activities of the enrollment workflow, built from their dependencies (worker.ts and tests wire real ones). */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createEnrollmentStore(deps), ...createDelivery(deps) };
+  return { ...createEnrollmentStore(deps), ...createAccess(deps), ...createDelivery(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

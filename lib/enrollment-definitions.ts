@@ -8,7 +8,15 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 export const TARIFFS = ['BASIC', 'FEEDBACK', 'PREMIUM'] as const;
 export type Tariff = (typeof TARIFFS)[number];
 
-export const STAGES = ['awaiting-payment', 'active', 'awaiting-feedback', 'completed', 'blocked', 'expired'] as const;
+export const STAGES = [
+  'awaiting-payment',
+  'active',
+  'awaiting-feedback',
+  'completed',
+  'blocked',
+  'expired',
+  'refunded',
+] as const;
 export type EnrollmentStage = (typeof STAGES)[number];
 
 export type AssignmentStatus = 'submitted' | 'awaiting-review' | 'auto-answered' | 'answered';
@@ -32,7 +40,23 @@ export interface PaymentReceived {
   amountMinor: number;
   currency: string;
   tariff: Tariff;
+  /**
+   * The platform's order this money pays (priced server-side: promo codes, upgrades). Without it the tariff's list
+   * price applies.
+   */
+  order?: { publicId: string; amountMinor: number; currency: string; upgradeFrom: Tariff | null };
   rawEvent?: unknown;
+}
+
+export interface PaymentRefunded {
+  provider: string;
+  providerPaymentId: string;
+}
+
+/** When lessons should arrive: the student's IANA time zone and preferred local time ('HH:MM', or null). */
+export interface ScheduleChoice {
+  timeZone: string;
+  preferredLessonTime: string | null;
 }
 
 export interface AssignmentSubmitted {
@@ -59,16 +83,20 @@ export interface EnrollmentProgress {
   startedAt: number | null;
   nextLessonDueAt: number | null;
   assignments: { id: number; day: number; status: AssignmentStatus }[];
-  payments: { providerPaymentId: string; status: 'accepted' | 'underpaid' }[];
+  payments: { providerPaymentId: string; status: 'accepted' | 'underpaid' | 'refunded' }[];
 }
 
 export interface EnrollmentResult {
-  stage: 'completed' | 'expired' | 'blocked';
+  stage: 'completed' | 'expired' | 'blocked' | 'refunded';
   lessonsDelivered: number[];
 }
 
 /** Payment completed at the provider. Idempotent per providerPaymentId; an amount below the tariff price is recorded as underpaid and grants nothing. */
 export const paymentReceivedSignal = defineSignal<[PaymentReceived]>('paymentReceived');
+/** The money was given back: the journey revokes access (groups included) and ends. Other payments are ignored. */
+export const paymentRefundedSignal = defineSignal<[PaymentRefunded]>('paymentRefunded');
+/** The student chose a lesson time / time zone (onboarding or settings); it applies from the next lesson on. */
+export const scheduleChosenSignal = defineSignal<[ScheduleChoice]>('scheduleChosen');
 /** Student handed in homework. Ignored before access is granted or when the submissionKey was seen. */
 export const assignmentSubmittedSignal = defineSignal<[AssignmentSubmitted]>('assignmentSubmitted');
 /** The student can be reached again (unblocked the bot, or ops say so): a blocked journey resumes where it stopped. */

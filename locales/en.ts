@@ -2,6 +2,12 @@
 export const en = {
   welcome: (p: { course: string; tariff: string }) =>
     `🎉 Payment received, welcome to <b>${p.course}</b> (${p.tariff})!\nYour first lesson arrives right now; the next ones follow day by day.`,
+  chooseLessonTime: () =>
+    `⏰ When should your daily lesson arrive? Pick a time (your time zone can be changed with /timezone), or start now.`,
+  startNow: () => `Start now`,
+  scheduleSet: (p: { time: string; timeZone: string }) => `👍 Lessons will arrive at ${p.time} (${p.timeZone}).`,
+  upgraded: (p: { tariff: string }) => `⬆️ Your tariff is now <b>${p.tariff}</b>. Everything it adds is open to you.`,
+  accessEnded: () => `Your payment was refunded and your access to the course has ended. You're welcome back any time.`,
   groupInvite: (p: { link: string }) => `Your private group: ${p.link}\nThe link works once and only for you.`,
   underpaid: (p: { paid: string; price: string }) =>
     `We received ${p.paid}, but this tariff costs ${p.price}. Nothing was charged twice; please contact support to settle the difference.`,

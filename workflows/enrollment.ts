@@ -13,13 +13,16 @@ import type { Activities, EnrollmentPlan } from '../activities';
 import {
   assignmentSubmittedSignal,
   paymentReceivedSignal,
+  paymentRefundedSignal,
   progressQuery,
+  scheduleChosenSignal,
   searchAttributes,
   studentReturnedSignal,
   submitFeedbackUpdate,
 } from '../lib/enrollment-definitions';
 import type {
   AssignmentSubmitted,
+  PaymentRefunded,
   EnrollmentInput,
   EnrollmentResult,
   PaymentReceived,
@@ -99,6 +102,8 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   setHandler(progressQuery, () => state.progress());
   setHandler(studentReturnedSignal, () => void state.returns++);
   setHandler(paymentReceivedSignal, (payment) => handlePayment(payment));
+  setHandler(paymentRefundedSignal, (refund) => handleRefund(refund));
+  setHandler(scheduleChosenSignal, (choice) => void (state.schedule = choice));
   setHandler(assignmentSubmittedSignal, (submission) => handleSubmission(submission));
   setHandler(
     submitFeedbackUpdate,
@@ -124,7 +129,13 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       return log.info('Duplicate payment signal ignored', { id: payment.providerPaymentId });
     }
     const { enrollmentId, prices } = await planned();
-    const price = prices[payment.tariff] ?? null;
+    const listed = prices[payment.tariff];
+    // An order was priced by the platform (promo, upgrade); without one the tariff's list price applies.
+    const price = payment.order
+      ? { priceMinor: payment.order.amountMinor, currency: payment.order.currency }
+      : listed
+        ? { priceMinor: listed.priceMinor, currency: listed.currency }
+        : null;
     const reason = !price
       ? `tariff ${payment.tariff} is not sold`
       : payment.currency !== price.currency
@@ -138,14 +149,31 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       status: reason ? 'underpaid' : 'accepted',
       reason,
     });
-    if (!recorded.ownedByThisEnrollment)
+    if (!recorded.ownedByThisEnrollment) {
       return log.warn('Payment id belongs to another enrollment', { id: payment.providerPaymentId });
+    }
     state.payments.set(payment.providerPaymentId, recorded.status);
     if (recorded.status === 'underpaid') {
       await student.reach(() => telegram.notifyUnderpaid({ enrollmentId, payment, price }));
+    } else if (payment.order?.upgradeFrom && payment.order.upgradeFrom === state.paidTariff) {
+      state.paidTariff = payment.tariff;
+      if (state.accessGranted)
+        await student.reach(() => telegram.grantUpgrade({ enrollmentId, tariff: payment.tariff }));
+      await syncStage();
     } else {
       state.paidTariff ??= payment.tariff;
     }
+  }
+
+  async function handleRefund(refund: PaymentRefunded): Promise<void> {
+    if (state.payments.get(refund.providerPaymentId) !== 'accepted') {
+      return log.warn('Refund for a payment this journey did not accept', { id: refund.providerPaymentId });
+    }
+    state.payments.set(refund.providerPaymentId, 'refunded');
+    const { enrollmentId } = await planned();
+    await db.recordRefund({ enrollmentId, ...refund });
+    // The journey ends once no accepted payment is left (an upgrade refunded alone leaves the base tariff paid).
+    if (![...state.payments.values()].includes('accepted')) state.ended = 'refunded';
   }
 
   async function handleSubmission(submission: AssignmentSubmitted): Promise<void> {
@@ -190,22 +218,35 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     state.ended = null;
   }
 
-  // 2. Access.
-  const startedAt = Date.now();
+  // 2. Access, then (when the course asks for it) the student's choice of lesson time.
+  const refunded = () => state.ended === 'refunded';
+  let startedAt = Date.now();
   state.startedAt = startedAt;
+  if (refunded()) return endRefunded();
   if (!(await student.reach(() => telegram.grantAccess({ enrollmentId, tariff: state.paidTariff! })))) {
     return finish(state, 'blocked');
   }
   state.accessGranted = true;
   await syncStage();
+  if ((plan.onboardingWaitMs ?? 0) > 0 && state.schedule === null) {
+    await condition(() => state.schedule !== null || refunded(), plan.onboardingWaitMs!);
+    startedAt = Date.now();
+    state.startedAt = startedAt;
+  }
 
   // 3. Lessons on the student's schedule; silent days advance the day and send nothing.
   const silent = new Set(plan.silentDays);
   for (let day = 1; day <= plan.lessonCount; day++) {
     const dueAt = () =>
-      lessonDueAt({ startedAt, day: day + dayOffset, intervalMs: plan.intervalMs, student: plan.student });
+      lessonDueAt({
+        startedAt,
+        day: day + dayOffset,
+        intervalMs: plan.intervalMs,
+        student: state.schedule ?? plan.student,
+      });
     state.nextLessonDueAt = dueAt();
-    if (dueAt() > Date.now()) await sleep(dueAt() - Date.now());
+    if (dueAt() > Date.now()) await condition(refunded, dueAt() - Date.now());
+    if (refunded()) return endRefunded();
     if (!silent.has(day)) {
       const delivered = await student.reach(
         () => telegram.deliverLesson({ enrollmentId, day, tariff: state.paidTariff! }),
@@ -221,12 +262,21 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
 
   // 4. Completion: the last lesson's homework gets one more interval, open reviews the feedback window.
   if (!(await student.reach(() => telegram.sendCompletion({ enrollmentId })))) return finish(state, 'blocked');
-  await sleep(plan.intervalMs);
-  await condition(() => state.pendingReviews() === 0, plan.feedbackWaitMs);
+  await condition(refunded, plan.intervalMs);
+  await condition(() => state.pendingReviews() === 0 || refunded(), plan.feedbackWaitMs);
   await condition(allHandlersFinished);
+  if (refunded()) return endRefunded();
   state.ended = 'completed';
   await syncStage();
   return finish(state, 'completed');
+
+  /** Access ends with the money: groups are left (ban, then unban so a new purchase works), nothing more is sent. */
+  async function endRefunded(): Promise<EnrollmentResult> {
+    await student.retrying(() => telegram.revokeAccess({ enrollmentId }));
+    await syncStage();
+    await condition(allHandlersFinished);
+    return finish(state, 'refunded');
+  }
 }
 
 function finish(state: JourneyState, stage: EnrollmentResult['stage']): EnrollmentResult {

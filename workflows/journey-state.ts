@@ -4,6 +4,7 @@ import type {
   EnrollmentStage,
   FeedbackInput,
   PaymentReceived,
+  ScheduleChoice,
   Tariff,
 } from '../lib/enrollment-definitions';
 
@@ -18,7 +19,9 @@ export interface AssignmentEntry {
 export class JourneyState {
   paidTariff: Tariff | null = null;
   accessGranted = false;
-  ended: 'completed' | 'expired' | null = null;
+  ended: 'completed' | 'expired' | 'refunded' | null = null;
+  /** The student's latest schedule choice (onboarding, settings); the plan's snapshot applies until then. */
+  schedule: ScheduleChoice | null = null;
   /** Count of open "cannot reach the student" situations; > 0 means blocked. */
   unreachable = 0;
   unreachableReason: string | null = null;
@@ -29,7 +32,7 @@ export class JourneyState {
   startedAt: number | null = null;
   nextLessonDueAt: number | null = null;
   readonly lessonsDelivered: number[] = [];
-  readonly payments = new Map<string, 'accepted' | 'underpaid'>();
+  readonly payments = new Map<string, 'accepted' | 'underpaid' | 'refunded'>();
   readonly seenPaymentIds = new Set<string>();
   readonly seenSubmissionKeys = new Set<string>();
   readonly assignments = new Map<number, AssignmentEntry>();
