@@ -1,4 +1,4 @@
-import { badRequest } from './types';
+import { badRequest } from './errors';
 
 const TAGS = new Set([
   'b',
@@ -32,10 +32,10 @@ export function readHtml(html: string): string {
     if (ch === '<') {
       const end = html.indexOf('>', i);
       const tag = end === -1 ? null : /^<\s*(\/?)\s*([a-z-]+)(\s[^>]*)?>$/i.exec(html.slice(i, end + 1));
-      if (!tag || !TAGS.has(tag[2]!.toLowerCase())) {
-        throw badRequest(
-          `can't parse entities: Unsupported start tag at byte offset ${Buffer.byteLength(html.slice(0, i))}`,
-        );
+      const offset = Buffer.byteLength(html.slice(0, i));
+      if (!tag) throw badRequest(`can't parse entities: Unexpected character at byte offset ${offset}`);
+      if (!TAGS.has(tag[2]!.toLowerCase())) {
+        throw badRequest(`can't parse entities: Unsupported start tag "${tag[2]}" at byte offset ${offset}`);
       }
       const name = tag[2]!.toLowerCase();
       if (tag[1]) {
@@ -65,4 +65,16 @@ export function readHtml(html: string): string {
   if (open.length > 0)
     throw badRequest(`can't parse entities: Can't find end tag corresponding to start tag "${open.at(-1)}"`);
   return out;
+}
+
+/**
+ * The text a reader sees for a parse mode. HTML is parsed and validated; Markdown and MarkdownV2 are passed through
+ * as sent (the stand-in does not model their escaping rules).
+ */
+export function visibleText(text: string, parseMode: string | undefined): string {
+  if (parseMode === undefined || parseMode === '') return text;
+  const mode = parseMode.toLowerCase();
+  if (mode === 'html') return readHtml(text);
+  if (mode === 'markdown' || mode === 'markdownv2') return text;
+  throw badRequest(`unsupported parse_mode "${parseMode}"`);
 }

@@ -1,209 +1,167 @@
-import { readHtml } from './html';
-import type { Params } from './params';
-import type { BotState, StandInState } from './state';
-import { chatOf, unixNow } from './state';
-import type { SentKind, TgObject } from './types';
-import { badRequest } from './types';
-
-export interface MethodContext {
-  state: StandInState;
-  bot: BotState;
-  params: Params;
-  method: string;
-}
+import type { InlineKeyboardMarkup, Message } from 'grammy/types';
+import type { MethodContext } from './context';
+import { badRequest } from './errors';
+import { visibleText } from './html';
+import { fileIdFor, mediaFields } from './media';
+import { unixNow } from './ids';
+import type { MediaKind, ReplyMarkup, SentKind, SentMessage, TgObject } from './types';
 
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
+const ALBUM_KINDS = new Set(['photo', 'video', 'document', 'audio']);
 
-/** Text or caption as the reader sees it, validated like Telegram (length, HTML). */
-function readable(params: Params, field: 'text' | 'caption'): { shown?: string; raw?: string } {
-  const raw = params.optionalString(field);
-  if (raw === undefined) return {};
-  const shown = params.raw.parse_mode === 'HTML' ? readHtml(raw) : raw;
-  if (field === 'text' && shown.trim() === '') throw badRequest('message text is empty');
-  if (field === 'text' && shown.length > TEXT_LIMIT) throw badRequest('message is too long');
-  if (field === 'caption' && shown.length > CAPTION_LIMIT) throw badRequest('message caption is too long');
-  return { shown, raw };
-}
-
-/**
- * A file_id for a media parameter: an upload or URL gets a new id owned by this bot; an existing id must belong to
- * this bot (Telegram's file ids are per bot) or the call fails as it would in Telegram.
- */
-export function fileIdFor(ctx: MethodContext, kind: string, value: unknown): string {
-  let source = value;
-  if (typeof source === 'string' && source.startsWith('attach://'))
-    source = ctx.params.raw[source.slice('attach://'.length)];
-  if (typeof source === 'object' && source !== null && 'upload' in source) return newFile(ctx, kind);
-  if (typeof source !== 'string' || source === '') throw badRequest(`there is no ${kind} in the request`);
-  if (/^https?:\/\//.test(source)) return newFile(ctx, kind);
-  const known = ctx.state.files.get(source);
-  if (!known || known.botId !== ctx.bot.id) throw badRequest('wrong file identifier/HTTP URL specified');
-  return source;
-}
-
-function newFile(ctx: MethodContext, kind: string): string {
-  const id = ctx.state.uniqueId(kind === 'photo' ? 'AgAC' : 'BQAC');
-  ctx.state.files.set(id, { botId: ctx.bot.id, kind });
-  return id;
-}
-
-export function mediaObject(kind: string, fileId: string): TgObject {
-  const file = { file_id: fileId, file_unique_id: `u${fileId.slice(-10)}`, file_size: 1024 };
-  if (kind === 'photo')
-    return {
-      photo: [
-        { ...file, width: 90, height: 90 },
-        { ...file, width: 800, height: 800 },
-      ],
-    };
-  if (kind === 'voice') return { voice: { ...file, duration: 3, mime_type: 'audio/ogg' } };
-  if (kind === 'video' || kind === 'animation') return { [kind]: { ...file, width: 640, height: 360, duration: 5 } };
-  return { [kind]: { ...file, file_name: `${kind}.bin` } };
-}
-
-/** Builds, stores and records one message from the bot in `chatId`. */
+/** Puts one message from the bot into `chatId`: numbers it, stores it for replies and edits, and records it. */
 export function deliver(
   ctx: MethodContext,
   chatId: number,
   kind: SentKind,
-  fields: TgObject,
-  record: { text?: string; caption?: string; rawText?: string; media?: string; mediaGroupId?: string } = {},
-): TgObject {
+  content: Partial<Message>,
+  record: Partial<
+    Pick<SentMessage, 'text' | 'caption' | 'rawText' | 'parseMode' | 'media' | 'mediaGroupId' | 'invoice'>
+  >,
+): Message {
   const { params, state, bot } = ctx;
-  const messageId = state.nextMessageId(chatId);
-  const replyTo =
-    params.json<{ message_id?: number }>('reply_parameters')?.message_id ?? params.optionalInt('reply_to_message_id');
-  const replyMarkup = params.json<TgObject>('reply_markup');
-  const message: TgObject = {
-    message_id: messageId,
+  const replyTo = replyTarget(ctx, chatId);
+  const markup = replyMarkup(ctx);
+  const protect = params.bool('protect_content');
+  const message: Message = {
+    message_id: state.nextMessageId(bot.id, chatId),
     from: bot.user,
-    chat: chatOf(chatId),
+    chat: state.chat(chatId),
     date: unixNow(),
-    ...fields,
-    ...(replyMarkup && 'inline_keyboard' in replyMarkup ? { reply_markup: replyMarkup } : {}),
-    ...(params.bool('protect_content') ? { has_protected_content: true } : {}),
-    ...(replyTo !== undefined && state.findMessage(chatId, replyTo)
-      ? { reply_to_message: state.findMessage(chatId, replyTo) }
-      : {}),
+    ...(replyTo ? { reply_to_message: replyTo } : {}),
+    ...content,
+    ...(markup && 'inline_keyboard' in markup ? { reply_markup: markup } : {}),
+    ...(protect ? { has_protected_content: true } : {}),
   };
-  state.storeMessage(message);
-  state.record({
+  state.joinGroup(bot.id, chatId);
+  state.storeMessage(bot.id, message);
+  state.records.addSent({
     botId: bot.id,
     method: ctx.method,
     chatId,
-    messageId,
+    messageId: message.message_id,
     kind,
     ...record,
-    ...(replyMarkup ? { replyMarkup } : {}),
-    protectContent: params.bool('protect_content'),
-    ...(replyTo !== undefined ? { replyToMessageId: replyTo } : {}),
+    ...(markup ? { replyMarkup: markup } : {}),
+    protectContent: protect,
+    ...(replyTo ? { replyToMessageId: replyTo.message_id } : {}),
     edits: [],
+    deleted: false,
     params: params.raw,
     at: Date.now(),
   });
   return message;
 }
 
-export function sendMessage(ctx: MethodContext): TgObject {
-  const chatId = ctx.params.chatId();
-  const { shown, raw } = readable(ctx.params, 'text');
-  if (shown === undefined) throw badRequest('message text is empty');
-  return deliver(ctx, chatId, 'text', { text: shown }, { text: shown, rawText: raw });
+/** reply_parameters (or the older reply_to_message_id): the message must exist unless sending without reply is allowed. */
+function replyTarget(ctx: MethodContext, chatId: number): Message['reply_to_message'] {
+  const parameters = ctx.params.json<{ message_id?: number; allow_sending_without_reply?: boolean }>(
+    'reply_parameters',
+  );
+  const messageId = parameters?.message_id ?? ctx.params.optionalInt('reply_to_message_id');
+  if (messageId === undefined) return undefined;
+  const original = ctx.state.findMessage(ctx.bot.id, chatId, Number(messageId));
+  if (!original && !(parameters?.allow_sending_without_reply ?? ctx.params.bool('allow_sending_without_reply'))) {
+    throw badRequest('message to be replied not found');
+  }
+  return original ? asReply(original) : undefined;
 }
 
-export function sendMedia(kind: 'photo' | 'video' | 'document' | 'voice' | 'audio' | 'animation') {
-  return (ctx: MethodContext): TgObject => {
+/** reply_markup, with inline buttons checked the way Telegram rejects them. */
+export function replyMarkup(ctx: MethodContext): ReplyMarkup | undefined {
+  const markup = ctx.params.json<ReplyMarkup>('reply_markup');
+  if (!markup || !('inline_keyboard' in markup)) return markup;
+  const rows: unknown = (markup as InlineKeyboardMarkup).inline_keyboard;
+  if (!Array.isArray(rows) || !rows.every(Array.isArray)) throw badRequest("can't parse inline keyboard button");
+  for (const button of (rows as TgObject[][]).flat()) {
+    if (typeof button.text !== 'string' || button.text === '')
+      throw badRequest('text buttons are unallowed in the inline keyboard');
+    if (button.callback_data !== undefined) {
+      const size = Buffer.byteLength(String(button.callback_data));
+      if (size < 1 || size > 64) throw badRequest('BUTTON_DATA_INVALID');
+    } else if (typeof button.url === 'string') {
+      if (!/^(https?|tg):\/\/\S+$/.test(button.url))
+        throw badRequest(`inline keyboard button URL '${button.url}' is invalid`);
+    } else if (Object.keys(button).length === 1) {
+      throw badRequest('text buttons are unallowed in the inline keyboard');
+    }
+  }
+  return markup;
+}
+
+/** Text or caption as the reader sees it, validated like Telegram (length, HTML). */
+export function readable(
+  ctx: MethodContext,
+  field: 'text' | 'caption',
+  source: TgObject = ctx.params.raw,
+): { shown?: string; raw?: string; parseMode?: string } {
+  const raw = typeof source[field] === 'string' && source[field] !== '' ? (source[field] as string) : undefined;
+  const parseMode = typeof source.parse_mode === 'string' ? source.parse_mode : undefined;
+  if (raw === undefined) {
+    if (field === 'text') throw badRequest('message text is empty');
+    return {};
+  }
+  const shown = visibleText(raw, parseMode);
+  if (field === 'text' && shown.trim() === '') throw badRequest('message text is empty');
+  if (field === 'text' && shown.length > TEXT_LIMIT) throw badRequest('message is too long');
+  if (field === 'caption' && shown.length > CAPTION_LIMIT) throw badRequest('message caption is too long');
+  return { shown, raw, ...(parseMode ? { parseMode } : {}) };
+}
+
+export function sendMessage(ctx: MethodContext): Message {
+  const chatId = ctx.params.chatId();
+  const { shown, raw, parseMode } = readable(ctx, 'text');
+  return deliver(ctx, chatId, 'text', { text: shown }, { text: shown, rawText: raw, parseMode });
+}
+
+/** sendPhoto, sendVideo, ...: one file (upload, URL or file_id) with an optional caption. */
+export function sendMedia(kind: MediaKind) {
+  return (ctx: MethodContext): Message => {
     const chatId = ctx.params.chatId();
     const fileId = fileIdFor(ctx, kind, ctx.params.raw[kind]);
-    const { shown, raw } = readable(ctx.params, 'caption');
+    const { shown, raw, parseMode } = readable(ctx, 'caption');
     return deliver(
       ctx,
       chatId,
       kind,
-      { ...mediaObject(kind, fileId), ...(shown ? { caption: shown } : {}) },
-      {
-        caption: shown,
-        rawText: raw,
-        media: fileId,
-      },
+      { ...mediaFields(ctx.state, kind, fileId), ...(shown ? { caption: shown } : {}) },
+      { caption: shown, rawText: raw, parseMode, media: fileId },
     );
   };
 }
 
-export function sendMediaGroup(ctx: MethodContext): TgObject[] {
+/** An album of 2-10 photos/videos, documents or audio files: one message each, sharing a media_group_id. */
+export function sendMediaGroup(ctx: MethodContext): Message[] {
   const chatId = ctx.params.chatId();
   const media = ctx.params.json<TgObject[]>('media');
-  if (!Array.isArray(media) || media.length < 2 || media.length > 10)
-    throw badRequest('media group must contain 2-10 items');
-  const groupId = ctx.state.uniqueId('');
+  if (!Array.isArray(media) || media.length < 2 || media.length > 10) {
+    throw badRequest('wrong number of media in the album: must be 2-10');
+  }
+  const kinds = media.map((item) => String(item.type));
+  for (const kind of kinds)
+    if (!ALBUM_KINDS.has(kind)) throw badRequest(`unsupported media type "${kind}" in the album`);
+  for (const only of ['document', 'audio']) {
+    if (kinds.includes(only) && kinds.some((k) => k !== only)) {
+      throw badRequest(`${only} can't be mixed with other media types`);
+    }
+  }
+  const groupId = String(Date.now()) + String(Math.floor(Math.random() * 1000));
   return media.map((item) => {
-    const kind = String(item.type) as 'photo' | 'video' | 'document' | 'audio';
-    if (!['photo', 'video', 'document', 'audio'].includes(kind)) throw badRequest(`unsupported media type "${kind}"`);
+    const kind = String(item.type) as MediaKind;
     const fileId = fileIdFor(ctx, kind, item.media);
-    const caption = typeof item.caption === 'string' ? item.caption : undefined;
-    const shown = caption && item.parse_mode === 'HTML' ? readHtml(caption) : caption;
+    const { shown, raw, parseMode } = readable(ctx, 'caption', item);
     return deliver(
       ctx,
       chatId,
       kind,
-      { ...mediaObject(kind, fileId), media_group_id: groupId, ...(shown ? { caption: shown } : {}) },
-      { caption: shown, rawText: caption, media: fileId, mediaGroupId: groupId },
+      { ...mediaFields(ctx.state, kind, fileId), media_group_id: groupId, ...(shown ? { caption: shown } : {}) },
+      { caption: shown, rawText: raw, parseMode, media: fileId, mediaGroupId: groupId },
     );
   });
 }
 
-/** copyMessage / forwardMessage: the original must exist in from_chat_id. */
-export function copyMessage(kind: 'copy' | 'forward') {
-  return (ctx: MethodContext): TgObject => {
-    const chatId = ctx.params.chatId();
-    const fromChatId = ctx.params.chatId('from_chat_id');
-    const original = ctx.state.findMessage(fromChatId, ctx.params.int('message_id'));
-    if (!original) throw badRequest('message to copy not found');
-    const { message_id: _id, from: _from, chat: _chat, date: _date, reply_markup: _markup, ...content } = original;
-    const text = typeof content.text === 'string' ? content.text : undefined;
-    const caption = typeof content.caption === 'string' ? content.caption : undefined;
-    const media = ['photo', 'video', 'document', 'voice', 'audio', 'animation'].find((k) => k in content);
-    const message = deliver(
-      ctx,
-      chatId,
-      kind,
-      { ...content, ...(kind === 'forward' ? { forward_origin: { type: 'user', sender_user: original.from } } : {}) },
-      { text, caption, ...(media ? { media } : {}) },
-    );
-    return kind === 'copy' ? { message_id: message.message_id } : message;
-  };
-}
-
-export function editMessage(field: 'text' | 'caption' | 'reply_markup') {
-  return (ctx: MethodContext): TgObject => {
-    const chatId = ctx.params.chatId();
-    const messageId = ctx.params.int('message_id');
-    const message = ctx.state.findMessage(chatId, messageId);
-    const record = ctx.state.sentMessages.find((m) => m.chatId === chatId && m.messageId === messageId);
-    if (!message || !record) throw badRequest('message to edit not found');
-    if (field === 'reply_markup') {
-      const markup = ctx.params.json<TgObject>('reply_markup');
-      if (markup) message.reply_markup = markup;
-      else delete message.reply_markup;
-      record.replyMarkup = markup;
-    } else {
-      const { shown, raw } = readable(ctx.params, field);
-      if (shown === undefined && field === 'text') throw badRequest('message text is empty');
-      if (message[field] === shown && !ctx.params.has('reply_markup')) {
-        throw badRequest(
-          'message is not modified: specified new message content and reply markup are exactly the same',
-        );
-      }
-      record.edits.push(String(record[field] ?? ''));
-      message[field] = shown;
-      record[field] = shown;
-      record.rawText = raw;
-      const markup = ctx.params.json<TgObject>('reply_markup');
-      if (markup) record.replyMarkup = message.reply_markup = markup;
-    }
-    message.edit_date = unixNow();
-    ctx.state.events.emit('change');
-    return message;
-  };
+/** A message as `reply_to_message` carries it: without its own reply (Telegram does not nest them). */
+export function asReply(message: Message): NonNullable<Message['reply_to_message']> {
+  return { ...message, reply_to_message: undefined };
 }

@@ -1,74 +1,109 @@
-/** A Telegram object as the stand-in builds it (the shapes follow the Bot API; only used fields are filled). */
+import type { ForceReply, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, User } from 'grammy/types';
+
+/** A loosely typed Bot API object: request parameters and anything the stand-in passes through as given. */
 export type TgObject = Record<string, unknown>;
 
+/** A person acting in a test: who sends messages, presses buttons, pays and joins. */
 export interface TgUser {
   id: number;
   first_name: string;
   last_name?: string;
   username?: string;
   language_code?: string;
-  is_bot?: boolean;
 }
+
+/** A bot, by its token (`1111:secret`) or by its id (the token's numeric prefix). */
+export type BotRef = string | number;
+
+export type BotUser = User & { is_bot: true; username: string };
 
 export type SentKind =
   'text' | 'photo' | 'video' | 'document' | 'voice' | 'audio' | 'animation' | 'invoice' | 'copy' | 'forward';
 
-/** One message a bot delivered to a chat, as the chat would see it. */
+export type ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply;
+
+export type MediaKind = 'photo' | 'video' | 'document' | 'voice' | 'audio' | 'animation';
+
+/** One message a bot put into a chat, as the chat sees it now (edits and deletions are applied in place). */
 export interface SentMessage {
   botId: number;
   method: string;
   chatId: number;
   messageId: number;
   kind: SentKind;
-  /** What the reader sees: HTML tags removed and entities decoded when parse_mode was HTML. */
+  /** What the reader sees: tags removed and entities decoded when parse_mode was HTML. */
   text?: string;
   caption?: string;
-  /** Text or caption exactly as the bot sent it. */
+  /** Text or caption exactly as the bot sent it (with HTML tags). */
   rawText?: string;
-  /** file_id (or URL) of the media, for media kinds. */
+  parseMode?: string;
+  /** file_id of the media (the largest size for photos). */
   media?: string;
   mediaGroupId?: string;
-  replyMarkup?: TgObject;
+  /** The keyboard as sent (only an inline keyboard is also part of the message object, as in Telegram). */
+  replyMarkup?: ReplyMarkup;
   protectContent: boolean;
   replyToMessageId?: number;
-  /** Texts this message had before editMessageText / editMessageCaption changed it. */
+  /** For `kind: 'invoice'`: what the bot asked for, including the payload Telegram hides from the chat. */
+  invoice?: InvoiceRecord;
+  /** Earlier texts (or captions) of the message, oldest first, when the bot edited it. */
   edits: string[];
+  deleted: boolean;
+  /** The request parameters as received. */
   params: TgObject;
   /** Wall-clock ms when the stand-in accepted it. */
   at: number;
 }
 
+export interface InvoiceRecord {
+  title: string;
+  description: string;
+  payload: string;
+  currency: string;
+  totalAmount: number;
+}
+
 /** One Bot API request, whatever its outcome. */
 export interface ApiCall {
   botId: number;
+  token: string;
   method: string;
   params: TgObject;
   at: number;
+  /** HTTP status of the answer (200, 400, 403, 409, 429, 5xx). */
+  status: number;
   ok: boolean;
-  /** Telegram's error_code when ok is false (403 blocked, 429 rate limited, ...). */
+  /** Telegram's error_code when ok is false. */
   errorCode?: number;
   description?: string;
+  retryAfter?: number;
 }
 
+/** An injected failure, see `BotApiStandIn.failNext`. */
 export interface FaultSpec {
+  /** Only this method (any method but getUpdates when omitted). */
   method?: string;
+  /** Only calls whose chat_id is this chat. */
   chatId?: number;
+  /** Only calls by this bot. */
+  bot?: BotRef;
   errorCode: number;
+  /** Defaults to Telegram's wording for the code. */
   description?: string;
-  /** Seconds, for 429. */
+  /** Seconds, for 429 (defaults to 1 there). */
   retryAfter?: number;
   /** How many matching calls fail (default 1). */
   times?: number;
 }
 
 export interface RateLimits {
-  /** Messages per second to one chat (Telegram: about 1, short bursts tolerated). */
+  /** Messages per second to one private chat (Telegram: about 1). */
   perChatPerSecond: number;
   /** Messages per second from one bot across all chats (Telegram: about 30). */
   perBotPerSecond: number;
   /** Messages per minute to one group (Telegram: 20). */
   perGroupPerMinute: number;
-  /** Messages a chat may receive back to back before the per-chat rate applies. */
+  /** Messages a private chat may receive back to back before `perChatPerSecond` applies (Telegram tolerates short bursts). */
   chatBurst: number;
 }
 
@@ -79,14 +114,35 @@ export const TELEGRAM_LIMITS: RateLimits = {
   chatBurst: 3,
 };
 
-export class ApiError extends Error {
-  constructor(
-    readonly errorCode: number,
-    readonly description: string,
-    readonly parameters?: { retry_after?: number; migrate_to_chat_id?: number },
-  ) {
-    super(description);
-  }
+/** How the bot answered a button press: the answerCallbackQuery parameters it sent (Telegram's names). */
+export type CallbackAnswer = {
+  text?: string;
+  show_alert?: boolean;
+  url?: string;
+  cache_time?: number;
+};
+
+export interface InviteLink {
+  botId: number;
+  chatId: number;
+  link: string;
+  name?: string;
+  memberLimit?: number;
+  expireDate?: number;
+  createsJoinRequest: boolean;
+  revoked: boolean;
+  /** Users who joined through this link. */
+  joined: number[];
 }
 
-export const badRequest = (what: string) => new ApiError(400, `Bad Request: ${what}`);
+export interface Charge {
+  chargeId: string;
+  botId: number;
+  userId: number;
+  currency: string;
+  totalAmount: number;
+  payload: string;
+  refunded: boolean;
+}
+
+export type MemberStatus = 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';
