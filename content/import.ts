@@ -21,9 +21,10 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
       await tx`select content_hash from courses where slug = ${course.slug} for update`;
     const [row]: [{ id: number }?] = await tx`
       insert into courses (slug, title, description, default_language, lesson_interval_ms, unpaid_expiry_ms,
-                           feedback_wait_ms, protect_content, content_hash)
+                           feedback_wait_ms, onboarding_wait_ms, protect_content, content_hash)
       values (${course.slug}, ${course.title}, ${course.description}, ${course.language}, ${course.lessonIntervalMs},
-              ${course.unpaidExpiryMs}, ${course.feedbackWaitMs}, ${course.protectContent}, ${course.contentHash})
+              ${course.unpaidExpiryMs}, ${course.feedbackWaitMs}, ${course.onboardingWaitMs}, ${course.protectContent},
+              ${course.contentHash})
       on conflict (slug) do update set
         title = excluded.title,
         description = excluded.description,
@@ -31,6 +32,7 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
         lesson_interval_ms = excluded.lesson_interval_ms,
         unpaid_expiry_ms = excluded.unpaid_expiry_ms,
         feedback_wait_ms = excluded.feedback_wait_ms,
+        onboarding_wait_ms = excluded.onboarding_wait_ms,
         protect_content = excluded.protect_content,
         content_hash = excluded.content_hash,
         updated_at = case when courses.content_hash = excluded.content_hash then courses.updated_at else now() end
@@ -39,14 +41,16 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
 
     for (const t of course.tariffs) {
       await tx`
-        insert into course_tariffs (course_id, tariff, title, price_minor, currency, includes, group_chat_ids)
-        values (${courseId}, ${t.tariff}, ${t.title}, ${t.priceMinor}, ${t.currency}, ${t.includes}, ${t.groupChatIds})
+        insert into course_tariffs (course_id, tariff, title, price_minor, currency, includes, group_chat_ids, price_stars)
+        values (${courseId}, ${t.tariff}, ${t.title}, ${t.priceMinor}, ${t.currency}, ${t.includes}, ${t.groupChatIds},
+                ${t.priceStars})
         on conflict (course_id, tariff) do update set
           title = excluded.title,
           price_minor = excluded.price_minor,
           currency = excluded.currency,
           includes = excluded.includes,
-          group_chat_ids = excluded.group_chat_ids`;
+          group_chat_ids = excluded.group_chat_ids,
+          price_stars = excluded.price_stars`;
     }
     const tariffs = course.tariffs.map((t) => t.tariff);
     await tx`delete from course_tariffs where course_id = ${courseId} and not (tariff::text = any(${tariffs}))`;

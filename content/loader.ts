@@ -21,6 +21,8 @@ export interface TariffDefinition {
   includes: string[];
   /** Telegram chat ids of the tariff's private groups. */
   groupChatIds: number[];
+  /** Price in Telegram Stars; the tariff is not sold for Stars without one. */
+  priceStars: number | null;
 }
 
 export interface LessonDefinition {
@@ -40,6 +42,8 @@ export interface CourseDefinition {
   lessonIntervalMs: number;
   unpaidExpiryMs: number;
   feedbackWaitMs: number;
+  /** How long a new student has to choose a lesson time before the course begins anyway (0: at once). */
+  onboardingWaitMs: number;
   protectContent: boolean;
   /** In BASIC, FEEDBACK, PREMIUM order. */
   tariffs: TariffDefinition[];
@@ -75,12 +79,12 @@ const telegramHtml = plainText.superRefine((text, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem.message });
 });
 
-const duration = z
-  .union([z.string(), z.number()], expected('a duration like 24h, 30m or 1h30m'))
-  .transform((value, ctx) => {
+/** A duration like 24h or 1h30m; `allowZero` for waits that may be switched off with 0s. */
+const durationSchema = (allowZero = false) =>
+  z.union([z.string(), z.number()], expected('a duration like 24h, 30m or 1h30m')).transform((value, ctx) => {
     try {
       const ms = parseDuration(value);
-      if (ms > 0) return ms;
+      if (ms > 0 || (allowZero && ms === 0)) return ms;
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
     }
@@ -90,6 +94,7 @@ const duration = z
     });
     return z.NEVER;
   });
+const duration = durationSchema();
 
 const tariffSchema = strict(
   {
@@ -98,6 +103,7 @@ const tariffSchema = strict(
     currency: z.string(expected('a currency')).regex(/^[A-Z]{3}$/, expected('3 capital letters, like USD or XTR')),
     includes: z.array(plainText, expected('a list of strings')),
     groups: z.array(z.int(expected('a Telegram chat id')), expected('a list of Telegram chat ids')).default([]),
+    stars: z.int(expected('whole Telegram Stars')).min(1, expected('at least 1 star')).optional(),
   },
   'a tariff with title, price, currency and includes',
 ).superRefine((t, ctx) => {
@@ -128,6 +134,7 @@ const courseSchema = strict(
     lessonInterval: duration.prefault('24h'),
     unpaidExpiry: duration.prefault('72h'),
     feedbackWait: duration.prefault('14d'),
+    onboardingWait: durationSchema(true).prefault('30m'),
     protectContent: z.boolean(expected('true or false')).default(false),
     tariffs: strict(tariffs, 'a map of tariffs', 'tariff').refine((t) => Object.keys(t).length > 0, {
       error: `expected at least one of ${TARIFF_NAMES.join(', ')}`,
@@ -258,13 +265,22 @@ export async function loadCourseFromDir(dir: string): Promise<CourseDefinition> 
     lessonIntervalMs: course.lessonInterval,
     unpaidExpiryMs: course.unpaidExpiry,
     feedbackWaitMs: course.feedbackWait,
+    onboardingWaitMs: course.onboardingWait,
     protectContent: course.protectContent,
     tariffs: TARIFF_NAMES.flatMap((tariff) => {
       const t = course.tariffs[tariff];
       if (!t) return [];
       const priceMinor = t.currency === 'XTR' ? Math.round(t.price) : Math.round(t.price * 100);
       return [
-        { tariff, title: t.title, priceMinor, currency: t.currency, includes: t.includes, groupChatIds: t.groups },
+        {
+          tariff,
+          title: t.title,
+          priceMinor,
+          currency: t.currency,
+          includes: t.includes,
+          groupChatIds: t.groups,
+          priceStars: t.stars ?? null,
+        },
       ];
     }),
     lessons: lessons.sort((a, b) => a.day - b.day),

@@ -43,8 +43,10 @@ describe('loadCourseFromDir', () => {
       lessonIntervalMs: 86_400_000,
       unpaidExpiryMs: 72 * 3_600_000,
       feedbackWaitMs: 14 * 86_400_000,
+      onboardingWaitMs: 30 * 60_000,
       protectContent: false,
     });
+    expect(course.tariffs.map((t) => t.priceStars)).toEqual([950, 2450, 4950]);
     expect(course.tariffs.map((t) => [t.tariff, t.priceMinor, t.currency])).toEqual([
       ['BASIC', 1900, 'USD'],
       ['FEEDBACK', 4900, 'USD'],
