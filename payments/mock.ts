@@ -1,0 +1,82 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Checkout, Order, PaymentProvider, VerifiedPaymentEvent, WebhookRequest } from './types';
+import { MalformedWebhookError, WebhookSignatureError } from './types';
+
+export const MOCK_SIGNATURE_HEADER = 'x-mock-signature';
+
+interface MockEvent {
+  type: 'payment.succeeded' | 'payment.refunded';
+  paymentId: string;
+  order: string;
+  amountMinor: number;
+  currency: string;
+}
+
+/** HMAC-SHA256 of the raw body, hex: how the mock provider signs its webhooks. */
+export function signMockWebhook(secret: string, body: string): string {
+  return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+/**
+ * A payment provider for development and the demo that behaves like the real ones: a checkout page to pay on, and a
+ * signed webhook through the same endpoint and the same checks as Stripe or YooKassa.
+ */
+export function createMockProvider(options: { secret: string; publicUrl: string }): PaymentProvider & {
+  /** The signed webhook the mock provider sends when `order` is paid (or refunded). */
+  webhookFor(
+    order: Pick<Order, 'publicId' | 'amountMinor' | 'currency'>,
+    type?: MockEvent['type'],
+    paymentId?: string,
+  ): {
+    body: string;
+    headers: Record<string, string>;
+  };
+} {
+  return {
+    name: 'mock',
+    async createCheckout(order: Order): Promise<Checkout> {
+      return { kind: 'redirect', url: `${options.publicUrl}/mock-checkout/${encodeURIComponent(order.publicId)}` };
+    },
+    async verifyWebhook({ rawBody, headers }: WebhookRequest): Promise<VerifiedPaymentEvent | null> {
+      const signature = headers[MOCK_SIGNATURE_HEADER];
+      if (typeof signature !== 'string' || !/^[0-9a-f]{64}$/.test(signature))
+        throw new WebhookSignatureError('missing signature');
+      const expected = Buffer.from(signMockWebhook(options.secret, rawBody.toString('utf8')), 'hex');
+      if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) throw new WebhookSignatureError('bad signature');
+      let event: MockEvent;
+      try {
+        event = JSON.parse(rawBody.toString('utf8')) as MockEvent;
+      } catch {
+        throw new MalformedWebhookError('body is not JSON');
+      }
+      const valid =
+        typeof event.paymentId === 'string' &&
+        typeof event.order === 'string' &&
+        Number.isSafeInteger(event.amountMinor) &&
+        typeof event.currency === 'string';
+      if (!valid) throw new MalformedWebhookError('missing paymentId, order, amountMinor or currency');
+      if (event.type !== 'payment.succeeded' && event.type !== 'payment.refunded') return null;
+      return {
+        type: event.type === 'payment.succeeded' ? 'succeeded' : 'refunded',
+        providerPaymentId: event.paymentId,
+        orderPublicId: event.order,
+        amountMinor: event.amountMinor,
+        currency: event.currency,
+        raw: event,
+      };
+    },
+    webhookFor(order, type = 'payment.succeeded', paymentId = `mock_${order.publicId}`) {
+      const body = JSON.stringify({
+        type,
+        paymentId,
+        order: order.publicId,
+        amountMinor: order.amountMinor,
+        currency: order.currency,
+      });
+      return {
+        body,
+        headers: { 'content-type': 'application/json', [MOCK_SIGNATURE_HEADER]: signMockWebhook(options.secret, body) },
+      };
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import type { Checkout, Order, PaymentProvider, VerifiedPaymentEvent, WebhookRequest } from './types';
+import { MalformedWebhookError, WebhookSignatureError } from './types';
+
+export interface YooKassaOptions {
+  shopId: string;
+  secretKey: string;
+  /** Where YooKassa sends the student after paying. */
+  returnUrl: string;
+  /** https://api.yookassa.ru/v3 unless set (tests use a local stand-in). */
+  apiBase?: string;
+}
+
+interface YooPayment {
+  id: string;
+  status: 'pending' | 'waiting_for_capture' | 'succeeded' | 'canceled';
+  paid: boolean;
+  amount: { value: string; currency: string };
+  metadata?: Record<string, string>;
+  confirmation?: { confirmation_url?: string };
+}
+
+/** "49.00" ↔ 4900: money as exact integers of minor units, never floating point. */
+export function toYooAmount(minor: number): string {
+  return `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
+}
+
+export function fromYooAmount(value: string): number {
+  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(value);
+  if (!match) throw new MalformedWebhookError(`unreadable amount "${value}"`);
+  return Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
+}
+
+/**
+ * YooKassa (used by the system this one replaces). Its notifications are not signed, so the posted body is only a
+ * hint: the payment is re-fetched from the API with our credentials, and only that payment's own status, amount and
+ * order count. An id the API does not know is a forgery (401); an API failure is a 503 so YooKassa retries.
+ */
+export function createYooKassaProvider(options: YooKassaOptions): PaymentProvider {
+  const base = (options.apiBase ?? 'https://api.yookassa.ru/v3').replace(/\/$/, '');
+  const auth = `Basic ${Buffer.from(`${options.shopId}:${options.secretKey}`).toString('base64')}`;
+
+  async function call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: object,
+    idempotenceKey?: string,
+  ): Promise<T | null> {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: auth,
+        'content-type': 'application/json',
+        ...(idempotenceKey ? { 'idempotence-key': idempotenceKey } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (response.status === 404) return null;
+    if (!response.ok) throw new Error(`YooKassa ${method} ${path} answered ${response.status}`);
+    return (await response.json()) as T;
+  }
+
+  const fetchPayment = async (id: string) => {
+    const payment = await call<YooPayment>('GET', `/payments/${encodeURIComponent(id)}`);
+    if (!payment) throw new WebhookSignatureError(`YooKassa knows no payment ${id}`);
+    return payment;
+  };
+
+  return {
+    name: 'yookassa',
+    async createCheckout(order: Order): Promise<Checkout> {
+      const amount = { value: toYooAmount(order.amountMinor), currency: order.currency };
+      const payment = await call<YooPayment>(
+        'POST',
+        '/payments',
+        {
+          amount,
+          capture: true,
+          confirmation: { type: 'redirect', return_url: options.returnUrl },
+          description: order.description.slice(0, 128),
+          metadata: { order: order.publicId },
+          ...(order.email
+            ? {
+                receipt: {
+                  customer: { email: order.email },
+                  items: [{ description: order.description.slice(0, 128), quantity: '1.00', amount, vat_code: 1 }],
+                },
+              }
+            : {}),
+        },
+        `checkout-${order.publicId}`,
+      );
+      const url = payment?.confirmation?.confirmation_url;
+      if (!payment || !url) throw new Error('YooKassa returned no confirmation URL');
+      return { kind: 'redirect', url, providerPaymentId: payment.id };
+    },
+
+    async verifyWebhook({ rawBody }: WebhookRequest): Promise<VerifiedPaymentEvent | null> {
+      let notification: { type?: string; event?: string; object?: { id?: unknown; payment_id?: unknown } };
+      try {
+        notification = JSON.parse(rawBody.toString('utf8')) as typeof notification;
+      } catch {
+        throw new MalformedWebhookError('body is not JSON');
+      }
+      const id = notification.object?.id;
+      if (notification.type !== 'notification' || typeof notification.event !== 'string' || typeof id !== 'string') {
+        throw new MalformedWebhookError('not a YooKassa notification');
+      }
+      if (notification.event === 'payment.succeeded') {
+        const payment = await fetchPayment(id);
+        if (payment.status !== 'succeeded' || !payment.paid) return null;
+        return verified('succeeded', payment);
+      }
+      if (notification.event === 'refund.succeeded') {
+        const refund = await call<{ id: string; status: string; payment_id: string }>(
+          'GET',
+          `/refunds/${encodeURIComponent(id)}`,
+        );
+        if (!refund) throw new WebhookSignatureError(`YooKassa knows no refund ${id}`);
+        if (refund.status !== 'succeeded') return null;
+        return verified('refunded', await fetchPayment(refund.payment_id));
+      }
+      return null;
+    },
+
+    async refund(providerPaymentId: string, amountMinor: number): Promise<void> {
+      const payment = await fetchPayment(providerPaymentId);
+      await call(
+        'POST',
+        '/refunds',
+        {
+          payment_id: providerPaymentId,
+          amount: { value: toYooAmount(amountMinor), currency: payment.amount.currency },
+        },
+        `refund-${providerPaymentId}`,
+      );
+    },
+  };
+}
+
+function verified(type: 'succeeded' | 'refunded', payment: YooPayment): VerifiedPaymentEvent {
+  return {
+    type,
+    providerPaymentId: payment.id,
+    orderPublicId: payment.metadata?.order ?? '',
+    amountMinor: fromYooAmount(payment.amount.value),
+    currency: payment.amount.currency,
+    raw: { id: payment.id, status: payment.status },
+  };
+}
