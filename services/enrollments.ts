@@ -43,6 +43,9 @@ export function enrollmentClient(client: Client, taskQueue: string) {
       const options = startOptions(input);
       await client.workflow.signalWithStart<typeof enrollmentWorkflow, [PaymentReceived]>(ENROLLMENT_WORKFLOW_TYPE, {
         ...options,
+        // Money that arrives after an unpaid journey expired opens it again (a new run of the same journey); orders
+        // make sure the same payment never arrives twice, and checkout refuses a course already completed.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         signal: paymentReceivedSignal,
         signalArgs: [payment],
       });

@@ -191,11 +191,12 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     }
     try {
       await student.retrying(() => telegram.routeAssignment({ enrollmentId, assignmentId, tariff }));
+      entry.status = 'awaiting-review';
     } catch (err) {
-      // Never fail the journey over the admin chat: the row stays 'submitted' and shows in the review queue.
-      return log.error('Could not route assignment to reviewers', { assignmentId, error: String(err) });
+      // Never fail the journey over the admin chat: the row stays 'submitted', shows in the review queue, and an
+      // answer from there is still delivered below.
+      log.error('Could not route assignment to reviewers', { assignmentId, error: String(err) });
     }
-    entry.status = 'awaiting-review';
     await syncStage();
     if (!(await condition(() => entry.feedback !== undefined, feedbackWaitMs))) {
       return log.warn('No review within the feedback window', { assignmentId });

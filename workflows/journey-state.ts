@@ -60,8 +60,11 @@ export class JourneyState {
     const entry = this.assignments.get(assignmentId);
     if (!entry) return `Unknown assignment ${assignmentId} for this enrollment`;
     if (entry.feedback || entry.status === 'answered') return `Assignment ${assignmentId} was already answered`;
-    if (entry.status !== 'awaiting-review')
-      return `Assignment ${assignmentId} is not waiting for review (${entry.status})`;
+    // 'submitted' too: a reviewer may answer the moment the assignment shows in the review chat, before the journey
+    // has recorded that routing finished. BASIC assignments are never reviewed.
+    const reviewable =
+      entry.status === 'awaiting-review' || (entry.status === 'submitted' && this.paidTariff !== 'BASIC');
+    if (!reviewable) return `Assignment ${assignmentId} is not waiting for review (${entry.status})`;
     return null;
   }
 

@@ -104,4 +104,19 @@ describe('payments reaching a journey', () => {
     expect((await enrollmentRows(platform.db.sql, input))?.enrollment.stage).toBe('expired');
     expect(platform.telegram.sent(telegramId)).toHaveLength(0);
   });
+
+  it('opens an expired journey again when the money arrives late', async () => {
+    const slug = platform.slug('late');
+    await insertCourse(platform.db.sql, { slug, unpaidExpiryMs: 1_000, intervalMs: 500, lessons: [{ day: 1 }] });
+    const { userId, telegramId } = await insertUser(platform.db.sql);
+    const input = { userId, courseSlug: slug };
+    await platform.temporal.enrollments.start(input);
+    expect(await platform.temporal.enrollments.handle(input).result()).toMatchObject({ stage: 'expired' });
+    await platform.temporal.enrollments.pay(input, payment('BASIC', { id: 'pay-late' }));
+    expect(await platform.temporal.enrollments.handle(input).result()).toEqual({
+      stage: 'completed',
+      lessonsDelivered: [1],
+    });
+    expect(platform.telegram.sent(telegramId).filter((m) => m.text?.includes('Payment received'))).toHaveLength(1);
+  });
 });
