@@ -19,6 +19,33 @@ const schema = z.object({
   ADMIN_CHAT_ID: z.coerce.number().int().optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  SALES_COURSE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a course slug')
+    .optional(),
+  OFFER_URL: z.url().optional(),
+  PRIVACY_URL: z.url().optional(),
+  TERMS_VERSION: z.string().min(1).default('1'),
+  SUPPORT_CONTACT: z.string().min(1).default('/support'),
+  PAYMENT_PROVIDERS: z
+    .string()
+    .default('mock')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(['mock', 'stars', 'stripe', 'yookassa'], 'must list mock, stars, stripe or yookassa')).min(1)),
+  MOCK_PAYMENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  STRIPE_API_BASE: z.url().optional(),
+  YOOKASSA_SHOP_ID: z.string().min(1).optional(),
+  YOOKASSA_SECRET_KEY: z.string().min(1).optional(),
+  YOOKASSA_API_BASE: z.url().optional(),
   DEMO_LESSON_INTERVAL: z
     .string()
     .default('15s')
@@ -57,6 +84,25 @@ export interface AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Lesson interval of the local demo (`npm start` without bot tokens). */
   demoLessonIntervalMs: number;
+  http: {
+    /** Where providers reach the webhooks and students the mock checkout page. */
+    publicUrl: string;
+    port: number;
+  };
+  sales: {
+    courseSlug?: string;
+    offerUrl?: string;
+    privacyUrl?: string;
+    termsVersion: string;
+    supportContact: string;
+  };
+  payments: {
+    /** In the order the sales bot offers them. */
+    providers: ('mock' | 'stars' | 'stripe' | 'yookassa')[];
+    mockSecret?: string;
+    stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
+    yookassa: { shopId?: string; secretKey?: string; apiBase?: string };
+  };
 }
 
 export class ConfigError extends Error {
@@ -90,6 +136,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     logLevel: e.LOG_LEVEL,
     demoLessonIntervalMs: e.DEMO_LESSON_INTERVAL,
+    http: { publicUrl: e.PUBLIC_URL.replace(/\/$/, ''), port: e.HTTP_PORT },
+    sales: {
+      courseSlug: e.SALES_COURSE,
+      offerUrl: e.OFFER_URL,
+      privacyUrl: e.PRIVACY_URL,
+      termsVersion: e.TERMS_VERSION,
+      supportContact: e.SUPPORT_CONTACT,
+    },
+    payments: {
+      providers: e.PAYMENT_PROVIDERS,
+      mockSecret: e.MOCK_PAYMENT_SECRET,
+      stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
+      yookassa: { shopId: e.YOOKASSA_SHOP_ID, secretKey: e.YOOKASSA_SECRET_KEY, apiBase: e.YOOKASSA_API_BASE },
+    },
   };
 }
 
@@ -98,15 +158,31 @@ const variableOf = {
   salesBotToken: 'SALES_BOT_TOKEN',
   courseBotToken: 'COURSE_BOT_TOKEN',
   adminChatId: 'ADMIN_CHAT_ID',
+  offerUrl: 'OFFER_URL',
+  privacyUrl: 'PRIVACY_URL',
+  mockSecret: 'MOCK_PAYMENT_SECRET',
+  stripeSecretKey: 'STRIPE_SECRET_KEY',
+  stripeWebhookSecret: 'STRIPE_WEBHOOK_SECRET',
+  yookassaShopId: 'YOOKASSA_SHOP_ID',
+  yookassaSecretKey: 'YOOKASSA_SECRET_KEY',
 } as const;
 
 /** Fails with the names of the variables a process needs but did not get. */
-export function requireSettings(config: AppConfig, needed: (keyof typeof variableOf)[]): void {
+export type Setting = keyof typeof variableOf;
+
+export function requireSettings(config: AppConfig, needed: Setting[]): void {
   const values: Record<keyof typeof variableOf, unknown> = {
     databaseUrl: config.databaseUrl,
     salesBotToken: config.telegram.salesBotToken,
     courseBotToken: config.telegram.courseBotToken,
     adminChatId: config.telegram.adminChatId,
+    offerUrl: config.sales.offerUrl,
+    privacyUrl: config.sales.privacyUrl,
+    mockSecret: config.payments.mockSecret,
+    stripeSecretKey: config.payments.stripe.secretKey,
+    stripeWebhookSecret: config.payments.stripe.webhookSecret,
+    yookassaShopId: config.payments.yookassa.shopId,
+    yookassaSecretKey: config.payments.yookassa.secretKey,
   };
   const missing = needed.filter((key) => values[key] === undefined).map((key) => variableOf[key]);
   if (missing.length > 0) throw new ConfigError(`Missing required environment variable(s): ${missing.join(', ')}`);

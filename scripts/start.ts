@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
@@ -9,6 +10,7 @@ import { createSql } from '../db';
 import type { Sql } from '../db';
 import { runDemo } from '../services/demo';
 import { enrollmentClient } from '../services/enrollments';
+import { startSalesRuntime } from '../services/sales-runtime';
 import { startLocalStack } from '../services/local-stack';
 import type { LocalStack } from '../services/local-stack';
 import { TemporalUnavailableError } from '../services/temporal-binaries';
@@ -91,17 +93,36 @@ async function main(): Promise<void> {
   log(`worker: polling "${config.temporal.taskQueue}" on ${stack.temporalAddress}`);
   if (stack.temporalUiUrl) log(`Temporal UI: ${stack.temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows`);
 
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  cleanups.push(() => connection.close());
+  const client = new Client({ connection, namespace: config.temporal.namespace });
   if (demo) {
-    const connection = await Connection.connect({ address: stack.temporalAddress });
-    cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    // The demo needs no secrets from you: example documents and a mock-payment secret for this run only.
+    config.sales.offerUrl ??= 'https://example.com/offer';
+    config.sales.privacyUrl ??= 'https://example.com/privacy';
+    config.payments.mockSecret ??= randomBytes(24).toString('hex');
+    config.telegram.adminChatId ??= DEMO_ADMIN_CHAT;
+  }
+  const salesToken = config.telegram.salesBotToken ?? DEMO_SALES_TOKEN;
+  const sales = await startSalesRuntime({ config, sql, client, salesToken, apiRoot, log });
+  cleanups.push(() => sales.stop());
+
+  if (demo) {
     const enrollments = enrollmentClient(client, config.temporal.taskQueue);
     const { slug } = imported.find((r) => r.slug === 'demo') ?? imported[0]!;
-    runDemo({ sql, enrollments, standIn: standIn!, courseSlug: slug, adminChatId: DEMO_ADMIN_CHAT, log: console.log })
+    runDemo({
+      sql,
+      enrollments,
+      standIn: standIn!,
+      salesToken,
+      courseSlug: slug,
+      adminChatId: DEMO_ADMIN_CHAT,
+      log: console.log,
+    })
       .then((summary) => log(`demo finished: ${summary}. The platform keeps running; Ctrl-C stops it.`))
       .catch((err: unknown) => log(`demo failed: ${String(err)}`));
   } else {
-    log('bots: the sales and course bots arrive with the next issues; the worker is ready for their journeys.');
+    log('bots: the sales bot talks to Telegram; the course bot arrives with the next issue.');
   }
   await running.catch(async (err: unknown) => {
     log(`worker stopped: ${String(err)}`);

@@ -1,12 +1,13 @@
 import type { Sql } from '../db';
 import { assignmentSubmittedSignal, progressQuery, submitFeedbackUpdate } from '../lib/enrollment-definitions';
-import type { BotApiStandIn } from '../testing/bot-api';
+import type { BotApiStandIn, SentMessage, TgUser } from '../testing/bot-api';
 import type { EnrollmentClient } from './enrollments';
 
 export interface DemoOptions {
   sql: Sql;
   enrollments: EnrollmentClient;
   standIn: BotApiStandIn;
+  salesToken: string;
   courseSlug: string;
   adminChatId: number;
   log: (line: string) => void;
@@ -15,89 +16,108 @@ export interface DemoOptions {
 const DEMO_TELEGRAM_ID_BASE = 100_000_000;
 
 /**
- * A scripted FEEDBACK student (and a reviewer) walking through a whole course against the local Bot API stand-in,
- * printing the conversation as it happens. Until the sales and course bots land, the demo talks to the journey the
- * way they will: a mock payment, an assignment signal and the reviewer's feedback update.
+ * A scripted FEEDBACK student (and a reviewer) going through the whole course against the local Bot API stand-in,
+ * printing the conversation as it happens: /start with a referral link, tariff, consent, the mock provider's checkout
+ * page, access, the lesson-time choice, lessons, homework and feedback. Homework and the review go straight to the
+ * journey (signal and update) until the course bot and review desk land.
  */
-export async function runDemo({
-  sql,
-  enrollments,
-  standIn,
-  courseSlug,
-  adminChatId,
-  log,
-}: DemoOptions): Promise<string> {
+export async function runDemo(options: DemoOptions): Promise<string> {
+  const { sql, enrollments, standIn, salesToken, courseSlug, adminChatId, log } = options;
   const [{ count }] = await sql<[{ count: number }]>`
     select count(*)::int as count from users where telegram_id between ${DEMO_TELEGRAM_ID_BASE} and ${DEMO_TELEGRAM_ID_BASE + 999_999}`;
-  const telegramId = DEMO_TELEGRAM_ID_BASE + count + 1;
-  const [user] = await sql<{ id: number }[]>`
-    insert into users (telegram_id, first_name, language_code, time_zone)
-    values (${telegramId}, ${`Demo student ${count + 1}`}, 'en', 'Europe/Berlin') returning id`;
-  const input = { userId: user!.id, courseSlug };
-  const [tariff] = await sql<{ priceMinor: number; currency: string }[]>`
-    select t.price_minor, t.currency from course_tariffs t join courses c on c.id = t.course_id
-    where c.slug = ${courseSlug} and t.tariff = 'FEEDBACK'`;
-  if (!tariff) throw new Error(`Course "${courseSlug}" sells no FEEDBACK tariff`);
+  const student: TgUser = {
+    id: DEMO_TELEGRAM_ID_BASE + count + 1,
+    first_name: `Demo student ${count + 1}`,
+    language_code: 'en',
+  };
+  const printer = conversationPrinter(
+    standIn,
+    [
+      [student.id, 'student'],
+      [adminChatId, 'review chat'],
+    ],
+    log,
+  );
 
-  const handle = enrollments.handle(input);
-  log(`\n👤 Demo student ${count + 1} (journey ${handle.workflowId}) pays for FEEDBACK`);
-  await enrollments.pay(input, {
-    provider: 'mock',
-    providerPaymentId: `demo-${telegramId}`,
-    amountMinor: tariff.priceMinor,
-    currency: tariff.currency,
-    tariff: 'FEEDBACK',
+  const say = async (text: string) => {
+    log(`👤 student: ${text}`);
+    standIn.sendUserMessage({ botToken: salesToken, from: student, text });
+    await standIn.waitUntilHandled(salesToken);
+  };
+  const press = async (data: string, label: string) => {
+    const message = await standIn.waitFor(() =>
+      [...standIn.sent(student.id)]
+        .reverse()
+        .find((m) => JSON.stringify(m.replyMarkup ?? {}).includes(JSON.stringify(data))),
+    );
+    log(`👤 student presses “${label}”`);
+    standIn.pressButton({ botToken: salesToken, from: student, messageId: message.messageId, data });
+    await standIn.waitUntilHandled(salesToken);
+  };
+
+  await say('/start demo-partner');
+  await press(`t:${courseSlug}:FEEDBACK`, 'FEEDBACK');
+  await press(`b:${courseSlug}:FEEDBACK`, 'Buy');
+  await press(`ok:${courseSlug}:FEEDBACK`, 'I accept');
+  await press(`p:${courseSlug}:FEEDBACK:mock`, 'Card (test)');
+  const payment = await standIn.waitFor(() =>
+    standIn.sent(student.id).find((m) => m.text?.includes('Tap the button to pay')),
+  );
+  const url = (payment.replyMarkup as { inline_keyboard: { url: string }[][] }).inline_keyboard[0]![0]!.url;
+  log(`👤 student pays on ${url}`);
+  const paid = await fetch(`${url}/pay`, { method: 'POST' });
+  if (!paid.ok) throw new Error(`The mock checkout answered ${paid.status}`);
+  await press(`sched:${courseSlug}:now`, 'Start now');
+
+  const [user] = await sql<{ id: number }[]>`select id from users where telegram_id = ${student.id}`;
+  const handle = enrollments.handle({ userId: user!.id, courseSlug });
+  log(`   (journey ${handle.workflowId} in the Temporal UI)`);
+  await standIn.waitFor(() => standIn.sent(student.id).find((m) => /Day 1\./.test(m.text ?? '')), {
+    timeoutMs: 60_000,
+  });
+  log('👤 student submits the day 1 assignment');
+  await handle.signal(assignmentSubmittedSignal, {
+    submissionKey: `${student.id}:demo`,
+    day: 1,
+    parts: [{ type: 'text', text: 'Here is my first bot: it answers /start with a greeting.' }],
+  });
+  const review = await standIn.waitFor(() =>
+    standIn.sent(adminChatId).find((m) => /Assignment #\d+/.test(m.text ?? '')),
+  );
+  const assignmentId = Number(/Assignment #(\d+)/.exec(review.text!)![1]);
+  log(`🧑‍🏫 reviewer answers assignment #${assignmentId}`);
+  await handle.executeUpdate(submitFeedbackUpdate, {
+    args: [
+      { assignmentId, reviewerTelegramId: 1, parts: [{ type: 'text', text: 'Nice start! Try a keyboard next.' }] },
+    ],
   });
 
+  const outcome = await handle.result();
+  printer.stop();
+  const progress = await handle.query(progressQuery);
+  return `${outcome.stage}, lessons ${outcome.lessonsDelivered.join(', ')}, assignments ${progress.assignments.map((a) => a.status).join(', ') || 'none'}`;
+}
+
+/** Prints every message the bots send to the given chats, as they arrive. */
+function conversationPrinter(standIn: BotApiStandIn, chats: [number, string][], log: (line: string) => void) {
   const printed = new Map<number, number>();
-  let submitted = false;
-  let reviewed = false;
-  const pump = async () => {
-    for (const [chatId, who] of [
-      [telegramId, 'student'],
-      [adminChatId, 'review chat'],
-    ] as const) {
+  const print = () => {
+    for (const [chatId, who] of chats) {
       const messages = standIn.sent(chatId);
-      for (const message of messages.slice(printed.get(chatId) ?? 0)) {
-        const text = (message.text ?? message.caption ?? `[${message.kind}]`).replace(/<[^>]+>/g, '');
-        log(`🤖 → ${who}: ${text.length > 160 ? `${text.slice(0, 157)}…` : text}`.replace(/\n+/g, ' ⏎ '));
-        if (who === 'student' && !submitted && /Day 1\./.test(text)) {
-          submitted = true;
-          log(`👤 student submits the day 1 assignment`);
-          await handle.signal(assignmentSubmittedSignal, {
-            submissionKey: `${telegramId}:demo`,
-            day: 1,
-            parts: [{ type: 'text', text: 'Here is my first bot: it answers /start with a greeting.' }],
-          });
-        }
-        if (who === 'review chat' && !reviewed && /Assignment #(\d+)/.test(text)) {
-          reviewed = true;
-          const assignmentId = Number(/Assignment #(\d+)/.exec(text)![1]);
-          log(`🧑‍🏫 reviewer answers assignment #${assignmentId}`);
-          await handle.executeUpdate(submitFeedbackUpdate, {
-            args: [
-              {
-                assignmentId,
-                reviewerTelegramId: 1,
-                parts: [{ type: 'text', text: 'Nice start! Try a keyboard next.' }],
-              },
-            ],
-          });
-        }
-      }
+      for (const message of messages.slice(printed.get(chatId) ?? 0)) log(`🤖 → ${who}: ${preview(message)}`);
       printed.set(chatId, messages.length);
     }
   };
+  const timer = setInterval(print, 200);
+  return {
+    stop() {
+      clearInterval(timer);
+      print();
+    },
+  };
+}
 
-  const result = handle.result();
-  let finished = false;
-  void result.finally(() => (finished = true)).catch(() => {});
-  while (!finished) {
-    await pump();
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  await pump();
-  const outcome = await result;
-  const progress = await handle.query(progressQuery);
-  return `${outcome.stage}, lessons ${outcome.lessonsDelivered.join(', ')}, assignments ${progress.assignments.map((a) => a.status).join(', ') || 'none'}`;
+function preview(message: SentMessage): string {
+  const text = message.text ?? message.caption ?? `[${message.kind}]`;
+  return (text.length > 160 ? `${text.slice(0, 157)}…` : text).replace(/\n+/g, ' ⏎ ');
 }

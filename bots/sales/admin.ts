@@ -1,0 +1,30 @@
+import { Composer } from 'grammy';
+import type { SalesContext } from './context';
+import { deliverSupportAnswer } from './support';
+
+/** The admin chat: answers to support questions, and /refund <charge id> for Telegram Stars payments. */
+export const admin = new Composer<SalesContext>();
+
+const inAdminChat = (ctx: SalesContext) =>
+  ctx.deps.settings.adminChatId !== undefined && ctx.chat?.id === ctx.deps.settings.adminChatId;
+
+admin.filter(inAdminChat).command('refund', async (ctx) => {
+  const chargeId = ctx.match.trim();
+  const order = chargeId
+    ? await ctx.deps.sql<{ publicId: string }[]>`
+    select public_id from orders where provider = 'stars' and provider_payment_id = ${chargeId} and status = 'paid'`
+    : [];
+  const found = order[0] ? await ctx.deps.orders.find(order[0].publicId) : undefined;
+  if (!found) return void (await ctx.reply(`No paid Telegram Stars payment with charge id "${chargeId}".`));
+  const provider = ctx.deps.providers.find((p) => p.name === 'stars');
+  if (!provider || !('refundTo' in provider) || typeof provider.refundTo !== 'function') {
+    return void (await ctx.reply('Telegram Stars is not enabled.'));
+  }
+  await (provider.refundTo as (user: number, charge: string) => Promise<void>)(found.telegramId, chargeId);
+  const outcome = await ctx.deps.completion.refunded('stars', { providerPaymentId: chargeId });
+  await ctx.reply(`Refunded ${found.amountMinor} ⭐ to user #${found.userId}: ${outcome}.`);
+});
+
+admin.filter(inAdminChat).on('message', async (ctx, next) => {
+  if (!(await deliverSupportAnswer(ctx))) await next();
+});

@@ -1,0 +1,173 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import type { Tariff } from '../../lib/enrollment-definitions';
+import { formatMoney } from '../../locales';
+import { CheckoutError } from '../../payments/orders';
+import type { Quote } from '../../payments/orders';
+import { loadCourse, staleButton } from './catalog';
+import type { SalesContext } from './context';
+import { upsertUser } from './users';
+
+const TARIFF = '(BASIC|FEEDBACK|PREMIUM)';
+const SLUG = '([a-z0-9-]{1,63})';
+
+/** Consent, promo codes, the payment method and the order: everything between "Buy" and the provider's page. */
+export const checkout = new Composer<SalesContext>();
+
+checkout.callbackQuery(new RegExp(`^b:${SLUG}:${TARIFF}$`), async (ctx) => {
+  const [, slug, tariff] = ctx.match as [string, string, Tariff];
+  if (!(await isSold(ctx, slug, tariff))) return staleButton(ctx);
+  await ctx.answerCallbackQuery();
+  const user = await upsertUser(ctx.deps.sql, ctx.from);
+  const { termsVersion, offerUrl, privacyUrl } = ctx.deps.settings;
+  const [accepted] = await ctx.deps.sql`
+    select 1 from consents where user_id = ${user.id} and document = 'offer' and version = ${termsVersion}`;
+  if (!accepted) {
+    return void (await ctx.reply(ctx.t.consent({ offerUrl, privacyUrl }), {
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+      reply_markup: new InlineKeyboard().text(ctx.t.accept(), `ok:${slug}:${tariff}`),
+    }));
+  }
+  await offerPayment(ctx, slug, tariff);
+});
+
+checkout.callbackQuery(new RegExp(`^ok:${SLUG}:${TARIFF}$`), async (ctx) => {
+  const [, slug, tariff] = ctx.match as [string, string, Tariff];
+  if (!(await isSold(ctx, slug, tariff))) return staleButton(ctx);
+  await ctx.answerCallbackQuery();
+  const user = await upsertUser(ctx.deps.sql, ctx.from);
+  const version = ctx.deps.settings.termsVersion;
+  await ctx.deps.sql`
+    insert into consents (user_id, document, version) values (${user.id}, 'offer', ${version}), (${user.id}, 'privacy', ${version})
+    on conflict do nothing`;
+  await offerPayment(ctx, slug, tariff);
+});
+
+checkout.callbackQuery(new RegExp(`^pr:${SLUG}:${TARIFF}$`), async (ctx) => {
+  const [, slug, tariff] = ctx.match as [string, string, Tariff];
+  if (!(await isSold(ctx, slug, tariff))) return staleButton(ctx);
+  await ctx.answerCallbackQuery();
+  ctx.session.awaiting = { kind: 'promo', slug, tariff };
+  await ctx.reply(ctx.t.askPromo());
+});
+
+checkout.callbackQuery(new RegExp(`^p:${SLUG}:${TARIFF}:([a-z]{2,20})$`), async (ctx) => {
+  const [, slug, tariff, providerName] = ctx.match as [string, string, Tariff, string];
+  const provider = ctx.deps.providers.find((p) => p.name === providerName);
+  if (!provider || !(await isSold(ctx, slug, tariff))) return staleButton(ctx);
+  await ctx.answerCallbackQuery();
+  const user = await upsertUser(ctx.deps.sql, ctx.from);
+  if (ctx.deps.settings.emailRequiredBy.includes(provider.name) && !user.email) {
+    ctx.session.awaiting = { kind: 'email', slug, tariff, provider: provider.name };
+    return void (await ctx.reply(ctx.t.askEmail()));
+  }
+  await startCheckout(ctx, slug, tariff, provider.name);
+});
+
+checkout.on('message:text', async (ctx, next) => {
+  const awaiting = ctx.session.awaiting;
+  if (awaiting?.kind === 'promo') {
+    ctx.session.awaiting = undefined;
+    const code = ctx.message.text.trim().toUpperCase();
+    const quote = await quoteOrExplain(ctx, awaiting.slug, awaiting.tariff, { promoCode: code });
+    if (!quote) return;
+    ctx.session.promo = { slug: awaiting.slug, code };
+    await ctx.reply(ctx.t.promoApplied({ code }));
+    return offerPayment(ctx, awaiting.slug, awaiting.tariff);
+  }
+  if (awaiting?.kind === 'email') {
+    const email = ctx.message.text.trim();
+    if (!/^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/.test(email)) return void (await ctx.reply(ctx.t.badEmail()));
+    ctx.session.awaiting = undefined;
+    await ctx.deps.sql`update users set email = ${email} where telegram_id = ${ctx.from.id}`;
+    return startCheckout(ctx, awaiting.slug, awaiting.tariff, awaiting.provider);
+  }
+  await next();
+});
+
+async function isSold(ctx: SalesContext, slug: string, tariff: Tariff): Promise<boolean> {
+  const course = await loadCourse(ctx, slug);
+  return !!course?.tariffs.some((t) => t.tariff === tariff);
+}
+
+/** The price for this student now (promo, upgrade), or a polite refusal and undefined. */
+async function quoteOrExplain(
+  ctx: SalesContext,
+  slug: string,
+  tariff: Tariff,
+  extra: { promoCode?: string; stars?: boolean } = {},
+): Promise<Quote | undefined> {
+  const user = await upsertUser(ctx.deps.sql, ctx.from!);
+  try {
+    return await ctx.deps.orders.quote({ userId: user.id, courseSlug: slug, tariff, ...extra });
+  } catch (err) {
+    if (!(err instanceof CheckoutError)) throw err;
+    await ctx.reply(ctx.t.checkoutProblem[err.problem] ?? err.message);
+    return undefined;
+  }
+}
+
+function promoFor(ctx: SalesContext, slug: string): string | undefined {
+  return ctx.session.promo?.slug === slug ? ctx.session.promo.code : undefined;
+}
+
+/** Price and payment methods; a 100% promo code grants access at once, with no payment at all. */
+async function offerPayment(ctx: SalesContext, slug: string, tariff: Tariff): Promise<void> {
+  const quote = await quoteOrExplain(ctx, slug, tariff, { promoCode: promoFor(ctx, slug) });
+  if (!quote) return;
+  if (quote.amountMinor === 0) return startCheckout(ctx, slug, tariff, 'promo');
+  const note = quote.upgradeFrom
+    ? ctx.t.upgradeNote({ from: quote.upgradeFrom })
+    : quote.promo
+      ? ctx.t.promoNote({ code: quote.promo.code, listPrice: formatMoney(quote.listPriceMinor, quote.currency) })
+      : '';
+  const keyboard = new InlineKeyboard();
+  for (const provider of ctx.deps.providers) {
+    keyboard.text(ctx.t.provider[provider.name] ?? provider.name, `p:${slug}:${tariff}:${provider.name}`).row();
+  }
+  if (!quote.upgradeFrom && !quote.promo) keyboard.text(ctx.t.havePromo(), `pr:${slug}:${tariff}`);
+  await ctx.reply(ctx.t.choosePayment({ price: formatMoney(quote.amountMinor, quote.currency), note }), {
+    parse_mode: 'HTML',
+    reply_markup: keyboard,
+  });
+}
+
+/** Creates the order at today's price and hands the student to the provider (a page, or a Telegram invoice). */
+async function startCheckout(ctx: SalesContext, slug: string, tariff: Tariff, providerName: string): Promise<void> {
+  const stars = providerName === 'stars';
+  const quote = await quoteOrExplain(ctx, slug, tariff, { promoCode: stars ? undefined : promoFor(ctx, slug), stars });
+  if (!quote) return;
+  const user = await upsertUser(ctx.deps.sql, ctx.from!);
+  const free = quote.amountMinor === 0;
+  const order = await ctx.deps.orders.create({
+    userId: user.id,
+    courseSlug: slug,
+    quote,
+    provider: free ? 'promo' : providerName,
+    email: user.email ?? undefined,
+  });
+  if (free) {
+    await ctx.reply(ctx.t.freeAccess());
+    ctx.session.promo = undefined;
+    const event = {
+      providerPaymentId: `promo:${order.publicId}`,
+      orderPublicId: order.publicId,
+      amountMinor: 0,
+      currency: order.currency,
+    };
+    await ctx.deps.completion.succeeded('promo', { type: 'succeeded', ...event, raw: { promo: quote.promo?.code } });
+    return;
+  }
+  const provider = ctx.deps.providers.find((p) => p.name === providerName)!;
+  const next = await provider.createCheckout(order);
+  const price = formatMoney(order.amountMinor, order.currency);
+  if (next.kind === 'invoice') {
+    // Telegram allows an invoice title of 1-32 characters.
+    const title = order.description.length <= 32 ? order.description : `${order.description.slice(0, 31)}…`;
+    await ctx.replyWithInvoice(title, ctx.t.payLink(), order.publicId, 'XTR', [
+      { label: title, amount: order.amountMinor },
+    ]);
+  } else {
+    await ctx.reply(ctx.t.payLink(), { reply_markup: new InlineKeyboard().url(ctx.t.payButton({ price }), next.url) });
+  }
+}

@@ -1,0 +1,45 @@
+import type { Context, SessionFlavor } from 'grammy';
+import type { Sql } from '../../db';
+import type { Tariff } from '../../lib/enrollment-definitions';
+import type { SalesMessages } from '../../locales/sales';
+import type { PaymentCompletion } from '../../payments/completion';
+import type { OrderStore } from '../../payments/orders';
+import type { PaymentProvider } from '../../payments/types';
+import type { EnrollmentClient } from '../../services/enrollments';
+
+/** What the bot is waiting for from this user's next message, if anything. */
+export interface SalesSession {
+  awaiting?:
+    | { kind: 'promo'; slug: string; tariff: Tariff }
+    | { kind: 'email'; slug: string; tariff: Tariff; provider: string }
+    | { kind: 'question' }
+    | { kind: 'time-zone' };
+  promo?: { slug: string; code: string };
+}
+
+export interface SalesSettings {
+  /** The course the bot sells; the first imported course when unset. */
+  courseSlug?: string;
+  /** Where "talk to a human" questions go; admins answer by replying there. */
+  adminChatId?: number;
+  offerUrl: string;
+  privacyUrl: string;
+  /** Bump to ask everyone to accept the documents again. */
+  termsVersion: string;
+  supportContact: string;
+  /** Providers that need an e-mail for the receipt before checkout. */
+  emailRequiredBy: string[];
+}
+
+export interface SalesBotDeps {
+  sql: Sql;
+  enrollments: EnrollmentClient;
+  orders: OrderStore;
+  completion: PaymentCompletion;
+  /** In the order the buttons show them. */
+  providers: PaymentProvider[];
+  settings: SalesSettings;
+  log?: (line: string) => void;
+}
+
+export type SalesContext = Context & SessionFlavor<SalesSession> & { t: SalesMessages; deps: SalesBotDeps };

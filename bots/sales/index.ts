@@ -1,0 +1,60 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { Bot, GrammyError, HttpError, session } from 'grammy';
+import type { ApiClientOptions } from 'grammy';
+import { salesMessagesFor } from '../../locales/sales';
+import { postgresSessionStorage } from '../session';
+import { admin } from './admin';
+import { catalog, staleButton } from './catalog';
+import { checkout } from './checkout';
+import { groups } from './groups';
+import type { SalesBotDeps, SalesContext, SalesSession } from './context';
+import { info } from './info';
+import { stars } from './stars';
+import { support } from './support';
+
+export type { SalesBotDeps, SalesSettings } from './context';
+export { GROUP_UPDATES } from './groups';
+
+/** Commands shown in Telegram's menu. */
+export const SALES_COMMANDS = [
+  { command: 'start', description: 'The course and tariffs' },
+  { command: 'support', description: 'Talk to a human' },
+  { command: 'timezone', description: 'Set your time zone' },
+  { command: 'terms', description: 'Offer and privacy policy' },
+  { command: 'paysupport', description: 'Help with a payment' },
+];
+
+/**
+ * The sales bot: /start (with referral links), tariffs, consent, promo codes, checkout with every configured
+ * provider, Telegram Stars, "talk to a human" and the lesson-time choice after payment. It starts and signals
+ * journeys; it never runs a multi-step flow itself.
+ */
+export function createSalesBot(token: string, deps: SalesBotDeps, client?: ApiClientOptions): Bot<SalesContext> {
+  const bot = new Bot<SalesContext>(token, client ? { client } : {});
+  // A reply refused with 429 (or a Telegram 5xx) is sent again after retry_after instead of being lost.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 4, maxDelaySeconds: 30 }));
+  bot.use(async (ctx, next) => {
+    ctx.deps = deps;
+    ctx.t = salesMessagesFor(ctx.from?.language_code);
+    await next();
+  });
+  bot.use(
+    session({
+      initial: (): SalesSession => ({}),
+      storage: postgresSessionStorage<SalesSession>(deps.sql, `sales:${token.split(':')[0]}`),
+    }),
+  );
+  bot.use(admin, stars, groups, catalog, checkout, support, info);
+  // Button data nobody recognised (forged, or from an older version of the bot).
+  bot.on('callback_query:data', staleButton);
+  bot.catch((err) => {
+    const e = err.error;
+    // A student who blocked the bot mid-flow, or Telegram refusing one call: log it, drop that update, keep serving.
+    if (e instanceof GrammyError)
+      deps.log?.(`sales bot: Telegram refused ${e.method} (${e.error_code}: ${e.description})`);
+    else if (e instanceof HttpError) deps.log?.(`sales bot: Telegram unreachable: ${e.message}`);
+    else
+      deps.log?.(`sales bot: update ${err.ctx.update.update_id} failed: ${e instanceof Error ? e.stack : String(e)}`);
+  });
+  return bot;
+}

@@ -1,0 +1,52 @@
+import { Composer } from 'grammy';
+import type { SalesContext } from './context';
+import { upsertUser } from './users';
+
+/**
+ * "Talk to a human": the student's next message is copied to the admin chat; an admin's reply to it (text, voice,
+ * anything) is copied back to the student.
+ */
+export const support = new Composer<SalesContext>();
+
+const askQuestion = async (ctx: SalesContext) => {
+  ctx.session.awaiting = { kind: 'question' };
+  await ctx.reply(ctx.t.askQuestion());
+};
+support.command('support', askQuestion);
+support.callbackQuery('support', async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await askQuestion(ctx);
+});
+
+support.chatType('private').on('message', async (ctx, next) => {
+  const adminChatId = ctx.deps.settings.adminChatId;
+  if (ctx.session.awaiting?.kind !== 'question' || adminChatId === undefined) return next();
+  ctx.session.awaiting = undefined;
+  const user = await upsertUser(ctx.deps.sql, ctx.from);
+  const who = [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(' ');
+  const header = await ctx.api.sendMessage(
+    adminChatId,
+    `❓ ${who}${ctx.from.username ? ` (@${ctx.from.username})` : ''}, user #${user.id}`,
+  );
+  const copy = await ctx.api.copyMessage(adminChatId, ctx.chat.id, ctx.message.message_id);
+  await ctx.deps.sql`
+    insert into support_messages (user_id, admin_chat_id, admin_message_id, user_message_id)
+    values (${user.id}, ${adminChatId}, ${header.message_id}, ${ctx.message.message_id}),
+           (${user.id}, ${adminChatId}, ${copy.message_id}, ${ctx.message.message_id})`;
+  await ctx.reply(ctx.t.questionSent());
+});
+
+/** An admin's reply in the admin chat to a copied question goes back to the student who asked. */
+export async function deliverSupportAnswer(ctx: SalesContext): Promise<boolean> {
+  const reply = ctx.message?.reply_to_message;
+  const chat = ctx.chat;
+  if (!reply || !chat || chat.id !== ctx.deps.settings.adminChatId) return false;
+  const [thread]: [{ id: number; telegramId: number }?] = await ctx.deps.sql`
+    select s.id, u.telegram_id from support_messages s join users u on u.id = s.user_id
+    where s.admin_chat_id = ${chat.id} and s.admin_message_id = ${reply.message_id}`;
+  if (!thread) return false;
+  await ctx.api.sendMessage(thread.telegramId, ctx.t.answerFromTeam());
+  await ctx.api.copyMessage(thread.telegramId, chat.id, ctx.message!.message_id);
+  await ctx.deps.sql`update support_messages set answered_at = now() where id = ${thread.id}`;
+  return true;
+}

@@ -1,0 +1,78 @@
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { PaymentCompletion } from '../payments/completion';
+import type { PaymentProvider } from '../payments/types';
+import { MalformedWebhookError, WebhookSignatureError } from '../payments/types';
+import { mockCheckoutRoutes } from './mock-checkout';
+
+export interface HttpAppOptions {
+  providers: PaymentProvider[];
+  completion: PaymentCompletion;
+  /** Largest webhook body accepted; a bigger one is answered 413 before anything reads it. */
+  webhookLimit?: string;
+  /** Serves the mock provider's checkout page (development and the demo only). */
+  mockCheckout?: Parameters<typeof mockCheckoutRoutes>[0];
+  log?: (line: string) => void;
+}
+
+/**
+ * The platform's HTTP face: payment webhooks for every provider behind one route. A webhook is answered 2xx only
+ * once the journey has durably accepted the payment, so a provider retries anything we could not take; 401 for a
+ * bad signature, 400 for a malformed body, 413 for an oversized one, 503 when Temporal or a provider's API is down.
+ */
+export function createHttpApp(options: HttpAppOptions): express.Express {
+  const log = options.log ?? (() => {});
+  const providers = new Map(options.providers.map((p) => [p.name, p]));
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  // Where providers send the student back after paying: the bot has already said the rest.
+  app.get(
+    '/paid',
+    (_req, res) =>
+      void res.type('html').send('<!doctype html><meta charset="utf-8"><p>Thank you! Return to Telegram.</p>'),
+  );
+
+  app.post(
+    '/webhooks/:provider',
+    express.raw({ type: () => true, limit: options.webhookLimit ?? '64kb' }),
+    async (req: Request<{ provider: string }>, res: Response) => {
+      const provider = providers.get(req.params.provider);
+      if (!provider) return void res.status(404).json({ ok: false, error: 'unknown payment provider' });
+      const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      let event;
+      try {
+        event = await provider.verifyWebhook({ rawBody, headers: req.headers });
+      } catch (err) {
+        if (err instanceof WebhookSignatureError) {
+          log(`webhook ${provider.name}: rejected (${err.message})`);
+          return void res.status(401).json({ ok: false, error: 'signature verification failed' });
+        }
+        if (err instanceof MalformedWebhookError) return void res.status(400).json({ ok: false, error: err.message });
+        throw err;
+      }
+      if (!event) return void res.json({ ok: true, outcome: 'ignored' });
+      const outcome =
+        event.type === 'succeeded'
+          ? await options.completion.succeeded(provider.name, event)
+          : await options.completion.refunded(provider.name, event);
+      log(`webhook ${provider.name}: ${event.type} ${event.providerPaymentId} → ${outcome}`);
+      res.json({ ok: true, outcome });
+    },
+  );
+
+  if (options.mockCheckout) app.use(mockCheckoutRoutes(options.mockCheckout));
+
+  // One error boundary: body-parser's own errors keep their status (413, 400); anything else is ours to retry.
+  app.use(
+    (err: { status?: number; type?: string; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
+      if (err.type === 'entity.too.large') return void res.status(413).json({ ok: false, error: 'body too large' });
+      if (err.status && err.status >= 400 && err.status < 500)
+        return void res.status(err.status).json({ ok: false, error: err.message });
+      log(`http: ${err.message ?? String(err)}`);
+      res.status(503).json({ ok: false, error: 'temporarily unavailable, retry later' });
+    },
+  );
+  return app;
+}

@@ -1,0 +1,45 @@
+import type { Api } from 'grammy';
+import type { AppConfig, Setting } from '../config';
+import { requireSettings } from '../config';
+import { createMockProvider } from '../payments/mock';
+import { createStarsProvider } from '../payments/stars';
+import { createStripeProvider } from '../payments/stripe';
+import { createYooKassaProvider } from '../payments/yookassa';
+import type { PaymentProvider } from '../payments/types';
+
+/** Providers that need a receipt e-mail before checkout. */
+export const EMAIL_REQUIRED_BY = ['yookassa'];
+
+/**
+ * The payment providers PAYMENT_PROVIDERS lists, in its order, each with the secrets it needs (a missing one is a
+ * ConfigError naming the variable).
+ */
+export function createPaymentProviders(config: AppConfig, salesApi: Api): PaymentProvider[] {
+  const { payments, http } = config;
+  return payments.providers.map((name): PaymentProvider => {
+    const need = (settings: Setting[]) => requireSettings(config, settings);
+    switch (name) {
+      case 'mock':
+        need(['mockSecret']);
+        return createMockProvider({ secret: payments.mockSecret!, publicUrl: http.publicUrl });
+      case 'stars':
+        return createStarsProvider(salesApi);
+      case 'stripe':
+        need(['stripeSecretKey', 'stripeWebhookSecret']);
+        return createStripeProvider({
+          secretKey: payments.stripe.secretKey!,
+          webhookSecret: payments.stripe.webhookSecret!,
+          returnUrl: `${http.publicUrl}/paid`,
+          apiBase: payments.stripe.apiBase,
+        });
+      case 'yookassa':
+        need(['yookassaShopId', 'yookassaSecretKey']);
+        return createYooKassaProvider({
+          shopId: payments.yookassa.shopId!,
+          secretKey: payments.yookassa.secretKey!,
+          returnUrl: `${http.publicUrl}/paid`,
+          apiBase: payments.yookassa.apiBase,
+        });
+    }
+  });
+}

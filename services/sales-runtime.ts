@@ -1,0 +1,90 @@
+import { createServer } from 'node:http';
+import type { Client } from '@temporalio/client';
+import { API_CONSTANTS, Api } from 'grammy';
+import { createSalesBot, GROUP_UPDATES, SALES_COMMANDS } from '../bots/sales';
+import type { AppConfig } from '../config';
+import { requireSettings } from '../config';
+import type { Sql } from '../db';
+import { createPaymentCompletion } from '../payments/completion';
+import { createOrderStore } from '../payments/orders';
+import type { createMockProvider } from '../payments/mock';
+import { createHttpApp } from '../server/app';
+import { enrollmentClient } from './enrollments';
+import { EMAIL_REQUIRED_BY, createPaymentProviders } from './payment-providers';
+
+export interface SalesRuntime {
+  stop(): Promise<void>;
+}
+
+/**
+ * The sales bot (long polling) and the HTTP server (payment webhooks, the mock checkout page), wired to Postgres and
+ * the Temporal client. `npm start` and `npm run sales` both run it.
+ */
+export async function startSalesRuntime(options: {
+  config: AppConfig;
+  sql: Sql;
+  client: Client;
+  salesToken: string;
+  apiRoot: string;
+  log: (line: string) => void;
+}): Promise<SalesRuntime> {
+  const { config, sql, log } = options;
+  requireSettings(config, ['offerUrl', 'privacyUrl']);
+  const api = new Api(options.salesToken, { apiRoot: options.apiRoot });
+  const providers = createPaymentProviders(config, api);
+  const enrollments = enrollmentClient(options.client, config.temporal.taskQueue);
+  const orders = createOrderStore(sql);
+  const completion = createPaymentCompletion({ orders, enrollments });
+  const mock = providers.find((p) => p.name === 'mock') as ReturnType<typeof createMockProvider> | undefined;
+  const app = createHttpApp({
+    providers,
+    completion,
+    log,
+    ...(mock ? { mockCheckout: { publicUrl: config.http.publicUrl, orders, provider: mock } } : {}),
+  });
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.http.port, () => resolve());
+  });
+  log(`http: webhooks on ${config.http.publicUrl}/webhooks/<provider> (listening on :${config.http.port})`);
+
+  const bot = createSalesBot(
+    options.salesToken,
+    {
+      sql,
+      enrollments,
+      orders,
+      completion,
+      providers,
+      log,
+      settings: {
+        courseSlug: config.sales.courseSlug,
+        adminChatId: config.telegram.adminChatId,
+        offerUrl: config.sales.offerUrl!,
+        privacyUrl: config.sales.privacyUrl!,
+        termsVersion: config.sales.termsVersion,
+        supportContact: config.sales.supportContact,
+        emailRequiredBy: EMAIL_REQUIRED_BY,
+      },
+    },
+    { apiRoot: options.apiRoot },
+  );
+  await bot.init();
+  await bot.api.setMyCommands(SALES_COMMANDS);
+  const polling = bot
+    .start({ allowed_updates: [...API_CONSTANTS.DEFAULT_UPDATE_TYPES, ...GROUP_UPDATES] })
+    .catch((err: unknown) => {
+      // Polling itself failed (a revoked token, another process polling the same bot): no point staying up half-alive.
+      log(`sales bot stopped: ${String(err)}`);
+      process.kill(process.pid, 'SIGTERM');
+    });
+  log(`sales bot: @${bot.botInfo.username} is polling`);
+  return {
+    async stop() {
+      await bot.stop();
+      await polling;
+      await new Promise((resolve) => server.close(resolve).closeAllConnections());
+    },
+  };
+}
