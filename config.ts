@@ -31,14 +31,14 @@ const schema = z.object({
   SUPPORT_CONTACT: z.string().min(1).default('/support'),
   PAYMENT_PROVIDERS: z
     .string()
-    .default('mock')
+    .default('')
     .transform((value) =>
       value
         .split(',')
         .map((p) => p.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.enum(['mock', 'stars', 'stripe', 'yookassa'], 'must list mock, stars, stripe or yookassa')).min(1)),
+    .pipe(z.array(z.enum(['mock', 'stars', 'stripe', 'yookassa'], 'must list mock, stars, stripe or yookassa'))),
   MOCK_PAYMENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
@@ -97,7 +97,7 @@ export interface AppConfig {
     supportContact: string;
   };
   payments: {
-    /** In the order the sales bot offers them. */
+    /** In the order the sales bot offers them; empty when PAYMENT_PROVIDERS is unset (the sales bot refuses to start). */
     providers: ('mock' | 'stars' | 'stripe' | 'yookassa')[];
     mockSecret?: string;
     stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
@@ -161,6 +161,7 @@ const variableOf = {
   offerUrl: 'OFFER_URL',
   privacyUrl: 'PRIVACY_URL',
   mockSecret: 'MOCK_PAYMENT_SECRET',
+  paymentProviders: 'PAYMENT_PROVIDERS',
   stripeSecretKey: 'STRIPE_SECRET_KEY',
   stripeWebhookSecret: 'STRIPE_WEBHOOK_SECRET',
   yookassaShopId: 'YOOKASSA_SHOP_ID',
@@ -179,6 +180,7 @@ export function requireSettings(config: AppConfig, needed: Setting[]): void {
     offerUrl: config.sales.offerUrl,
     privacyUrl: config.sales.privacyUrl,
     mockSecret: config.payments.mockSecret,
+    paymentProviders: config.payments.providers.length > 0 ? config.payments.providers : undefined,
     stripeSecretKey: config.payments.stripe.secretKey,
     stripeWebhookSecret: config.payments.stripe.webhookSecret,
     yookassaShopId: config.payments.yookassa.shopId,

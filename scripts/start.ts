@@ -101,6 +101,7 @@ async function main(): Promise<void> {
     config.sales.offerUrl ??= 'https://example.com/offer';
     config.sales.privacyUrl ??= 'https://example.com/privacy';
     config.payments.mockSecret ??= randomBytes(24).toString('hex');
+    if (config.payments.providers.length === 0) config.payments.providers = ['mock'];
     config.telegram.adminChatId ??= DEMO_ADMIN_CHAT;
   }
   const salesToken = config.telegram.salesBotToken ?? DEMO_SALES_TOKEN;

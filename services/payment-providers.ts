@@ -14,13 +14,21 @@ export const EMAIL_REQUIRED_BY = ['yookassa'];
  * The payment providers PAYMENT_PROVIDERS lists, in its order, each with the secrets it needs (a missing one is a
  * ConfigError naming the variable).
  */
-export function createPaymentProviders(config: AppConfig, salesApi: Api): PaymentProvider[] {
+export function createPaymentProviders(
+  config: AppConfig,
+  salesApi: Api,
+  log: (line: string) => void = () => {},
+): PaymentProvider[] {
   const { payments, http } = config;
+  requireSettings(config, ['paymentProviders']);
   return payments.providers.map((name): PaymentProvider => {
     const need = (settings: Setting[]) => requireSettings(config, settings);
     switch (name) {
       case 'mock':
         need(['mockSecret']);
+        log(
+          'payments: the MOCK provider is on: anyone who opens its checkout page gets access for free (development only)',
+        );
         return createMockProvider({ secret: payments.mockSecret!, publicUrl: http.publicUrl });
       case 'stars':
         return createStarsProvider(salesApi);

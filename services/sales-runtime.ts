@@ -31,7 +31,7 @@ export async function startSalesRuntime(options: {
   const { config, sql, log } = options;
   requireSettings(config, ['offerUrl', 'privacyUrl']);
   const api = new Api(options.salesToken, { apiRoot: options.apiRoot });
-  const providers = createPaymentProviders(config, api);
+  const providers = createPaymentProviders(config, api, log);
   const enrollments = enrollmentClient(options.client, config.temporal.taskQueue);
   const orders = createOrderStore(sql);
   const completion = createPaymentCompletion({ orders, enrollments });

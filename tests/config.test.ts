@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, requireSettings } from '../config';
+import { Api } from 'grammy';
 import { messagesFor } from '../locales';
+import { createPaymentProviders } from '../services/payment-providers';
 
 describe('loadConfig', () => {
   it('applies defaults and treats empty variables as unset', () => {
@@ -22,6 +24,36 @@ describe('loadConfig', () => {
     expect(() => requireSettings(loadConfig({}), ['databaseUrl', 'salesBotToken'])).toThrow(
       'Missing required environment variable(s): DATABASE_URL, SALES_BOT_TOKEN',
     );
+  });
+});
+
+describe('payment providers', () => {
+  const api = new Api('1:x', { apiRoot: 'http://127.0.0.1:9' });
+
+  it('needs PAYMENT_PROVIDERS chosen, from the known ones', () => {
+    expect(() => createPaymentProviders(loadConfig({}), api)).toThrow(
+      'Missing required environment variable(s): PAYMENT_PROVIDERS',
+    );
+    expect(() => loadConfig({ PAYMENT_PROVIDERS: 'mock,paypal' })).toThrow(/PAYMENT_PROVIDERS/);
+  });
+
+  it('names the secrets a chosen provider lacks, and builds them in order when present', () => {
+    expect(() => createPaymentProviders(loadConfig({ PAYMENT_PROVIDERS: 'stripe' }), api)).toThrow(
+      'Missing required environment variable(s): STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET',
+    );
+    expect(() => createPaymentProviders(loadConfig({ PAYMENT_PROVIDERS: 'yookassa' }), api)).toThrow(
+      /YOOKASSA_SHOP_ID/,
+    );
+    const warnings: string[] = [];
+    const config = loadConfig({
+      PAYMENT_PROVIDERS: 'stars, mock',
+      MOCK_PAYMENT_SECRET: 'sixteen-chars-at-least',
+    });
+    expect(createPaymentProviders(config, api, (line) => warnings.push(line)).map((p) => p.name)).toEqual([
+      'stars',
+      'mock',
+    ]);
+    expect(warnings.join()).toContain('MOCK provider is on');
   });
 });
 
