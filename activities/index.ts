@@ -2,6 +2,7 @@ import type { Sql } from '../db';
 import { createAccess } from './access';
 import { createDelivery } from './delivery';
 import { createEnrollmentStore } from './enrollment-store';
+import { createReview } from './review';
 import type { TelegramBots } from './telegram';
 
 export interface ActivityDeps {
@@ -12,7 +13,7 @@ export interface ActivityDeps {
 
 /** All activities of the enrollment workflow, built from their dependencies (worker.ts and tests wire real ones). */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createEnrollmentStore(deps), ...createAccess(deps), ...createDelivery(deps) };
+  return { ...createEnrollmentStore(deps), ...createAccess(deps), ...createDelivery(deps), ...createReview(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

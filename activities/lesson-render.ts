@@ -6,7 +6,14 @@ import type { Messages } from '../locales';
 export const TEXT_LIMIT = 4096;
 export const CAPTION_LIMIT = 1024;
 
-export type OutgoingPart = { kind: 'text'; text: string } | { kind: MediaKind; media: string; caption?: string };
+export type InlineKeyboard = { inline_keyboard: { text: string; callback_data: string }[][] };
+
+export type OutgoingPart =
+  /** `task`: the lesson's assignment, which carries the "Submit assignment" button. */
+  | { kind: 'text'; text: string; task?: true; replyMarkup?: InlineKeyboard }
+  | { kind: MediaKind; media: string; caption?: string }
+  /** A message already in a chat the bot is in, copied (copyMessage): any kind, no file ids needed. */
+  | { kind: 'copy'; fromChatId: number; messageId: number };
 
 /** Richer tariffs inherit the task of the tariff below when they have none of their own. */
 export function taskFor(tasks: LessonTasks, tariff: Tariff): string | undefined {
@@ -37,7 +44,8 @@ export function renderLesson(
   }
   if (header) out.push({ kind: 'text', text: header });
   const task = taskFor(lesson.tasks, tariff);
-  if (task) for (const chunk of splitText(t.task({ task }), TEXT_LIMIT)) out.push({ kind: 'text', text: chunk });
+  if (task)
+    for (const chunk of splitText(t.task({ task }), TEXT_LIMIT)) out.push({ kind: 'text', text: chunk, task: true });
   return out;
 }
 

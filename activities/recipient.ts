@@ -56,16 +56,23 @@ export function sendTextOnce(
 
 export function fromMessagePart(part: MessagePart): OutgoingPart {
   if (part.type === 'text') return { kind: 'text', text: escapeHtml(part.text) };
+  if (part.type === 'message') return { kind: 'copy', fromChatId: part.chatId, messageId: part.messageId };
   return { kind: part.type, media: part.fileId, ...(part.caption ? { caption: part.caption } : {}) };
 }
 
 export async function sendPart(api: Api, chatId: number, part: OutgoingPart, protect = false): Promise<number[]> {
   const common = { protect_content: protect };
-  const caption = part.kind !== 'text' && part.caption ? { caption: part.caption } : {};
+  const caption = part.kind !== 'text' && part.kind !== 'copy' && part.caption ? { caption: part.caption } : {};
   const message = await callTelegram<{ message_id: number }>(() => {
     switch (part.kind) {
       case 'text':
-        return api.sendMessage(chatId, part.text, { ...common, parse_mode: 'HTML' });
+        return api.sendMessage(chatId, part.text, {
+          ...common,
+          parse_mode: 'HTML',
+          ...(part.replyMarkup ? { reply_markup: part.replyMarkup } : {}),
+        });
+      case 'copy':
+        return api.copyMessage(chatId, part.fromChatId, part.messageId, common);
       case 'photo':
         return api.sendPhoto(chatId, part.media, { ...common, ...caption });
       case 'video':

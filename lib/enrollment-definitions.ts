@@ -19,12 +19,14 @@ export const STAGES = [
 ] as const;
 export type EnrollmentStage = (typeof STAGES)[number];
 
-export type AssignmentStatus = 'submitted' | 'awaiting-review' | 'auto-answered' | 'answered';
+export type AssignmentStatus = 'submitted' | 'awaiting-review' | 'auto-answered' | 'answered' | 'changes-requested';
 
 /** A piece of a Telegram message a student or reviewer sent: text, or media by the sending bot's file_id. */
 export type MessagePart =
   | { type: 'text'; text: string }
-  | { type: 'photo' | 'video' | 'document' | 'voice' | 'audio'; fileId: string; caption?: string };
+  | { type: 'photo' | 'video' | 'document' | 'voice' | 'audio'; fileId: string; caption?: string }
+  /** A message in a chat the course bot is in (a student's album photo, a reviewer's voice note): copied as is. */
+  | { type: 'message'; chatId: number; messageId: number; kind: string };
 
 export interface EnrollmentInput {
   /** Internal users.id (not the Telegram id: workflow ids are visible to ops). */
@@ -70,6 +72,8 @@ export interface FeedbackInput {
   assignmentId: number;
   reviewerTelegramId: number;
   parts: MessagePart[];
+  /** Approve, or ask for changes (the student may then submit again); a plain reply is neither. */
+  verdict?: 'approved' | 'changes-requested';
 }
 
 export interface EnrollmentProgress {

@@ -13,11 +13,17 @@ export const en = {
     `We received ${p.paid}, but this tariff costs ${p.price}. Nothing was charged twice; please contact support to settle the difference.`,
   lessonHeader: (p: { day: number; title: string }) => `<b>Day ${p.day}. ${p.title}</b>`,
   task: (p: { task: string }) => `📝 <b>Assignment</b>\n${p.task}`,
+  submitAssignment: () => `📤 Submit assignment`,
   assignmentAutoAnswer: () =>
     `✅ Assignment received, well done! Your tariff doesn't include a personal review, so keep going with the next lesson.`,
   assignmentQueued: () => `✅ Assignment received. A curator will review it and you'll get the feedback right here.`,
   reviewRequest: (p: { assignmentId: number; day: number; tariff: string; student: string }) =>
     `📥 Assignment #${p.assignmentId} · day ${p.day} · ${p.tariff}\nfrom ${p.student}\nReply to this message with your feedback.`,
+  approve: () => `✅ Approve`,
+  requestChanges: () => `✏️ Request changes`,
+  feedbackApproved: (p: { day: number }) => `✅ Your day ${p.day} assignment is approved!`,
+  feedbackChangesRequested: (p: { day: number }) =>
+    `✏️ Your curator asks for changes to your day ${p.day} assignment. Send the new version with the button below.`,
   feedbackHeader: (p: { day: number }) => `💬 Feedback on your day ${p.day} assignment:`,
   completion: (p: { course: string }) =>
     `🏁 That was the last lesson of <b>${p.course}</b>. Congratulations! Open reviews still reach you here.`,

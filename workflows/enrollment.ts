@@ -203,7 +203,8 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     }
     const feedback = entry.feedback!;
     if (await student.reach(() => telegram.deliverFeedback({ enrollmentId, assignmentId, feedback }))) {
-      entry.status = 'answered';
+      // Changes requested: this entry is closed; the student's next submission for the day is a new assignment.
+      entry.status = feedback.verdict === 'changes-requested' ? 'changes-requested' : 'answered';
       await syncStage();
     }
   }

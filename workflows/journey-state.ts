@@ -59,7 +59,9 @@ export class JourneyState {
   feedbackRejection(assignmentId: number): string | null {
     const entry = this.assignments.get(assignmentId);
     if (!entry) return `Unknown assignment ${assignmentId} for this enrollment`;
-    if (entry.feedback || entry.status === 'answered') return `Assignment ${assignmentId} was already answered`;
+    if (entry.feedback || entry.status === 'answered' || entry.status === 'changes-requested') {
+      return `Assignment ${assignmentId} was already answered`;
+    }
     // 'submitted' too: a reviewer may answer the moment the assignment shows in the review chat, before the journey
     // has recorded that routing finished. BASIC assignments are never reviewed.
     const reviewable =

@@ -53,7 +53,7 @@ describe('renderLesson', () => {
     expect(parts.map((p) => p.kind)).toEqual(['text', 'photo', 'text', 'text']);
     expect(parts[0]).toEqual({ kind: 'text', text: '<b>Day 2. Keyboards</b>' });
     expect(parts[1]).toMatchObject({ kind: 'photo', caption: 'c'.repeat(1024) });
-    expect(parts[3]).toEqual({ kind: 'text', text: t.task({ task: 'Do it well' }) });
+    expect(parts[3]).toEqual({ kind: 'text', text: t.task({ task: 'Do it well' }), task: true });
   });
 
   it('speaks Russian to a Russian-speaking student', () => {
