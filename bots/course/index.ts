@@ -1,0 +1,52 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { Bot, GrammyError, HttpError, session } from 'grammy';
+import type { ApiClientOptions } from 'grammy';
+import { courseMessagesFor } from '../../locales/course';
+import { postgresSessionStorage } from '../session';
+import type { CourseBotDeps, CourseContext, CourseSession } from './context';
+import { lessons } from './lessons';
+import { review } from './review';
+import { submit } from './submit';
+
+export type { CourseBotDeps, CourseSettings } from './context';
+
+export const COURSE_COMMANDS = [
+  { command: 'lesson', description: "Today's lesson again" },
+  { command: 'lessons', description: 'Every lesson you have received' },
+  { command: 'progress', description: 'Your day, tariff and assignments' },
+  { command: 'help', description: 'What this bot does' },
+];
+
+/**
+ * The course bot: lessons again on demand, progress, handing in assignments, and (in the admin chat) the review desk.
+ * Lessons themselves are sent by the journey's activities through this bot's token.
+ */
+export function createCourseBot(token: string, deps: CourseBotDeps, client?: ApiClientOptions): Bot<CourseContext> {
+  const bot = new Bot<CourseContext>(token, client ? { client } : {});
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 4, maxDelaySeconds: 30 }));
+  bot.use(async (ctx, next) => {
+    ctx.deps = deps;
+    ctx.t = courseMessagesFor(ctx.from?.language_code);
+    await next();
+  });
+  bot.use(
+    session({
+      initial: (): CourseSession => ({}),
+      storage: postgresSessionStorage<CourseSession>(deps.sql, `course:${token.split(':')[0]}`),
+    }),
+  );
+  bot.use(review, lessons);
+  bot.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));
+  bot.use(submit);
+  bot.on('message:entities:bot_command', (ctx) => ctx.reply(ctx.t.help()));
+  bot.on('callback_query:data', (ctx) => ctx.answerCallbackQuery({ text: ctx.t.notDelivered() }));
+  bot.catch((err) => {
+    const e = err.error;
+    if (e instanceof GrammyError)
+      deps.log?.(`course bot: Telegram refused ${e.method} (${e.error_code}: ${e.description})`);
+    else if (e instanceof HttpError) deps.log?.(`course bot: Telegram unreachable: ${e.message}`);
+    else
+      deps.log?.(`course bot: update ${err.ctx.update.update_id} failed: ${e instanceof Error ? e.stack : String(e)}`);
+  });
+  return bot;
+}

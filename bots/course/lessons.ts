@@ -1,0 +1,103 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import { renderLesson } from '../../activities/lesson-render';
+import { sendPart } from '../../activities/recipient';
+import { progressQuery } from '../../lib/enrollment-definitions';
+import type { LessonPart, LessonTasks } from '../../lib/lesson-content';
+import { escapeHtml, messagesFor } from '../../locales';
+import type { CourseContext } from './context';
+import { currentEnrollment } from './enrollment';
+import type { StudentEnrollment } from './enrollment';
+
+/** /lesson, /lessons and /progress: only what has been delivered, never a lesson that is not due yet. */
+export const lessons = new Composer<CourseContext>();
+
+async function enrolledOrPointed(ctx: CourseContext): Promise<StudentEnrollment | undefined> {
+  const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from!.id);
+  if (!enrollment) await ctx.reply(ctx.t.notEnrolled({ salesBot: ctx.deps.settings.salesBot }));
+  return enrollment;
+}
+
+async function deliveredDays(
+  ctx: CourseContext,
+  enrollment: StudentEnrollment,
+): Promise<{ day: number; title: string }[]> {
+  return ctx.deps.sql<{ day: number; title: string }[]>`
+    select d.day, l.title from lesson_deliveries d join lessons l on l.course_id = ${enrollment.courseId} and l.day = d.day
+    where d.enrollment_id = ${enrollment.id} order by d.day`;
+}
+
+async function sendLesson(ctx: CourseContext, enrollment: StudentEnrollment, day: number): Promise<void> {
+  const [lesson]: [{ title: string; parts: LessonPart[]; tasks: LessonTasks }?] = await ctx.deps.sql`
+    select title, parts, tasks from lessons where course_id = ${enrollment.courseId} and day = ${day}`;
+  if (!lesson) return void (await ctx.reply(ctx.t.notDelivered()));
+  const t = messagesFor(ctx.from?.language_code, enrollment.defaultLanguage);
+  const parts = renderLesson({ day, ...lesson }, enrollment.tariff, t);
+  for (const [i, part] of parts.entries()) {
+    const last = part.kind === 'text' && part.task && !parts.slice(i + 1).some((p) => p.kind === 'text' && p.task);
+    const withButton = last
+      ? {
+          ...part,
+          replyMarkup: {
+            inline_keyboard: [[{ text: t.submitAssignment(), callback_data: `sub:${enrollment.courseSlug}:${day}` }]],
+          },
+        }
+      : part;
+    await sendPart(ctx.api, ctx.chat!.id, withButton, enrollment.protectContent);
+  }
+}
+
+lessons.command('lesson', async (ctx) => {
+  const enrollment = await enrolledOrPointed(ctx);
+  if (!enrollment) return;
+  const days = await deliveredDays(ctx, enrollment);
+  const latest = days.at(-1);
+  if (!latest) return void (await ctx.reply(ctx.t.noLessonYet()));
+  await sendLesson(ctx, enrollment, latest.day);
+});
+
+lessons.command('lessons', async (ctx) => {
+  const enrollment = await enrolledOrPointed(ctx);
+  if (!enrollment) return;
+  const days = await deliveredDays(ctx, enrollment);
+  if (days.length === 0) return void (await ctx.reply(ctx.t.noLessonYet()));
+  const keyboard = new InlineKeyboard();
+  for (const { day, title } of days)
+    keyboard.text(ctx.t.lessonButton({ day, title }), `lesson:${enrollment.courseSlug}:${day}`).row();
+  await ctx.reply(ctx.t.chooseLesson(), { reply_markup: keyboard });
+});
+
+lessons.callbackQuery(/^lesson:([a-z0-9-]{1,63}):(\d{1,4})$/, async (ctx) => {
+  const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from.id, ctx.match[1]);
+  const day = Number(ctx.match[2]);
+  const delivered = enrollment && (await deliveredDays(ctx, enrollment)).some((d) => d.day === day);
+  await ctx.answerCallbackQuery(delivered ? {} : { text: ctx.t.notDelivered() });
+  if (enrollment && delivered) await sendLesson(ctx, enrollment, day);
+});
+
+lessons.command('progress', async (ctx) => {
+  const enrollment = await enrolledOrPointed(ctx);
+  if (!enrollment) return;
+  const progress = await ctx.deps.enrollments
+    .handle({ userId: enrollment.userId, courseSlug: enrollment.courseSlug })
+    .query(progressQuery);
+  const next =
+    progress.nextLessonDueAt && progress.nextLessonDueAt > Date.now()
+      ? ctx.t.nextLesson({
+          when: new Date(progress.nextLessonDueAt).toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+        })
+      : '';
+  const assignments = progress.assignments
+    .map((a) => ctx.t.assignmentLine({ day: a.day, status: ctx.t.status[a.status] ?? a.status }))
+    .join('');
+  await ctx.reply(
+    ctx.t.progress({
+      course: escapeHtml(enrollment.courseTitle),
+      day: progress.currentDay,
+      total: progress.lessonCount,
+      tariff: progress.tariff ?? enrollment.tariff,
+      stage: progress.stage,
+      next,
+    }) + assignments,
+    { parse_mode: 'HTML' },
+  );
+});

@@ -1,0 +1,94 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { Composer } from 'grammy';
+import type { Message } from 'grammy/types';
+import { submitFeedbackUpdate } from '../../lib/enrollment-definitions';
+import type { FeedbackInput } from '../../lib/enrollment-definitions';
+import { escapeHtml } from '../../locales';
+import type { CourseContext } from './context';
+
+/**
+ * The review desk in the admin chat. A reviewer answers an assignment by replying to any of its messages (text, voice,
+ * media: copied to the student as is) or with Approve / Request changes. Anyone else, or an answer to an assignment
+ * already answered, changes nothing and is told why. /queue lists what waits, PREMIUM first, oldest first.
+ */
+export const review = new Composer<CourseContext>();
+const desk = review.filter(
+  (ctx) => ctx.deps.settings.adminChatId !== undefined && ctx.chat?.id === ctx.deps.settings.adminChatId,
+);
+const isReviewer = (ctx: CourseContext) =>
+  ctx.from !== undefined && ctx.deps.settings.reviewerIds.includes(ctx.from.id);
+
+/** Hands the answer to the journey; a rejection (unknown, already answered) comes back as the reason. */
+async function answer(ctx: CourseContext, feedback: FeedbackInput): Promise<string> {
+  const [target]: [{ userId: number; courseSlug: string }?] = await ctx.deps.sql`
+    select e.user_id, c.slug as course_slug from assignments a join enrollments e on e.id = a.enrollment_id
+    join courses c on c.id = e.course_id where a.id = ${feedback.assignmentId}`;
+  if (!target) return ctx.t.feedbackRefused({ id: feedback.assignmentId, reason: 'unknown assignment' });
+  try {
+    await ctx.deps.enrollments.handle(target).executeUpdate(submitFeedbackUpdate, { args: [feedback] });
+    await ctx.deps
+      .sql`insert into admin_actions (admin_telegram_id, action, target) values (${feedback.reviewerTelegramId}, ${`feedback:${feedback.verdict ?? 'reply'}`}, ${`assignment:${feedback.assignmentId}`})`;
+    return ctx.t.feedbackSent({ id: feedback.assignmentId });
+  } catch (err) {
+    if (!(err instanceof WorkflowUpdateFailedError)) throw err;
+    const reason = err.cause instanceof Error ? err.cause.message : err.message;
+    return ctx.t.feedbackRefused({ id: feedback.assignmentId, reason });
+  }
+}
+
+desk.callbackQuery(/^rv:(ok|redo):(\d{1,12})$/, async (ctx) => {
+  if (!isReviewer(ctx)) return void (await ctx.answerCallbackQuery({ text: ctx.t.onlyReviewers(), show_alert: true }));
+  const assignmentId = Number(ctx.match[2]);
+  const verdict = ctx.match[1] === 'ok' ? 'approved' : 'changes-requested';
+  const result = await answer(ctx, { assignmentId, reviewerTelegramId: ctx.from.id, parts: [], verdict });
+  await ctx.answerCallbackQuery({ text: result });
+  await ctx.reply(result);
+});
+
+desk.command('queue', async (ctx) => {
+  const waiting = await ctx.deps.sql<
+    { id: number; tariff: string; day: number; submittedAt: Date; firstName: string }[]
+  >`
+    select a.id, e.tariff, a.day, a.submitted_at, u.first_name
+    from assignments a join enrollments e on e.id = a.enrollment_id join users u on u.id = e.user_id
+    where a.status in ('submitted', 'awaiting-review') and e.tariff in ('FEEDBACK', 'PREMIUM')
+    order by (e.tariff = 'PREMIUM') desc, a.submitted_at limit 50`;
+  if (waiting.length === 0) return void (await ctx.reply(ctx.t.queueEmpty()));
+  const lines = waiting.map((a) =>
+    ctx.t.queueLine({
+      id: a.id,
+      tariff: a.tariff,
+      day: a.day,
+      student: escapeHtml(a.firstName),
+      age: age(Date.now() - a.submittedAt.getTime()),
+    }),
+  );
+  await ctx.reply(lines.join('\n'));
+});
+
+desk.on('message', async (ctx, next) => {
+  const replyTo = ctx.message.reply_to_message;
+  if (!replyTo) return next();
+  const [target]: [{ assignmentId: number }?] = await ctx.deps.sql`
+    select assignment_id from review_messages where chat_id = ${ctx.chat.id} and message_id = ${replyTo.message_id}`;
+  if (!target) return next();
+  if (!isReviewer(ctx))
+    return void (await ctx.reply(ctx.t.onlyReviewers(), { reply_parameters: { message_id: ctx.message.message_id } }));
+  const kind =
+    ['text', 'voice', 'photo', 'video', 'document', 'audio', 'video_note'].find(
+      (k) => ctx.message[k as keyof Message] !== undefined,
+    ) ?? 'message';
+  const result = await answer(ctx, {
+    assignmentId: target.assignmentId,
+    reviewerTelegramId: ctx.from.id,
+    parts: [{ type: 'message', chatId: ctx.chat.id, messageId: ctx.message.message_id, kind }],
+  });
+  await ctx.reply(result, { reply_parameters: { message_id: ctx.message.message_id } });
+});
+
+function age(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} d`;
+}

@@ -1,0 +1,76 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import type { Message } from 'grammy/types';
+import { assignmentSubmittedSignal } from '../../lib/enrollment-definitions';
+import type { MessagePart } from '../../lib/enrollment-definitions';
+import type { CourseContext } from './context';
+import { currentEnrollment } from './enrollment';
+
+const KINDS = ['text', 'photo', 'video', 'document', 'voice', 'audio', 'video_note', 'animation'] as const;
+
+/**
+ * Handing in an assignment: "Submit assignment" opens a submission, every message the student sends joins it (text,
+ * media, albums), and "Send" hands it to the journey as one signal. The student's messages travel by reference and
+ * are copied to the review chat, so no file id crosses bots.
+ */
+export const submit = new Composer<CourseContext>();
+
+submit.callbackQuery(/^sub:([a-z0-9-]{1,63}):(\d{1,4})$/, async (ctx) => {
+  const [, slug, dayText] = ctx.match;
+  const day = Number(dayText);
+  const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from.id, slug);
+  const [delivered] = enrollment
+    ? await ctx.deps.sql`select 1 from lesson_deliveries where enrollment_id = ${enrollment.id} and day = ${day}`
+    : [];
+  if (!enrollment || !delivered) return void (await ctx.answerCallbackQuery({ text: ctx.t.notDelivered() }));
+  await ctx.answerCallbackQuery();
+  ctx.session.submission = { slug: slug!, day, parts: [] };
+  await ctx.reply(ctx.t.startSubmission({ day }));
+});
+
+submit.chatType('private').on('message', async (ctx, next) => {
+  const submission = ctx.session.submission;
+  if (!submission) {
+    if (ctx.message.text?.startsWith('/')) return next();
+    return void (await ctx.reply(ctx.t.noSubmissionOpen()));
+  }
+  if (ctx.message.text?.startsWith('/')) return next();
+  const kind = KINDS.find((k) => (ctx.message as Message)[k as keyof Message] !== undefined);
+  if (!kind) return void (await ctx.reply(ctx.t.unsupported()));
+  const part: MessagePart = { type: 'message', chatId: ctx.chat.id, messageId: ctx.message.message_id, kind };
+  // One prompt per message, or per album (its photos arrive as separate messages with one media_group_id).
+  const album = ctx.message.media_group_id;
+  const prompt = !album || album !== submission.lastAlbum;
+  submission.parts.push(part);
+  submission.firstMessageId ??= ctx.message.message_id;
+  submission.lastAlbum = album;
+  if (prompt) {
+    await ctx.reply(ctx.t.received({ count: submission.parts.length }), {
+      reply_markup: new InlineKeyboard().text(ctx.t.send(), 'sub-send').text(ctx.t.cancel(), 'sub-cancel'),
+    });
+  }
+});
+
+submit.callbackQuery('sub-send', async (ctx) => {
+  const submission = ctx.session.submission;
+  if (!submission || submission.parts.length === 0)
+    return void (await ctx.answerCallbackQuery({ text: ctx.t.emptySubmission() }));
+  const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from.id, submission.slug);
+  if (!enrollment)
+    return void (await ctx.answerCallbackQuery({ text: ctx.t.notEnrolled({ salesBot: ctx.deps.settings.salesBot }) }));
+  await ctx.deps.enrollments
+    .handle({ userId: enrollment.userId, courseSlug: enrollment.courseSlug })
+    .signal(assignmentSubmittedSignal, {
+      submissionKey: `${ctx.chat!.id}:${submission.firstMessageId}`,
+      day: submission.day,
+      parts: submission.parts,
+    });
+  ctx.session.submission = undefined;
+  await ctx.answerCallbackQuery({ text: ctx.t.submitted() });
+  await ctx.editMessageText(ctx.t.submitted()).catch(() => {});
+});
+
+submit.callbackQuery('sub-cancel', async (ctx) => {
+  ctx.session.submission = undefined;
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(ctx.t.cancelled()).catch(() => {});
+});

@@ -1,0 +1,42 @@
+/** The course bot's English texts (Telegram HTML: escape user-provided values before interpolating). */
+export const courseEn = {
+  help: () =>
+    `/lesson – today's lesson again\n/lessons – every lesson you have received\n/progress – your day, tariff and assignments\n/help – this list\n\nTo hand in an assignment, press “Submit assignment” under it.`,
+  notEnrolled: (p: { salesBot: string }) =>
+    `You have no course here yet. Choose one and pay in ${p.salesBot}, then come back.`,
+  noLessonYet: () => `Your first lesson has not arrived yet.`,
+  notDelivered: () => `That lesson has not arrived yet.`,
+  chooseLesson: () => `Your lessons:`,
+  lessonButton: (p: { day: number; title: string }) => `Day ${p.day}. ${p.title}`,
+  progress: (p: { course: string; day: number; total: number; tariff: string; stage: string; next: string }) =>
+    `<b>${p.course}</b>\nDay ${p.day} of ${p.total} · ${p.tariff} · ${p.stage}${p.next}`,
+  nextLesson: (p: { when: string }) => `\nNext lesson: ${p.when}`,
+  assignmentLine: (p: { day: number; status: string }) => `\n• Day ${p.day}: ${p.status}`,
+  status: {
+    submitted: 'sent',
+    'awaiting-review': 'waiting for review',
+    'auto-answered': 'received',
+    answered: 'reviewed',
+    'changes-requested': 'changes requested',
+  } as Record<string, string>,
+  startSubmission: (p: { day: number }) =>
+    `Send your day ${p.day} assignment: text, photos, videos, documents or voice, in one or several messages. Press “Send” when it's all there.`,
+  received: (p: { count: number }) => `Received ${p.count} part(s). Add more, or send it:`,
+  send: () => `📤 Send`,
+  cancel: () => `Cancel`,
+  submitted: () => `📤 Sent. You'll hear back here.`,
+  cancelled: () => `Cancelled; nothing was sent.`,
+  emptySubmission: () => `Nothing to send yet: add your work first.`,
+  unsupported: () =>
+    `I can't take this kind of message as an assignment. Send text, photos, videos, documents or voice.`,
+  noSubmissionOpen: () => `To hand in an assignment, press “Submit assignment” under it.`,
+  // Review desk (admin chat).
+  onlyReviewers: () => `Only reviewers can answer assignments; nothing was changed.`,
+  feedbackSent: (p: { id: number }) => `✅ Feedback on #${p.id} sent to the student.`,
+  feedbackRefused: (p: { id: number; reason: string }) => `⚠️ Not sent (#${p.id}): ${p.reason}`,
+  queueEmpty: () => `No assignments are waiting. 🎉`,
+  queueLine: (p: { id: number; tariff: string; day: number; age: string; student: string }) =>
+    `#${p.id} · ${p.tariff} · day ${p.day} · ${p.student} · waiting ${p.age}`,
+};
+
+export type CourseMessages = typeof courseEn;
