@@ -38,9 +38,17 @@ export function createReview({ sql, telegram, adminChatId }: ReviewDeps) {
         tariff: input.tariff,
         student: escapeHtml(r.firstName),
       });
-      const posted: number[] = [];
-      posted.push(
-        ...(await sendTextOnce(sql, telegram.course, {
+      // Each message is remembered as soon as it is posted, so a reviewer's quick reply always finds its assignment.
+      const remember = async (messageIds: number[]) => {
+        for (const messageId of messageIds) {
+          await sql`insert into review_messages (chat_id, message_id, assignment_id)
+                    values (${adminChatId}, ${messageId}, ${input.assignmentId})
+                    on conflict (chat_id, message_id) do update set assignment_id = excluded.assignment_id`;
+        }
+        return messageIds;
+      };
+      const [headerId] = await remember(
+        await sendTextOnce(sql, telegram.course, {
           key: `review:${input.assignmentId}:header`,
           chatId: adminChatId,
           html: header,
@@ -52,23 +60,20 @@ export function createReview({ sql, telegram, adminChatId }: ReviewDeps) {
               ],
             ],
           },
-        })),
+        }),
       );
       for (const [i, part] of a.parts.entries()) {
-        posted.push(
-          ...(await sendOnce(sql, `review:${input.assignmentId}:${i}`, adminChatId, () =>
+        await remember(
+          await sendOnce(sql, `review:${input.assignmentId}:${i}`, adminChatId, () =>
             sendPart(telegram.course, adminChatId, fromMessagePart(part)),
-          )),
+          ),
         );
       }
-      await sql.begin(async (tx) => {
-        for (const messageId of posted) {
-          await tx`insert into review_messages (chat_id, message_id, assignment_id) values (${adminChatId}, ${messageId}, ${input.assignmentId})
-                   on conflict do nothing`;
-        }
-        await tx`update assignments set status = 'awaiting-review', routed_at = coalesce(routed_at, now()),
-                 review_chat_id = ${adminChatId}, review_message_id = ${posted[0] ?? null} where id = ${input.assignmentId}`;
-      });
+      // A reviewer may have answered already: never move an answered assignment back to waiting.
+      await sql`update assignments
+                set status = case when status = 'submitted' then 'awaiting-review'::assignment_status else status end,
+                    routed_at = coalesce(routed_at, now()), review_chat_id = ${adminChatId}, review_message_id = ${headerId ?? null}
+                where id = ${input.assignmentId}`;
     },
 
     /** Stores the reviewer's answer (and verdict) and delivers it to the student. */

@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { submitFeedbackUpdate } from '../../lib/enrollment-definitions';
@@ -30,6 +30,9 @@ async function answer(ctx: CourseContext, feedback: FeedbackInput): Promise<stri
       .sql`insert into admin_actions (admin_telegram_id, action, target) values (${feedback.reviewerTelegramId}, ${`feedback:${feedback.verdict ?? 'reply'}`}, ${`assignment:${feedback.assignmentId}`})`;
     return ctx.t.feedbackSent({ id: feedback.assignmentId });
   } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      return ctx.t.feedbackRefused({ id: feedback.assignmentId, reason: 'the student’s journey has ended' });
+    }
     if (!(err instanceof WorkflowUpdateFailedError)) throw err;
     const reason = err.cause instanceof Error ? err.cause.message : err.message;
     return ctx.t.feedbackRefused({ id: feedback.assignmentId, reason });
@@ -69,8 +72,11 @@ desk.command('queue', async (ctx) => {
 desk.on('message', async (ctx, next) => {
   const replyTo = ctx.message.reply_to_message;
   if (!replyTo) return next();
-  const [target]: [{ assignmentId: number }?] = await ctx.deps.sql`
+  const [row]: [{ assignmentId: number }?] = await ctx.deps.sql`
     select assignment_id from review_messages where chat_id = ${ctx.chat.id} and message_id = ${replyTo.message_id}`;
+  // A reply faster than the bookkeeping: the header itself names the assignment.
+  const named = replyTo.from?.id === ctx.me.id ? /#(\d+) ·/.exec(replyTo.text ?? '')?.[1] : undefined;
+  const target = row ?? (named ? { assignmentId: Number(named) } : undefined);
   if (!target) return next();
   if (!isReviewer(ctx))
     return void (await ctx.reply(ctx.t.onlyReviewers(), { reply_parameters: { message_id: ctx.message.message_id } }));

@@ -18,8 +18,11 @@ submit.callbackQuery(/^sub:([a-z0-9-]{1,63}):(\d{1,4})$/, async (ctx) => {
   const [, slug, dayText] = ctx.match;
   const day = Number(dayText);
   const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from.id, slug);
+  // A lesson counts as arrived once any of its messages was sent (the delivery row follows the last one).
   const [delivered] = enrollment
-    ? await ctx.deps.sql`select 1 from lesson_deliveries where enrollment_id = ${enrollment.id} and day = ${day}`
+    ? await ctx.deps.sql`
+        select 1 from lesson_deliveries where enrollment_id = ${enrollment.id} and day = ${day}
+        union all select 1 from sent_messages where key like ${`lesson:${enrollment.id}:${day}:%`} limit 1`
     : [];
   if (!enrollment || !delivered) return void (await ctx.answerCallbackQuery({ text: ctx.t.notDelivered() }));
   await ctx.answerCallbackQuery();

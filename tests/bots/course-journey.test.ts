@@ -123,7 +123,10 @@ describe('course bot and review desk, end to end over HTTP', () => {
     await send(REVIEWER, { chatId: ADMIN_CHAT_ID, text: 'One more thing', replyToMessageId: header.messageId });
     expect(textsTo(ADMIN_CHAT_ID).at(-1)).toMatch(/Not sent .*already answered/);
     expect(p.telegram.sent(user.id)).toHaveLength(before);
+    // A journey that has ended takes no more answers, and the desk says so.
     await handle.terminate('test done');
+    await send(REVIEWER, { chatId: ADMIN_CHAT_ID, text: 'Late note', replyToMessageId: header.messageId });
+    expect(textsTo(ADMIN_CHAT_ID).at(-1)).toMatch(/Not sent .*journey has ended/);
   });
 
   it('requests changes, takes the resubmission and approves it; refuses a reviewer who is not one', async () => {
