@@ -17,10 +17,31 @@ const schema = z.object({
   SALES_BOT_TOKEN: botToken.optional(),
   COURSE_BOT_TOKEN: botToken.optional(),
   ADMIN_CHAT_ID: z.coerce.number().int().optional(),
+  REVIEWER_IDS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^\d{1,15}$/, 'must be Telegram user ids, comma-separated')
+          .transform(Number),
+      ),
+    ),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   PUBLIC_URL: z.url().default('http://localhost:3000'),
   HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  SALES_BOT_USERNAME: z
+    .string()
+    .regex(/^@?\w{5,32}$/, 'must be a bot username like @my_sales_bot')
+    .optional(),
   SALES_COURSE: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a course slug')
@@ -80,6 +101,8 @@ export interface AppConfig {
     courseBotToken?: string;
     /** Chat where FEEDBACK/PREMIUM assignments are routed for review. */
     adminChatId?: number;
+    /** Telegram user ids allowed to answer assignments in the review chat. */
+    reviewerIds: number[];
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Lesson interval of the local demo (`npm start` without bot tokens). */
@@ -90,6 +113,8 @@ export interface AppConfig {
     port: number;
   };
   sales: {
+    /** "@username" the course bot points unpaid users to. */
+    botUsername?: string;
     courseSlug?: string;
     offerUrl?: string;
     privacyUrl?: string;
@@ -133,11 +158,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       salesBotToken: e.SALES_BOT_TOKEN,
       courseBotToken: e.COURSE_BOT_TOKEN ?? e.SALES_BOT_TOKEN,
       adminChatId: e.ADMIN_CHAT_ID,
+      reviewerIds: e.REVIEWER_IDS,
     },
     logLevel: e.LOG_LEVEL,
     demoLessonIntervalMs: e.DEMO_LESSON_INTERVAL,
     http: { publicUrl: e.PUBLIC_URL.replace(/\/$/, ''), port: e.HTTP_PORT },
     sales: {
+      botUsername: e.SALES_BOT_USERNAME ? `@${e.SALES_BOT_USERNAME.replace(/^@/, '')}` : undefined,
       courseSlug: e.SALES_COURSE,
       offerUrl: e.OFFER_URL,
       privacyUrl: e.PRIVACY_URL,

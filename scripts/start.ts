@@ -11,6 +11,7 @@ import type { Sql } from '../db';
 import { runDemo } from '../services/demo';
 import { enrollmentClient } from '../services/enrollments';
 import { startSalesRuntime } from '../services/sales-runtime';
+import { startCourseRuntime } from '../services/course-runtime';
 import { startLocalStack } from '../services/local-stack';
 import type { LocalStack } from '../services/local-stack';
 import { TemporalUnavailableError } from '../services/temporal-binaries';
@@ -19,7 +20,9 @@ import { startBotApiStandIn } from '../testing/bot-api';
 
 const DEMO_SALES_TOKEN = '1000001:local-demo-sales';
 const DEMO_COURSE_TOKEN = '1000002:local-demo-course';
-const DEMO_ADMIN_CHAT = -1000000000001;
+// A review chat of its own per run: the stand-in's message ids start again at 1 while Postgres keeps old runs' rows.
+const DEMO_ADMIN_CHAT = -1_000_000_000_000 - (Date.now() % 1_000_000_000);
+const DEMO_REVIEWER = { id: 99_999_999, first_name: 'Demo reviewer' };
 
 const log = (line: string) => console.log(`[start] ${line}`);
 
@@ -103,10 +106,26 @@ async function main(): Promise<void> {
     config.payments.mockSecret ??= randomBytes(24).toString('hex');
     if (config.payments.providers.length === 0) config.payments.providers = ['mock'];
     config.telegram.adminChatId ??= DEMO_ADMIN_CHAT;
+    if (config.telegram.reviewerIds.length === 0) config.telegram.reviewerIds = [DEMO_REVIEWER.id];
   }
   const salesToken = config.telegram.salesBotToken ?? DEMO_SALES_TOKEN;
   const sales = await startSalesRuntime({ config, sql, client, salesToken, apiRoot, log });
   cleanups.push(() => sales.stop());
+  const courseToken = config.telegram.courseBotToken ?? DEMO_COURSE_TOKEN;
+  if (courseToken === salesToken) {
+    log('course bot: COURSE_BOT_TOKEN is the sales bot token; set a token of its own to run the course bot');
+  } else {
+    const course = await startCourseRuntime({
+      config,
+      sql,
+      client,
+      courseToken,
+      apiRoot,
+      salesBot: sales.username,
+      log,
+    });
+    cleanups.push(() => course.stop());
+  }
 
   if (demo) {
     const enrollments = enrollmentClient(client, config.temporal.taskQueue);
@@ -116,6 +135,8 @@ async function main(): Promise<void> {
       enrollments,
       standIn: standIn!,
       salesToken,
+      courseToken,
+      reviewer: DEMO_REVIEWER,
       courseSlug: slug,
       adminChatId: DEMO_ADMIN_CHAT,
       log: console.log,
@@ -123,7 +144,7 @@ async function main(): Promise<void> {
       .then((summary) => log(`demo finished: ${summary}. The platform keeps running; Ctrl-C stops it.`))
       .catch((err: unknown) => log(`demo failed: ${String(err)}`));
   } else {
-    log('bots: the sales bot talks to Telegram; the course bot arrives with the next issue.');
+    log('bots: the sales and course bots talk to Telegram.');
   }
   await running.catch(async (err: unknown) => {
     log(`worker stopped: ${String(err)}`);

@@ -1,5 +1,5 @@
 import type { Sql } from '../db';
-import { assignmentSubmittedSignal, progressQuery, submitFeedbackUpdate } from '../lib/enrollment-definitions';
+import { progressQuery } from '../lib/enrollment-definitions';
 import type { BotApiStandIn, SentMessage, TgUser } from '../testing/bot-api';
 import type { EnrollmentClient } from './enrollments';
 
@@ -8,6 +8,8 @@ export interface DemoOptions {
   enrollments: EnrollmentClient;
   standIn: BotApiStandIn;
   salesToken: string;
+  courseToken: string;
+  reviewer: TgUser;
   courseSlug: string;
   adminChatId: number;
   log: (line: string) => void;
@@ -18,11 +20,11 @@ const DEMO_TELEGRAM_ID_BASE = 100_000_000;
 /**
  * A scripted FEEDBACK student (and a reviewer) going through the whole course against the local Bot API stand-in,
  * printing the conversation as it happens: /start with a referral link, tariff, consent, the mock provider's checkout
- * page, access, the lesson-time choice, lessons, homework and feedback. Homework and the review go straight to the
- * journey (signal and update) until the course bot and review desk land.
+ * page, access, the lesson-time choice, lessons, homework through the course bot, and a reviewer's answer from the
+ * review chat.
  */
 export async function runDemo(options: DemoOptions): Promise<string> {
-  const { sql, enrollments, standIn, salesToken, courseSlug, adminChatId, log } = options;
+  const { sql, enrollments, standIn, salesToken, courseToken, reviewer, courseSlug, adminChatId, log } = options;
   const [{ count }] = await sql<[{ count: number }]>`
     select count(*)::int as count from users where telegram_id between ${DEMO_TELEGRAM_ID_BASE} and ${DEMO_TELEGRAM_ID_BASE + 999_999}`;
   const student: TgUser = {
@@ -39,20 +41,20 @@ export async function runDemo(options: DemoOptions): Promise<string> {
     log,
   );
 
-  const say = async (text: string) => {
+  const say = async (text: string, botToken = salesToken) => {
     log(`👤 student: ${text}`);
-    standIn.sendUserMessage({ botToken: salesToken, from: student, text });
-    await standIn.waitUntilHandled(salesToken);
+    standIn.sendUserMessage({ botToken, from: student, text });
+    await standIn.waitUntilHandled(botToken);
   };
-  const press = async (data: string, label: string) => {
+  const press = async (data: string, label: string, botToken = salesToken) => {
     const message = await standIn.waitFor(() =>
       [...standIn.sent(student.id)]
         .reverse()
         .find((m) => JSON.stringify(m.replyMarkup ?? {}).includes(JSON.stringify(data))),
     );
     log(`👤 student presses “${label}”`);
-    standIn.pressButton({ botToken: salesToken, from: student, messageId: message.messageId, data });
-    await standIn.waitUntilHandled(salesToken);
+    standIn.pressButton({ botToken, from: student, messageId: message.messageId, data });
+    await standIn.waitUntilHandled(botToken);
   };
 
   await say('/start demo-partner');
@@ -75,22 +77,21 @@ export async function runDemo(options: DemoOptions): Promise<string> {
   await standIn.waitFor(() => standIn.sent(student.id).find((m) => /Day 1\./.test(m.text ?? '')), {
     timeoutMs: 60_000,
   });
-  log('👤 student submits the day 1 assignment');
-  await handle.signal(assignmentSubmittedSignal, {
-    submissionKey: `${student.id}:demo`,
-    day: 1,
-    parts: [{ type: 'text', text: 'Here is my first bot: it answers /start with a greeting.' }],
-  });
+  await press(`sub:${courseSlug}:1`, 'Submit assignment', courseToken);
+  await say('Here is my first bot: it answers /start with a greeting.', courseToken);
+  await press('sub-send', 'Send', courseToken);
   const review = await standIn.waitFor(() =>
     standIn.sent(adminChatId).find((m) => /Assignment #\d+/.test(m.text ?? '')),
   );
-  const assignmentId = Number(/Assignment #(\d+)/.exec(review.text!)![1]);
-  log(`🧑‍🏫 reviewer answers assignment #${assignmentId}`);
-  await handle.executeUpdate(submitFeedbackUpdate, {
-    args: [
-      { assignmentId, reviewerTelegramId: 1, parts: [{ type: 'text', text: 'Nice start! Try a keyboard next.' }] },
-    ],
+  log(`🧑‍🏫 reviewer replies to ${/Assignment #\d+/.exec(review.text!)![0]} in the review chat`);
+  standIn.sendUserMessage({
+    botToken: courseToken,
+    from: reviewer,
+    chatId: adminChatId,
+    text: 'Nice start! Try a keyboard next.',
+    replyToMessageId: review.messageId,
   });
+  await standIn.waitUntilHandled(courseToken);
 
   const outcome = await handle.result();
   printer.stop();

@@ -13,6 +13,8 @@ import { enrollmentClient } from './enrollments';
 import { EMAIL_REQUIRED_BY, createPaymentProviders } from './payment-providers';
 
 export interface SalesRuntime {
+  /** "@username" of the sales bot, for pointing students to it. */
+  username: string;
   stop(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function startSalesRuntime(options: {
     });
   log(`sales bot: @${bot.botInfo.username} is polling`);
   return {
+    username: `@${bot.botInfo.username}`,
     async stop() {
       await bot.stop();
       await polling;
