@@ -16,6 +16,7 @@ export const STAGES = [
   'blocked',
   'expired',
   'refunded',
+  'paused',
 ] as const;
 export type EnrollmentStage = (typeof STAGES)[number];
 
@@ -101,6 +102,9 @@ export const paymentReceivedSignal = defineSignal<[PaymentReceived]>('paymentRec
 export const paymentRefundedSignal = defineSignal<[PaymentRefunded]>('paymentRefunded');
 /** The student chose a lesson time / time zone (onboarding or settings); it applies from the next lesson on. */
 export const scheduleChosenSignal = defineSignal<[ScheduleChoice]>('scheduleChosen');
+/** The student pauses the course: no lessons until resumeSignal; the rest of the schedule then moves with them. */
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
 /** Student handed in homework. Ignored before access is granted or when the submissionKey was seen. */
 export const assignmentSubmittedSignal = defineSignal<[AssignmentSubmitted]>('assignmentSubmitted');
 /** The student can be reached again (unblocked the bot, or ops say so): a blocked journey resumes where it stopped. */

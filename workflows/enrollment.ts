@@ -14,6 +14,8 @@ import {
   paymentReceivedSignal,
   paymentRefundedSignal,
   progressQuery,
+  pauseSignal,
+  resumeSignal,
   scheduleChosenSignal,
   searchAttributes,
   studentReturnedSignal,
@@ -102,7 +104,22 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   setHandler(studentReturnedSignal, () => void state.returns++);
   setHandler(paymentReceivedSignal, (payment) => handlePayment(payment));
   setHandler(paymentRefundedSignal, (refund) => handleRefund(refund));
-  setHandler(scheduleChosenSignal, (choice) => void (state.schedule = choice));
+  setHandler(scheduleChosenSignal, (choice) => {
+    state.schedule = choice;
+    state.scheduleVersion++;
+  });
+  setHandler(pauseSignal, async () => {
+    // Only lessons pause: before access or after the last lesson there is nothing to hold back.
+    const lessonsLeft = state.accessGranted && state.currentDay < state.lessonCount && !state.ended;
+    if (!lessonsLeft || state.pausedAt !== null) return;
+    state.pausedAt = Date.now();
+    await syncStage();
+  });
+  setHandler(resumeSignal, async () => {
+    if (state.pausedAt === null) return;
+    state.pausedAt = null;
+    await syncStage();
+  });
   setHandler(assignmentSubmittedSignal, (submission) => handleSubmission(submission));
   setHandler(
     submitFeedbackUpdate,
@@ -245,9 +262,25 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
         intervalMs: plan.intervalMs,
         student: state.schedule ?? plan.student,
       });
-    state.nextLessonDueAt = dueAt();
-    if (dueAt() > Date.now()) await condition(refunded, dueAt() - Date.now());
-    if (refunded()) return endRefunded();
+    // Wait until due. A pause, a new lesson time or a refund wakes the wait early, and it is worked out again.
+    for (;;) {
+      if (refunded()) return endRefunded();
+      const pausedAt = state.pausedAt;
+      if (pausedAt !== null) {
+        await condition(() => state.pausedAt === null || refunded());
+        // The rest of the course moves by whole intervals (whole days keep the lesson time), no lesson skipped.
+        dayOffset += Math.ceil((Date.now() - pausedAt) / plan.intervalMs);
+        continue;
+      }
+      const due = dueAt();
+      state.nextLessonDueAt = due;
+      if (due <= Date.now()) break;
+      const version = state.scheduleVersion;
+      await condition(
+        () => refunded() || state.pausedAt !== null || state.scheduleVersion !== version,
+        due - Date.now(),
+      );
+    }
     if (!silent.has(day)) {
       const delivered = await student.reach(
         () => telegram.deliverLesson({ enrollmentId, day, tariff: state.paidTariff! }),

@@ -22,6 +22,10 @@ export class JourneyState {
   ended: 'completed' | 'expired' | 'refunded' | null = null;
   /** The student's latest schedule choice (onboarding, settings); the plan's snapshot applies until then. */
   schedule: ScheduleChoice | null = null;
+  /** Bumped by every schedule choice, so a wait for the next lesson can notice it. */
+  scheduleVersion = 0;
+  /** When the student paused the course (workflow time), or null. */
+  pausedAt: number | null = null;
   /** Count of open "cannot reach the student" situations; > 0 means blocked. */
   unreachable = 0;
   unreachableReason: string | null = null;
@@ -43,6 +47,7 @@ export class JourneyState {
   get stage(): EnrollmentStage {
     if (this.ended) return this.ended;
     if (this.unreachable > 0) return 'blocked';
+    if (this.pausedAt !== null) return 'paused';
     if (!this.accessGranted) return 'awaiting-payment';
     for (const a of this.assignments.values()) if (a.status === 'awaiting-review') return 'awaiting-feedback';
     return 'active';
