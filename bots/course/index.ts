@@ -6,6 +6,7 @@ import { postgresSessionStorage } from '../session';
 import type { CourseBotDeps, CourseContext, CourseSession } from './context';
 import { lessons } from './lessons';
 import { review } from './review';
+import { settings } from './settings';
 import { submit } from './submit';
 
 export type { CourseBotDeps, CourseSettings } from './context';
@@ -14,6 +15,10 @@ export const COURSE_COMMANDS = [
   { command: 'lesson', description: "Today's lesson again" },
   { command: 'lessons', description: 'Every lesson you have received' },
   { command: 'progress', description: 'Your day, tariff and assignments' },
+  { command: 'time', description: 'Set your lesson time (HH:MM)' },
+  { command: 'timezone', description: 'Set your time zone' },
+  { command: 'pause', description: 'Pause the course' },
+  { command: 'resume', description: 'Resume the course' },
   { command: 'help', description: 'What this bot does' },
 ];
 
@@ -35,7 +40,7 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
       storage: postgresSessionStorage<CourseSession>(deps.sql, `course:${token.split(':')[0]}`),
     }),
   );
-  bot.use(review, lessons);
+  bot.use(review, lessons, settings);
   bot.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));
   bot.use(submit);
   bot.on('message:entities:bot_command', (ctx) => ctx.reply(ctx.t.help()));

@@ -1,7 +1,7 @@
 /** The course bot's English texts (Telegram HTML: escape user-provided values before interpolating). */
 export const courseEn = {
   help: () =>
-    `/lesson – today's lesson again\n/lessons – every lesson you have received\n/progress – your day, tariff and assignments\n/help – this list\n\nTo hand in an assignment, press “Submit assignment” under it.`,
+    `/lesson – today's lesson again\n/lessons – every lesson you have received\n/progress – your day, tariff and assignments\n/time HH:MM, /timezone Area/City – when lessons arrive\n/pause, /resume – take a break\n/help – this list\n\nTo hand in an assignment, press “Submit assignment” under it.`,
   notEnrolled: (p: { salesBot: string }) =>
     `You have no course here yet. Choose one and pay in ${p.salesBot}, then come back.`,
   noLessonYet: () => `Your first lesson has not arrived yet.`,
@@ -30,6 +30,13 @@ export const courseEn = {
   unsupported: () =>
     `I can't take this kind of message as an assignment. Send text, photos, videos, documents or voice.`,
   noSubmissionOpen: () => `To hand in an assignment, press “Submit assignment” under it.`,
+  badTime: () => `Send the time as /time HH:MM (24-hour clock), for example /time 08:30, or /time off.`,
+  badTimeZone: () => `Send the time zone as /timezone Area/City, for example /timezone Europe/Berlin.`,
+  noFixedTime: () => `the time you started`,
+  scheduleSaved: (p: { time: string; timeZone: string }) =>
+    `⏰ Lessons arrive at ${p.time} (${p.timeZone}), from the next one on.`,
+  paused: () => `⏸ The course is paused. /resume when you're ready; no lesson is lost.`,
+  resumed: (p: { day: number }) => `▶️ Welcome back! Day ${p.day} comes on your new schedule.`,
   // Review desk (admin chat).
   onlyReviewers: () => `Only reviewers can answer assignments; nothing was changed.`,
   feedbackSent: (p: { id: number }) => `✅ Feedback on #${p.id} sent to the student.`,

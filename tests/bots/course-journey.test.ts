@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCourseBot } from '../../bots/course';
 import { progressQuery } from '../../lib/enrollment-definitions';
+import { DAY_MS, lessonDueAt } from '../../lib/schedule';
 import type { TgUser } from '../../testing/bot-api';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { ADMIN_CHAT_ID, COURSE_TOKEN, eventually, startPlatform } from '../helpers/platform';
@@ -234,6 +235,81 @@ describe('course bot and review desk, end to end over HTTP', () => {
     expect(parts[0]!.text).toMatch(/^Day 2\. Lesson 2\n\nParagraph 1\./);
     expect(parts.map((m) => m.text).join('\n\n')).toContain('Paragraph 60.');
     expect(textsTo(user.id).at(-1)).toContain('Summarise.');
+    await handle.terminate('test done');
+  });
+
+  it('pauses and resumes: no lesson while paused, the rest of the schedule moves by whole intervals', async () => {
+    const pauseSlug = p.slug('pause');
+    await insertCourse(p.db.sql, { slug: pauseSlug, intervalMs: 2_000, lessons: [{ day: 1 }, { day: 2 }, { day: 3 }] });
+    const { userId, telegramId } = await insertUser(p.db.sql);
+    const user: TgUser = { id: telegramId, first_name: 'Pat' };
+    const handle = p.temporal.enrollments.handle({ userId, courseSlug: pauseSlug });
+    await p.temporal.enrollments.pay({ userId, courseSlug: pauseSlug }, payment('BASIC'));
+    const started = await eventually(
+      () => handle.query(progressQuery),
+      (pr) => pr.lessonsDelivered.includes(1),
+    );
+
+    await send(user, { text: '/pause' });
+    const pausedAt = Date.now();
+    expect(textsTo(user.id).at(-1)).toContain('paused');
+    await eventually(
+      () => handle.query(progressQuery),
+      (pr) => pr.stage === 'paused',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect((await handle.query(progressQuery)).lessonsDelivered).toEqual([1]);
+
+    await send(user, { text: '/resume' });
+    const resumedAt = Date.now();
+    const resumed = await eventually(
+      () => handle.query(progressQuery),
+      (pr) => pr.stage === 'active' && pr.nextLessonDueAt !== started.nextLessonDueAt,
+    );
+    // Paused for a bit over 3 s of a 2 s interval: the schedule moved by 2 intervals.
+    const shift = resumed.nextLessonDueAt! - started.nextLessonDueAt!;
+    expect(shift).toBe(Math.ceil((resumedAt - pausedAt) / 2_000) * 2_000);
+    expect(await handle.result()).toEqual({ stage: 'completed', lessonsDelivered: [1, 2, 3] });
+    const arrivals = p.telegram
+      .sent(user.id)
+      .filter((m) => /Day [23]\./.test(m.text ?? ''))
+      .map((m) => m.at);
+    expect(arrivals[0]!).toBeGreaterThanOrEqual(resumed.nextLessonDueAt! - 50);
+    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(1_900);
+  });
+
+  it('applies a new time zone from the next lesson on', async () => {
+    const dailySlug = p.slug('daily');
+    await insertCourse(p.db.sql, { slug: dailySlug, lessons: [{ day: 1 }, { day: 2 }] });
+    const { userId, telegramId } = await insertUser(p.db.sql, { timeZone: 'UTC', preferredLessonTime: '09:00' });
+    const user: TgUser = { id: telegramId, first_name: 'Tomo' };
+    const handle = p.temporal.enrollments.handle({ userId, courseSlug: dailySlug });
+    await p.temporal.enrollments.pay({ userId, courseSlug: dailySlug }, payment('BASIC'));
+    const before = await eventually(
+      () => handle.query(progressQuery),
+      (pr) => pr.lessonsDelivered.includes(1) && pr.nextLessonDueAt !== null,
+    );
+    const student = (timeZone: string) => ({ timeZone, preferredLessonTime: '09:00' });
+    expect(before.nextLessonDueAt).toBe(
+      lessonDueAt({ startedAt: before.startedAt!, day: 2, intervalMs: DAY_MS, student: student('UTC') }),
+    );
+
+    await send(user, { text: '/timezone Asia/Tokyo' });
+    expect(textsTo(user.id).at(-1)).toContain('09:00 (Asia/Tokyo)');
+    const expected = lessonDueAt({
+      startedAt: before.startedAt!,
+      day: 2,
+      intervalMs: DAY_MS,
+      student: student('Asia/Tokyo'),
+    });
+    await eventually(
+      () => handle.query(progressQuery),
+      (pr) => pr.nextLessonDueAt === expected,
+    );
+    await send(user, { text: '/timezone Mars/Olympus' });
+    expect(textsTo(user.id).at(-1)).toContain('/timezone Area/City');
+    await send(user, { text: '/time 25:00' });
+    expect(textsTo(user.id).at(-1)).toContain('HH:MM');
     await handle.terminate('test done');
   });
 });
