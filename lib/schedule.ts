@@ -151,3 +151,28 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   }
   return formatter;
 }
+
+/** How long the "preferred hours" last each day, from the student's lesson time on. */
+export const PREFERRED_HOURS_MS = 12 * 60 * 60 * 1000;
+
+/**
+ * The first moment at or after `target` that falls inside the student's preferred hours: the 12 hours that start at
+ * their lesson time (`anchor`, 'HH:MM' in their zone). A reminder due at night waits for the next lesson time.
+ */
+export function withinPreferredHours(target: number, anchor: string, timeZone: string): number {
+  const { hour, minute } = parseLessonTime(anchor);
+  const local = wallTimeOf(target, timeZone);
+  const sinceAnchor = (((local - Date.UTC(1970, 0, 1, hour, minute)) % DAY_MS) + DAY_MS) % DAY_MS;
+  return sinceAnchor < PREFERRED_HOURS_MS ? target : nextAnchorAfter(target, anchor, timeZone);
+}
+
+function nextAnchorAfter(target: number, anchor: string, timeZone: string): number {
+  const today = zonedTimeToInstant(localDateOf(target, timeZone), anchor, timeZone);
+  return today > target ? today : zonedTimeToInstant(addDays(localDateOf(target, timeZone), 1), anchor, timeZone);
+}
+
+/** 'HH:MM' of an instant in a zone. */
+export function localTimeOf(instant: number, timeZone: string): string {
+  const local = new Date(wallTimeOf(instant, timeZone));
+  return `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
+}

@@ -4,9 +4,11 @@ import {
   isValidTimeZone,
   lessonDueAt,
   localDateOf,
+  localTimeOf,
   nextDeliverableDay,
   parseDuration,
   parseLessonTime,
+  withinPreferredHours,
   zonedTimeToInstant,
 } from '../../lib/schedule';
 
@@ -140,5 +142,36 @@ describe('helpers', () => {
     for (const bad of ['', '10', 'soon', '5 weeks', '-1h', 'h']) expect(() => parseDuration(bad)).toThrow(RangeError);
     expect(() => parseDuration(-1)).toThrow(RangeError);
     expect(() => parseDuration(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('withinPreferredHours', () => {
+  it('keeps a reminder inside the 12 hours from the lesson time, else moves it to the next lesson time', () => {
+    // Lesson time 09:00 in Berlin (CET, +01:00 in January).
+    expect(iso(withinPreferredHours(at('2026-01-10T10:00:00Z'), '09:00', 'Europe/Berlin'))).toBe(
+      '2026-01-10T10:00:00.000Z',
+    );
+    expect(iso(withinPreferredHours(at('2026-01-10T19:59:00Z'), '09:00', 'Europe/Berlin'))).toBe(
+      '2026-01-10T19:59:00.000Z',
+    );
+    // 21:30 local is outside: the next morning at 09:00.
+    expect(iso(withinPreferredHours(at('2026-01-10T20:30:00Z'), '09:00', 'Europe/Berlin'))).toBe(
+      '2026-01-11T08:00:00.000Z',
+    );
+    // 03:00 local is outside: the same morning at 09:00.
+    expect(iso(withinPreferredHours(at('2026-01-11T02:00:00Z'), '09:00', 'Europe/Berlin'))).toBe(
+      '2026-01-11T08:00:00.000Z',
+    );
+    // A window across midnight: lesson time 20:00 keeps 02:00 and moves 09:00 to 20:00.
+    expect(iso(withinPreferredHours(at('2026-01-11T01:00:00Z'), '20:00', 'Europe/Berlin'))).toBe(
+      '2026-01-11T01:00:00.000Z',
+    );
+    expect(iso(withinPreferredHours(at('2026-01-11T08:00:00Z'), '20:00', 'Europe/Berlin'))).toBe(
+      '2026-01-11T19:00:00.000Z',
+    );
+  });
+
+  it('reads the local time of an instant', () => {
+    expect(localTimeOf(at('2026-07-01T22:15:00Z'), 'Asia/Tokyo')).toBe('07:15');
   });
 });
