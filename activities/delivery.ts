@@ -21,10 +21,12 @@ export interface DeliveryDeps {
 export function createDelivery({ sql, telegram }: DeliveryDeps) {
   return {
     /** Sends lesson `day` once: each message has its own key, and the delivery row marks the lesson done. */
-    async deliverLesson(input: { enrollmentId: number; day: number; tariff: Tariff }): Promise<void> {
-      const [done] =
-        await sql`select 1 from lesson_deliveries where enrollment_id = ${input.enrollmentId} and day = ${input.day}`;
-      if (done) return;
+    async deliverLesson(input: { enrollmentId: number; day: number; tariff: Tariff }): Promise<{ hasTask: boolean }> {
+      const [done]: [{ hasTask: boolean }?] = await sql`
+        select l.tasks <> '{}'::jsonb as has_task from lesson_deliveries d
+        join enrollments e on e.id = d.enrollment_id join lessons l on l.course_id = e.course_id and l.day = d.day
+        where d.enrollment_id = ${input.enrollmentId} and d.day = ${input.day}`;
+      if (done) return { hasTask: done.hasTask };
       const r = await recipientOf(sql, input.enrollmentId);
       const [lesson]: [{ title: string; parts: LessonPart[]; tasks: LessonTasks }?] = await sql`
         select title, parts, tasks from lessons where course_id = ${r.courseId} and day = ${input.day}`;
@@ -54,6 +56,7 @@ export function createDelivery({ sql, telegram }: DeliveryDeps) {
                  on conflict (enrollment_id, day) do nothing`;
         await tx`update enrollments set current_day = greatest(current_day, ${input.day}) where id = ${input.enrollmentId}`;
       });
+      return { hasTask: parts.some((part) => part.kind === 'text' && part.task) };
     },
 
     /** BASIC gets the automatic answer, reviewed tariffs hear that a curator will answer. */
@@ -66,6 +69,22 @@ export function createDelivery({ sql, telegram }: DeliveryDeps) {
         html: basic ? r.t.assignmentAutoAnswer() : r.t.assignmentQueued(),
       });
       if (basic) await sql`update assignments set status = 'auto-answered' where id = ${input.assignmentId}`;
+    },
+
+    /** One gentle reminder about a lesson's assignment, unless it was handed in meanwhile. */
+    async sendReminder(input: { enrollmentId: number; day: number }): Promise<void> {
+      const [handedIn] =
+        await sql`select 1 from assignments where enrollment_id = ${input.enrollmentId} and day = ${input.day}`;
+      if (handedIn) return;
+      const r = await recipientOf(sql, input.enrollmentId);
+      await sendTextOnce(sql, telegram.course, {
+        key: `reminder:${input.enrollmentId}:${input.day}`,
+        chatId: r.chatId,
+        html: r.t.reminder({ day: input.day }),
+        replyMarkup: {
+          inline_keyboard: [[{ text: r.t.submitAssignment(), callback_data: `sub:${r.courseSlug}:${input.day}` }]],
+        },
+      });
     },
 
     async sendCompletion(input: { enrollmentId: number }) {

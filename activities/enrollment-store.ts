@@ -14,6 +14,8 @@ export interface EnrollmentPlan {
   feedbackWaitMs: number;
   /** How long to wait for the student's lesson-time choice after access; absent in journeys opened before it existed. */
   onboardingWaitMs?: number;
+  /** One reminder this long after a lesson with an assignment (0: none); absent in journeys opened before it existed. */
+  reminderAfterMs?: number;
   prices: Partial<Record<Tariff, { priceMinor: number; currency: string }>>;
   student: StudentSchedule;
 }
@@ -30,9 +32,10 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
           unpaidExpiryMs: number;
           feedbackWaitMs: number;
           onboardingWaitMs: number;
+          reminderAfterMs: number;
         }?,
       ] = await sql`
-        select id, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, onboarding_wait_ms from courses
+        select id, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, onboarding_wait_ms, reminder_after_ms from courses
         where slug = ${input.courseSlug}`;
       if (!course) throw new NotFoundError(`Course "${input.courseSlug}" has not been imported`);
       const [user]: [{ timeZone: string; preferredLessonTime: string | null }?] =
@@ -57,6 +60,7 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
         unpaidExpiryMs: course.unpaidExpiryMs,
         feedbackWaitMs: course.feedbackWaitMs,
         onboardingWaitMs: course.onboardingWaitMs,
+        reminderAfterMs: course.reminderAfterMs,
         prices: Object.fromEntries(tariffs.map((t) => [t.tariff, { priceMinor: t.priceMinor, currency: t.currency }])),
         student: { timeZone: user.timeZone, preferredLessonTime: user.preferredLessonTime?.slice(0, 5) ?? null },
       };

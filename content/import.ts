@@ -21,9 +21,10 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
       await tx`select content_hash from courses where slug = ${course.slug} for update`;
     const [row]: [{ id: number }?] = await tx`
       insert into courses (slug, title, description, default_language, lesson_interval_ms, unpaid_expiry_ms,
-                           feedback_wait_ms, onboarding_wait_ms, protect_content, content_hash)
+                           feedback_wait_ms, onboarding_wait_ms, reminder_after_ms, protect_content, content_hash)
       values (${course.slug}, ${course.title}, ${course.description}, ${course.language}, ${course.lessonIntervalMs},
-              ${course.unpaidExpiryMs}, ${course.feedbackWaitMs}, ${course.onboardingWaitMs}, ${course.protectContent},
+              ${course.unpaidExpiryMs}, ${course.feedbackWaitMs}, ${course.onboardingWaitMs}, ${course.reminderAfterMs},
+              ${course.protectContent},
               ${course.contentHash})
       on conflict (slug) do update set
         title = excluded.title,
@@ -33,6 +34,7 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
         unpaid_expiry_ms = excluded.unpaid_expiry_ms,
         feedback_wait_ms = excluded.feedback_wait_ms,
         onboarding_wait_ms = excluded.onboarding_wait_ms,
+        reminder_after_ms = excluded.reminder_after_ms,
         protect_content = excluded.protect_content,
         content_hash = excluded.content_hash,
         updated_at = case when courses.content_hash = excluded.content_hash then courses.updated_at else now() end

@@ -44,6 +44,8 @@ export interface CourseDefinition {
   feedbackWaitMs: number;
   /** How long a new student has to choose a lesson time before the course begins anyway (0: at once). */
   onboardingWaitMs: number;
+  /** After a lesson, when a reviewed student who has not handed in its assignment is reminded once (0: never). */
+  reminderAfterMs: number;
   protectContent: boolean;
   /** In BASIC, FEEDBACK, PREMIUM order. */
   tariffs: TariffDefinition[];
@@ -135,6 +137,7 @@ const courseSchema = strict(
     unpaidExpiry: duration.prefault('72h'),
     feedbackWait: duration.prefault('14d'),
     onboardingWait: durationSchema(true).prefault('30m'),
+    reminderAfter: durationSchema(true).prefault('20h'),
     protectContent: z.boolean(expected('true or false')).default(false),
     tariffs: strict(tariffs, 'a map of tariffs', 'tariff').refine((t) => Object.keys(t).length > 0, {
       error: `expected at least one of ${TARIFF_NAMES.join(', ')}`,
@@ -266,6 +269,7 @@ export async function loadCourseFromDir(dir: string): Promise<CourseDefinition> 
     unpaidExpiryMs: course.unpaidExpiry,
     feedbackWaitMs: course.feedbackWait,
     onboardingWaitMs: course.onboardingWait,
+    reminderAfterMs: course.reminderAfter,
     protectContent: course.protectContent,
     tariffs: TARIFF_NAMES.flatMap((tariff) => {
       const t = course.tariffs[tariff];

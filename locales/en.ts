@@ -14,6 +14,7 @@ export const en = {
   lessonHeader: (p: { day: number; title: string }) => `<b>Day ${p.day}. ${p.title}</b>`,
   task: (p: { task: string }) => `📝 <b>Assignment</b>\n${p.task}`,
   submitAssignment: () => `📤 Submit assignment`,
+  reminder: (p: { day: number }) => `⏰ A gentle reminder: your curator is waiting for your day ${p.day} assignment.`,
   assignmentAutoAnswer: () =>
     `✅ Assignment received, well done! Your tariff doesn't include a personal review, so keep going with the next lesson.`,
   assignmentQueued: () => `✅ Assignment received. A curator will review it and you'll get the feedback right here.`,

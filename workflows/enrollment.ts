@@ -31,6 +31,7 @@ import type {
 import { lessonDueAt } from '../lib/schedule';
 import { JourneyState } from './journey-state';
 import type { AssignmentEntry } from './journey-state';
+import { createReminders } from './reminders';
 import { createStudentLine } from './student-line';
 
 /**
@@ -139,6 +140,12 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   plan = await db.openEnrollment({ workflowId: workflowInfo().workflowId, ...input });
   const { enrollmentId } = plan;
   state.lessonCount = plan.lessonCount;
+  const reminders = createReminders({
+    state,
+    afterMs: plan.reminderAfterMs ?? 0,
+    schedule: () => state.schedule ?? plan!.student,
+    send: (day) => telegram.sendReminder({ enrollmentId, day }),
+  });
 
   async function handlePayment(payment: PaymentReceived): Promise<void> {
     if (!state.firstSightOf(payment)) {
@@ -196,6 +203,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     if (!state.accessGranted || !state.paidTariff) return log.warn('Submission before access ignored');
     if (state.seenSubmissionKeys.has(submission.submissionKey)) return;
     state.seenSubmissionKeys.add(submission.submissionKey);
+    reminders.cancel(submission.day);
     const { enrollmentId, feedbackWaitMs } = await planned();
     const { assignmentId } = await db.recordAssignment({ enrollmentId, submission });
     const entry: AssignmentEntry = { id: assignmentId, day: submission.day, status: 'submitted' };
@@ -282,12 +290,14 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       );
     }
     if (!silent.has(day)) {
-      const delivered = await student.reach(
-        () => telegram.deliverLesson({ enrollmentId, day, tariff: state.paidTariff! }),
-        dueAt,
-      );
+      let hasTask = false;
+      const delivered = await student.reach(async () => {
+        // Journeys recorded before lessons reported their task get null here: no reminder, as back then.
+        hasTask = (await telegram.deliverLesson({ enrollmentId, day, tariff: state.paidTariff! }))?.hasTask ?? false;
+      }, dueAt);
       if (!delivered) return finish(state, 'blocked');
       state.lessonsDelivered.push(day);
+      if (hasTask) reminders.schedule(day, startedAt);
     }
     state.currentDay = day;
     await syncStage();
@@ -295,6 +305,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   state.nextLessonDueAt = null;
 
   // 4. Completion: the last lesson's homework gets one more interval, open reviews the feedback window.
+  reminders.cancelAll();
   if (!(await student.reach(() => telegram.sendCompletion({ enrollmentId })))) return finish(state, 'blocked');
   await condition(refunded, plan.intervalMs);
   await condition(() => state.pendingReviews() === 0 || refunded(), plan.feedbackWaitMs);
@@ -306,6 +317,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
 
   /** Access ends with the money: groups are left (ban, then unban so a new purchase works), nothing more is sent. */
   async function endRefunded(): Promise<EnrollmentResult> {
+    reminders.cancelAll();
     await student.retrying(() => telegram.revokeAccess({ enrollmentId }));
     await syncStage();
     await condition(allHandlersFinished);
