@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCourseBot } from '../../bots/course';
-import { progressQuery } from '../../lib/enrollment-definitions';
+import { paymentRefundedSignal, progressQuery } from '../../lib/enrollment-definitions';
 import { DAY_MS, lessonDueAt } from '../../lib/schedule';
 import type { TgUser } from '../../testing/bot-api';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
+import { saveHistoryIfCapturing } from '../helpers/histories';
 import { ADMIN_CHAT_ID, COURSE_TOKEN, eventually, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
 
@@ -270,6 +271,7 @@ describe('course bot and review desk, end to end over HTTP', () => {
     const shift = resumed.nextLessonDueAt! - started.nextLessonDueAt!;
     expect(shift).toBe(Math.ceil((resumedAt - pausedAt) / 2_000) * 2_000);
     expect(await handle.result()).toEqual({ stage: 'completed', lessonsDelivered: [1, 2, 3] });
+    await saveHistoryIfCapturing(handle, 'paused-and-resumed');
     const arrivals = p.telegram
       .sent(user.id)
       .filter((m) => /Day [23]\./.test(m.text ?? ''))
@@ -311,5 +313,46 @@ describe('course bot and review desk, end to end over HTTP', () => {
     await send(user, { text: '/time 25:00' });
     expect(textsTo(user.id).at(-1)).toContain('HH:MM');
     await handle.terminate('test done');
+  });
+
+  it('reminds a student who has not handed in once, and never one who has', async () => {
+    const remindSlug = p.slug('remind');
+    await insertCourse(p.db.sql, {
+      slug: remindSlug,
+      intervalMs: 60_000,
+      lessons: [{ day: 1, tasks: { BASIC: 'Try it.' } }, { day: 2 }],
+    });
+    await p.db.sql`update courses set reminder_after_ms = 1500 where slug = ${remindSlug}`;
+    const enroll = async (name: string) => {
+      const { userId, telegramId } = await insertUser(p.db.sql, { firstName: name });
+      const paid = payment('FEEDBACK');
+      lastPaymentId = paid.providerPaymentId;
+      await p.temporal.enrollments.pay({ userId, courseSlug: remindSlug }, paid);
+      const handle = p.temporal.enrollments.handle({ userId, courseSlug: remindSlug });
+      await eventually(
+        () => handle.query(progressQuery),
+        (pr) => pr.lessonsDelivered.includes(1),
+      );
+      return { user: { id: telegramId, first_name: name } as TgUser, handle };
+    };
+    let lastPaymentId = '';
+    const late = await enroll('Lee');
+    const latePaymentId = lastPaymentId;
+    const diligent = await enroll('Dana');
+    await press(diligent.user, `sub:${remindSlug}:1`);
+    await send(diligent.user, { text: 'Done already' });
+    await press(diligent.user, 'sub-send');
+
+    const reminder = await p.telegram.waitFor(() =>
+      p.telegram.sent(late.user.id).find((m) => m.text?.includes('gentle reminder')),
+    );
+    expect(JSON.stringify(reminder.replyMarkup)).toContain(`sub:${remindSlug}:1`);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(p.telegram.sent(late.user.id).filter((m) => m.text?.includes('gentle reminder'))).toHaveLength(1);
+    expect(p.telegram.sent(diligent.user.id).filter((m) => m.text?.includes('gentle reminder'))).toHaveLength(0);
+    await late.handle.signal(paymentRefundedSignal, { provider: 'mock', providerPaymentId: latePaymentId });
+    expect(await late.handle.result()).toMatchObject({ stage: 'refunded' });
+    await saveHistoryIfCapturing(late.handle, 'reminded-then-refunded');
+    await diligent.handle.terminate('test done');
   });
 });
