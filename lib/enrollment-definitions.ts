@@ -105,6 +105,8 @@ export const scheduleChosenSignal = defineSignal<[ScheduleChoice]>('scheduleChos
 /** The student pauses the course: no lessons until resumeSignal; the rest of the schedule then moves with them. */
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
+/** An admin moves the student to `day`: that lesson comes now, the following ones on the usual rhythm from it. */
+export const moveToDaySignal = defineSignal<[{ day: number }]>('moveToDay');
 /** Student handed in homework. Ignored before access is granted or when the submissionKey was seen. */
 export const assignmentSubmittedSignal = defineSignal<[AssignmentSubmitted]>('assignmentSubmitted');
 /** The student can be reached again (unblocked the bot, or ops say so): a blocked journey resumes where it stopped. */

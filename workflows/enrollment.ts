@@ -14,6 +14,7 @@ import {
   paymentReceivedSignal,
   paymentRefundedSignal,
   progressQuery,
+  moveToDaySignal,
   pauseSignal,
   resumeSignal,
   scheduleChosenSignal,
@@ -115,6 +116,9 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     if (!lessonsLeft || state.pausedAt !== null) return;
     state.pausedAt = Date.now();
     await syncStage();
+  });
+  setHandler(moveToDaySignal, ({ day }) => {
+    if (Number.isInteger(day) && day >= 1 && day <= state.lessonCount && state.accessGranted) state.moveTo = day;
   });
   setHandler(resumeSignal, async () => {
     if (state.pausedAt === null) return;
@@ -273,6 +277,15 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     // Wait until due. A pause, a new lesson time or a refund wakes the wait early, and it is worked out again.
     for (;;) {
       if (refunded()) return endRefunded();
+      if (state.moveTo !== null) {
+        // The schedule starts again from the chosen day: it is due now, the next one an interval later.
+        day = state.moveTo;
+        state.moveTo = null;
+        dayOffset = 0;
+        startedAt = Date.now() - (day - 1) * plan.intervalMs;
+        state.startedAt = startedAt;
+        continue;
+      }
       const pausedAt = state.pausedAt;
       if (pausedAt !== null) {
         await condition(() => state.pausedAt === null || refunded());
@@ -285,7 +298,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       if (due <= Date.now()) break;
       const version = state.scheduleVersion;
       await condition(
-        () => refunded() || state.pausedAt !== null || state.scheduleVersion !== version,
+        () => refunded() || state.pausedAt !== null || state.moveTo !== null || state.scheduleVersion !== version,
         due - Date.now(),
       );
     }

@@ -26,6 +26,8 @@ export class JourneyState {
   scheduleVersion = 0;
   /** When the student paused the course (workflow time), or null. */
   pausedAt: number | null = null;
+  /** A day an admin moved the student to, until the lesson loop takes it. */
+  moveTo: number | null = null;
   /** Count of open "cannot reach the student" situations; > 0 means blocked. */
   unreachable = 0;
   unreachableReason: string | null = null;
