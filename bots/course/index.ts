@@ -2,9 +2,11 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError, HttpError, session } from 'grammy';
 import type { ApiClientOptions } from 'grammy';
 import { courseMessagesFor } from '../../locales/course';
+import { refuseBlockedUsers } from '../blocked';
 import { postgresSessionStorage } from '../session';
 import type { CourseBotDeps, CourseContext, CourseSession } from './context';
 import { lessons } from './lessons';
+import { admin } from './admin';
 import { review } from './review';
 import { settings } from './settings';
 import { submit } from './submit';
@@ -40,7 +42,8 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
       storage: postgresSessionStorage<CourseSession>(deps.sql, `course:${token.split(':')[0]}`),
     }),
   );
-  bot.use(review, lessons, settings);
+  bot.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
+  bot.use(admin, review, lessons, settings);
   bot.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));
   bot.use(submit);
   bot.on('message:entities:bot_command', (ctx) => ctx.reply(ctx.t.help()));

@@ -2,6 +2,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError, HttpError, session } from 'grammy';
 import type { ApiClientOptions } from 'grammy';
 import { salesMessagesFor } from '../../locales/sales';
+import { refuseBlockedUsers } from '../blocked';
 import { postgresSessionStorage } from '../session';
 import { admin } from './admin';
 import { catalog, staleButton } from './catalog';
@@ -44,6 +45,7 @@ export function createSalesBot(token: string, deps: SalesBotDeps, client?: ApiCl
       storage: postgresSessionStorage<SalesSession>(deps.sql, `sales:${token.split(':')[0]}`),
     }),
   );
+  bot.use(refuseBlockedUsers<SalesContext>(deps.sql, (ctx) => ctx.t.suspended()));
   bot.use(admin, stars, groups, catalog, checkout, support, info);
   // Button data nobody recognised (forged, or from an older version of the bot).
   bot.on('callback_query:data', staleButton);

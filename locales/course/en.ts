@@ -1,5 +1,6 @@
 /** The course bot's English texts (Telegram HTML: escape user-provided values before interpolating). */
 export const courseEn = {
+  suspended: () => `Your access is suspended. Please contact the course team.`,
   help: () =>
     `/lesson – today's lesson again\n/lessons – every lesson you have received\n/progress – your day, tariff and assignments\n/time HH:MM, /timezone Area/City – when lessons arrive\n/pause, /resume – take a break\n/help – this list\n\nTo hand in an assignment, press “Submit assignment” under it.`,
   notEnrolled: (p: { salesBot: string }) =>

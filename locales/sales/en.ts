@@ -46,6 +46,7 @@ export const salesEn = {
   askQuestion: () => `Write your question in one message; a person from our team will answer here.`,
   questionSent: () => `Thanks! Your question was sent to the team.`,
   answerFromTeam: () => `💬 Answer from the team:`,
+  suspended: () => `Your access is suspended. Please contact the course team.`,
   help: () =>
     `/start – the course and tariffs\n/support – talk to a human\n/timezone – set your time zone\n/terms – offer and privacy policy\n/paysupport – help with a payment`,
   unknownCommand: () => `I don't know that command.`,

@@ -355,4 +355,48 @@ describe('course bot and review desk, end to end over HTTP', () => {
     await saveHistoryIfCapturing(late.handle, 'reminded-then-refunded');
     await diligent.handle.terminate('test done');
   });
+
+  it('lets reviewers grant, move, block, unblock and revoke by hand, audited; nobody else', async () => {
+    const adminSlug = p.slug('admin');
+    await insertCourse(p.db.sql, {
+      slug: adminSlug,
+      intervalMs: 60_000,
+      lessons: [{ day: 1 }, { day: 2 }, { day: 3 }],
+    });
+    const { userId, telegramId } = await insertUser(p.db.sql, { firstName: 'Max' });
+    const user: TgUser = { id: telegramId, first_name: 'Max' };
+    const handle = p.temporal.enrollments.handle({ userId, courseSlug: adminSlug });
+    const adminSays = (text: string, from = REVIEWER) => send(from, { chatId: ADMIN_CHAT_ID, text });
+    const lastDesk = () => textsTo(ADMIN_CHAT_ID).at(-1);
+
+    await adminSays(`/grant ${telegramId} PREMIUM ${adminSlug}`, STRANGER);
+    expect(lastDesk()).toMatch(/Only reviewers/);
+    await adminSays(`/grant ${telegramId} PREMIUM ${adminSlug}`);
+    expect(lastDesk()).toContain('has PREMIUM access');
+    await eventually(
+      () => handle.query(progressQuery),
+      (pr) => pr.lessonsDelivered.includes(1) && pr.tariff === 'PREMIUM',
+    );
+
+    await adminSays(`/move ${telegramId} 3 ${adminSlug}`);
+    await eventually(
+      () => handle.query(progressQuery),
+      (pr) => pr.lessonsDelivered.includes(3),
+    );
+    expect((await handle.query(progressQuery)).lessonsDelivered).toEqual([1, 3]);
+
+    await adminSays(`/block ${telegramId}`);
+    await send(user, { text: '/lesson' });
+    expect(textsTo(user.id).at(-1)).toContain('suspended');
+    await adminSays(`/unblock ${telegramId}`);
+    await send(user, { text: '/progress' });
+    expect(textsTo(user.id).at(-1)).toContain('PREMIUM');
+
+    await adminSays('/stats');
+    expect(lastDesk()).toMatch(/Students by stage and tariff:[\s\S]*PREMIUM[\s\S]*Assignments waiting for review: \d+/);
+    await adminSays(`/revoke ${telegramId} ${adminSlug}`);
+    expect(await handle.result()).toMatchObject({ stage: 'refunded' });
+    const audit = await p.db.sql`select action from admin_actions where target = ${`user:${telegramId}`} order by id`;
+    expect(audit.map((a) => a.action)).toEqual(['grant', 'move', 'block', 'unblock', 'revoke']);
+  });
 });
