@@ -31,19 +31,7 @@ export function createDelivery({ sql, telegram }: DeliveryDeps) {
       const [lesson]: [{ title: string; parts: LessonPart[]; tasks: LessonTasks }?] = await sql`
         select title, parts, tasks from lessons where course_id = ${r.courseId} and day = ${input.day}`;
       if (!lesson) throw new NotFoundError(`Lesson ${input.day} is missing from course ${r.courseId}`);
-      // The assignment's last message carries the button that starts a submission in the course bot.
-      const parts = renderLesson({ day: input.day, ...lesson }, input.tariff, r.t).map((part, i, all) =>
-        part.kind === 'text' && part.task && !all.slice(i + 1).some((p) => p.kind === 'text' && p.task)
-          ? {
-              ...part,
-              replyMarkup: {
-                inline_keyboard: [
-                  [{ text: r.t.submitAssignment(), callback_data: `sub:${r.courseSlug}:${input.day}` }],
-                ],
-              },
-            }
-          : part,
-      );
+      const parts = renderLesson({ day: input.day, ...lesson }, input.tariff, r.t, { courseSlug: r.courseSlug });
       const messageIds: number[] = [];
       for (const [i, part] of parts.entries()) {
         const key = `lesson:${input.enrollmentId}:${input.day}:${i}`;

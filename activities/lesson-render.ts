@@ -27,6 +27,8 @@ export function renderLesson(
   lesson: { day: number; title: string; parts: LessonPart[]; tasks: LessonTasks },
   tariff: Tariff,
   t: Messages,
+  /** With a course, the task's last message carries "Submit assignment" and "Ask a curator" for the course bot. */
+  buttons?: { courseSlug: string },
 ): OutgoingPart[] {
   const out: OutgoingPart[] = [];
   let header: string | undefined = t.lessonHeader({ day: lesson.day, title: lesson.title });
@@ -44,8 +46,19 @@ export function renderLesson(
   }
   if (header) out.push({ kind: 'text', text: header });
   const task = taskFor(lesson.tasks, tariff);
-  if (task)
+  if (task) {
     for (const chunk of splitText(t.task({ task }), TEXT_LIMIT)) out.push({ kind: 'text', text: chunk, task: true });
+  }
+  const last = out.at(-1);
+  if (buttons && last?.kind === 'text' && last.task) {
+    const id = `${buttons.courseSlug}:${lesson.day}`;
+    last.replyMarkup = {
+      inline_keyboard: [
+        [{ text: t.submitAssignment(), callback_data: `sub:${id}` }],
+        [{ text: t.askCurator(), callback_data: `ask:${id}` }],
+      ],
+    };
+  }
   return out;
 }
 

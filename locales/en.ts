@@ -15,6 +15,7 @@ export const en = {
   task: (p: { task: string }) => `📝 <b>Assignment</b>\n${p.task}`,
   submitAssignment: () => `📤 Submit assignment`,
   reminder: (p: { day: number }) => `⏰ A gentle reminder: your curator is waiting for your day ${p.day} assignment.`,
+  askCurator: () => `❓ Ask a curator`,
   assignmentAutoAnswer: () =>
     `✅ Assignment received, well done! Your tariff doesn't include a personal review, so keep going with the next lesson.`,
   assignmentQueued: () => `✅ Assignment received. A curator will review it and you'll get the feedback right here.`,
