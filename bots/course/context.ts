@@ -7,6 +7,8 @@ import type { EnrollmentClient } from '../../services/enrollments';
 /** An assignment being put together, message by message, until the student presses Send. */
 export interface CourseSession {
   submission?: { slug: string; day: number; parts: MessagePart[]; firstMessageId?: number; lastAlbum?: string };
+  /** The student is about to ask a curator about this lesson. */
+  question?: { slug: string; day: number };
 }
 
 export interface CourseSettings {

@@ -7,6 +7,7 @@ import { postgresSessionStorage } from '../session';
 import type { CourseBotDeps, CourseContext, CourseSession } from './context';
 import { lessons } from './lessons';
 import { admin } from './admin';
+import { questions } from './questions';
 import { review } from './review';
 import { settings } from './settings';
 import { submit } from './submit';
@@ -45,7 +46,7 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   bot.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
   bot.use(admin, review, lessons, settings);
   bot.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));
-  bot.use(submit);
+  bot.use(questions, submit);
   bot.on('message:entities:bot_command', (ctx) => ctx.reply(ctx.t.help()));
   bot.on('callback_query:data', (ctx) => ctx.answerCallbackQuery({ text: ctx.t.notDelivered() }));
   bot.catch((err) => {

@@ -31,19 +31,8 @@ async function sendLesson(ctx: CourseContext, enrollment: StudentEnrollment, day
     select title, parts, tasks from lessons where course_id = ${enrollment.courseId} and day = ${day}`;
   if (!lesson) return void (await ctx.reply(ctx.t.notDelivered()));
   const t = messagesFor(ctx.from?.language_code, enrollment.defaultLanguage);
-  const parts = renderLesson({ day, ...lesson }, enrollment.tariff, t);
-  for (const [i, part] of parts.entries()) {
-    const last = part.kind === 'text' && part.task && !parts.slice(i + 1).some((p) => p.kind === 'text' && p.task);
-    const withButton = last
-      ? {
-          ...part,
-          replyMarkup: {
-            inline_keyboard: [[{ text: t.submitAssignment(), callback_data: `sub:${enrollment.courseSlug}:${day}` }]],
-          },
-        }
-      : part;
-    await sendPart(ctx.api, ctx.chat!.id, withButton, enrollment.protectContent);
-  }
+  const parts = renderLesson({ day, ...lesson }, enrollment.tariff, t, { courseSlug: enrollment.courseSlug });
+  for (const part of parts) await sendPart(ctx.api, ctx.chat!.id, part, enrollment.protectContent);
 }
 
 lessons.command('lesson', async (ctx) => {

@@ -77,7 +77,7 @@ desk.on('message', async (ctx, next) => {
   // A reply faster than the bookkeeping: the header itself names the assignment.
   const named = replyTo.from?.id === ctx.me.id ? /#(\d+) ·/.exec(replyTo.text ?? '')?.[1] : undefined;
   const target = row ?? (named ? { assignmentId: Number(named) } : undefined);
-  if (!target) return next();
+  if (!target) return answerQuestion(ctx, replyTo.message_id, next);
   if (!isReviewer(ctx))
     return void (await ctx.reply(ctx.t.onlyReviewers(), { reply_parameters: { message_id: ctx.message.message_id } }));
   const kind =
@@ -91,6 +91,23 @@ desk.on('message', async (ctx, next) => {
   });
   await ctx.reply(result, { reply_parameters: { message_id: ctx.message.message_id } });
 });
+
+/** A reviewer's reply to a student's question (or its header) goes back to that student. */
+async function answerQuestion(
+  ctx: CourseContext & { chat: { id: number } },
+  repliedTo: number,
+  next: () => Promise<void>,
+) {
+  const [thread]: [{ id: number; telegramId: number }?] = await ctx.deps.sql`
+    select s.id, u.telegram_id from support_messages s join users u on u.id = s.user_id
+    where s.admin_chat_id = ${ctx.chat.id} and s.admin_message_id = ${repliedTo}`;
+  if (!thread) return next();
+  if (!isReviewer(ctx)) return void (await ctx.reply(ctx.t.onlyReviewers()));
+  await ctx.api.sendMessage(thread.telegramId, ctx.t.curatorAnswer());
+  await ctx.api.copyMessage(thread.telegramId, ctx.chat.id, ctx.msg!.message_id);
+  await ctx.deps.sql`update support_messages set answered_at = now() where id = ${thread.id}`;
+  await ctx.reply(ctx.t.answerSent());
+}
 
 function age(ms: number): string {
   const minutes = Math.floor(ms / 60_000);

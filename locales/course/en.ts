@@ -39,6 +39,12 @@ export const courseEn = {
   paused: () => `⏸ The course is paused. /resume when you're ready; no lesson is lost.`,
   resumed: (p: { day: number }) => `▶️ Welcome back! Day ${p.day} comes on your new schedule.`,
   // Review desk (admin chat).
+  askQuestion: () => `Write your question in one message (text, voice or a screenshot); a curator will answer here.`,
+  questionSent: () => `Thanks! Your question is with the curators.`,
+  questionHeader: (p: { student: string; tariff: string; day: number; course: string }) =>
+    `❓ Question from ${p.student} · ${p.tariff} · day ${p.day} of ${p.course}. Reply to answer.`,
+  curatorAnswer: () => `💬 Your curator answers:`,
+  answerSent: () => `✅ Answer sent to the student.`,
   onlyReviewers: () => `Only reviewers can answer assignments; nothing was changed.`,
   feedbackSent: (p: { id: number }) => `✅ Feedback on #${p.id} sent to the student.`,
   feedbackRefused: (p: { id: number; reason: string }) => `⚠️ Not sent (#${p.id}): ${p.reason}`,

@@ -399,4 +399,24 @@ describe('course bot and review desk, end to end over HTTP', () => {
     const audit = await p.db.sql`select action from admin_actions where target = ${`user:${telegramId}`} order by id`;
     expect(audit.map((a) => a.action)).toEqual(['grant', 'move', 'block', 'unblock', 'revoke']);
   });
+
+  it('routes a question about a lesson to the curators and the answer back', async () => {
+    const { user, handle } = await enrolledStudent('FEEDBACK');
+    const task = p.telegram.sent(user.id).find((m) => JSON.stringify(m.replyMarkup ?? {}).includes(`ask:${slug}:1`));
+    expect(task?.text).toContain('explain it');
+    await press(user, `ask:${slug}:1`);
+    await send(user, { text: 'Why 5-7-5 syllables?' });
+    expect(textsTo(user.id).at(-1)).toContain('with the curators');
+    const copied = await p.telegram.waitFor(() =>
+      p.telegram.sent(ADMIN_CHAT_ID).find((m) => m.text === 'Why 5-7-5 syllables?'),
+    );
+    expect(textsTo(ADMIN_CHAT_ID).at(-2)).toMatch(/Question from Kim · FEEDBACK · day 1/);
+
+    await send(STRANGER, { chatId: ADMIN_CHAT_ID, text: 'No idea', replyToMessageId: copied.messageId });
+    expect(textsTo(ADMIN_CHAT_ID).at(-1)).toMatch(/Only reviewers/);
+    await send(REVIEWER, { chatId: ADMIN_CHAT_ID, text: 'Tradition, mostly.', replyToMessageId: copied.messageId });
+    expect(textsTo(user.id).slice(-2)).toEqual(['💬 Your curator answers:', 'Tradition, mostly.']);
+    expect(textsTo(ADMIN_CHAT_ID).at(-1)).toContain('Answer sent');
+    await handle.terminate('test done');
+  });
 });
