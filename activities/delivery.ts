@@ -4,6 +4,7 @@ import type { LessonPart, LessonTasks } from '../lib/lesson-content';
 import { escapeHtml } from '../locales';
 import { NotFoundError } from './errors';
 import { renderLesson } from './lesson-render';
+import { createMediaCache } from './media-cache';
 import { recipientOf, sendPart, sendTextOnce } from './recipient';
 import { sendOnce } from './send-once';
 import type { TelegramBots } from './telegram';
@@ -19,6 +20,7 @@ export interface DeliveryDeps {
  * message goes through sendOnce with a key derived from business ids, so retries never send the same message twice.
  */
 export function createDelivery({ sql, telegram }: DeliveryDeps) {
+  const media = createMediaCache(sql);
   return {
     /** Sends lesson `day` once: each message has its own key, and the delivery row marks the lesson done. */
     async deliverLesson(input: { enrollmentId: number; day: number; tariff: Tariff }): Promise<{ hasTask: boolean }> {
@@ -36,7 +38,9 @@ export function createDelivery({ sql, telegram }: DeliveryDeps) {
       for (const [i, part] of parts.entries()) {
         const key = `lesson:${input.enrollmentId}:${input.day}:${i}`;
         messageIds.push(
-          ...(await sendOnce(sql, key, r.chatId, () => sendPart(telegram.course, r.chatId, part, r.protectContent))),
+          ...(await sendOnce(sql, key, r.chatId, () =>
+            sendPart(telegram.course, r.chatId, part, { protect: r.protectContent, media }),
+          )),
         );
       }
       await sql.begin(async (tx) => {

@@ -5,6 +5,9 @@ import { escapeHtml, messagesFor } from '../locales';
 import { NotFoundError } from './errors';
 import type { OutgoingPart } from './lesson-render';
 import { sendOnce } from './send-once';
+import { TelegramBadRequestError } from './errors';
+import { fileIdOf } from './media-cache';
+import type { MediaCache } from './media-cache';
 import { callTelegram } from './telegram';
 
 export interface Recipient {
@@ -60,30 +63,63 @@ export function fromMessagePart(part: MessagePart): OutgoingPart {
   return { kind: part.type, media: part.fileId, ...(part.caption ? { caption: part.caption } : {}) };
 }
 
-export async function sendPart(api: Api, chatId: number, part: OutgoingPart, protect = false): Promise<number[]> {
-  const common = { protect_content: protect };
-  const caption = part.kind !== 'text' && part.kind !== 'copy' && part.caption ? { caption: part.caption } : {};
-  const message = await callTelegram<{ message_id: number }>(() => {
-    switch (part.kind) {
-      case 'text':
-        return api.sendMessage(chatId, part.text, {
-          ...common,
-          parse_mode: 'HTML',
-          ...(part.replyMarkup ? { reply_markup: part.replyMarkup } : {}),
-        });
-      case 'copy':
-        return api.copyMessage(chatId, part.fromChatId, part.messageId, common);
-      case 'photo':
-        return api.sendPhoto(chatId, part.media, { ...common, ...caption });
-      case 'video':
-        return api.sendVideo(chatId, part.media, { ...common, ...caption });
-      case 'document':
-        return api.sendDocument(chatId, part.media, { ...common, ...caption });
-      case 'voice':
-        return api.sendVoice(chatId, part.media, { ...common, ...caption });
-      case 'audio':
-        return api.sendAudio(chatId, part.media, { ...common, ...caption });
-    }
-  });
+export interface SendOptions {
+  protect?: boolean;
+  /** Reuse lesson media by file_id (per bot) instead of making Telegram fetch the URL again. */
+  media?: MediaCache;
+}
+
+/** Sends one part; media from a URL goes by its cached file_id when this bot has sent it before. */
+export async function sendPart(
+  api: Api,
+  chatId: number,
+  part: OutgoingPart,
+  options: SendOptions = {},
+): Promise<number[]> {
+  const common = { protect_content: options.protect ?? false };
+  if (part.kind === 'text') {
+    const message = await callTelegram(() =>
+      api.sendMessage(chatId, part.text, {
+        ...common,
+        parse_mode: 'HTML',
+        ...(part.replyMarkup ? { reply_markup: part.replyMarkup } : {}),
+      }),
+    );
+    return [message.message_id];
+  }
+  if (part.kind === 'copy') {
+    const message = await callTelegram(() => api.copyMessage(chatId, part.fromChatId, part.messageId, common));
+    return [message.message_id];
+  }
+  const botId = Number(api.token.split(':')[0]);
+  const reusable = options.media && /^https?:\/\//.test(part.media) ? options.media : undefined;
+  const cached = await reusable?.lookup(botId, part.media);
+  const send = (media: string) =>
+    callTelegram<{ message_id: number }>(() => {
+      const extra = { ...common, ...(part.caption ? { caption: part.caption } : {}) };
+      switch (part.kind) {
+        case 'photo':
+          return api.sendPhoto(chatId, media, extra);
+        case 'video':
+          return api.sendVideo(chatId, media, extra);
+        case 'document':
+          return api.sendDocument(chatId, media, extra);
+        case 'voice':
+          return api.sendVoice(chatId, media, extra);
+        case 'audio':
+          return api.sendAudio(chatId, media, extra);
+      }
+    });
+  let message: { message_id: number };
+  try {
+    message = await send(cached ?? part.media);
+  } catch (err) {
+    // A file id Telegram no longer knows: fetch from the source again (and cache the new id below).
+    if (!cached || !(err instanceof TelegramBadRequestError)) throw err;
+    await reusable!.forget(botId, part.media);
+    message = await send(part.media);
+  }
+  const fileId = fileIdOf(message as unknown as Record<string, unknown>, part.kind);
+  if (reusable && fileId && fileId !== cached) await reusable.remember(botId, part.media, part.kind, fileId);
   return [message.message_id];
 }

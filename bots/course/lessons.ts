@@ -1,5 +1,6 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { renderLesson } from '../../activities/lesson-render';
+import { createMediaCache } from '../../activities/media-cache';
 import { sendPart } from '../../activities/recipient';
 import { progressQuery } from '../../lib/enrollment-definitions';
 import type { LessonPart, LessonTasks } from '../../lib/lesson-content';
@@ -32,7 +33,8 @@ async function sendLesson(ctx: CourseContext, enrollment: StudentEnrollment, day
   if (!lesson) return void (await ctx.reply(ctx.t.notDelivered()));
   const t = messagesFor(ctx.from?.language_code, enrollment.defaultLanguage);
   const parts = renderLesson({ day, ...lesson }, enrollment.tariff, t, { courseSlug: enrollment.courseSlug });
-  for (const part of parts) await sendPart(ctx.api, ctx.chat!.id, part, enrollment.protectContent);
+  const media = createMediaCache(ctx.deps.sql);
+  for (const part of parts) await sendPart(ctx.api, ctx.chat!.id, part, { protect: enrollment.protectContent, media });
 }
 
 lessons.command('lesson', async (ctx) => {
