@@ -6,12 +6,16 @@ import type { Messages } from '../locales';
 export const TEXT_LIMIT = 4096;
 export const CAPTION_LIMIT = 1024;
 
+export type AlbumItem = { kind: Exclude<MediaKind, 'voice'>; media: string; caption?: string };
+
 export type InlineKeyboard = { inline_keyboard: { text: string; callback_data: string }[][] };
 
 export type OutgoingPart =
   /** `task`: the lesson's assignment, which carries the "Submit assignment" button. */
   | { kind: 'text'; text: string; task?: true; replyMarkup?: InlineKeyboard }
-  | { kind: MediaKind; media: string; caption?: string }
+  | { kind: MediaKind; media: string; caption?: string; album?: true }
+  /** One Telegram album (sendMediaGroup). */
+  | { kind: 'album'; items: AlbumItem[] }
   /** A message already in a chat the bot is in, copied (copyMessage): any kind, no file ids needed. */
   | { kind: 'copy'; fromChatId: number; messageId: number };
 
@@ -41,10 +45,16 @@ export function renderLesson(
       if (header) out.push({ kind: 'text', text: header });
       header = undefined;
       const caption = part.caption?.slice(0, CAPTION_LIMIT);
-      out.push({ kind: part.type, media: part.source, ...(caption ? { caption } : {}) });
+      out.push({
+        kind: part.type,
+        media: part.source,
+        ...(caption ? { caption } : {}),
+        ...(part.album ? { album: true as const } : {}),
+      });
     }
   }
   if (header) out.push({ kind: 'text', text: header });
+  groupAlbums(out);
   const task = taskFor(lesson.tasks, tariff);
   if (task) {
     for (const chunk of splitText(t.task({ task }), TEXT_LIMIT)) out.push({ kind: 'text', text: chunk, task: true });
@@ -60,6 +70,25 @@ export function renderLesson(
     };
   }
   return out;
+}
+
+/** Consecutive album items become one album part (the loader checked Telegram's album rules). */
+function groupAlbums(parts: OutgoingPart[]): void {
+  for (let i = 0; i < parts.length; i++) {
+    const first = parts[i]!;
+    if (first.kind === 'text' || first.kind === 'copy' || first.kind === 'album' || !first.album) continue;
+    let end = i;
+    const items: AlbumItem[] = [];
+    for (
+      let part = parts[end];
+      part && part.kind !== 'text' && part.kind !== 'copy' && part.kind !== 'album' && part.album;
+      part = parts[++end]
+    ) {
+      if (part.kind !== 'voice')
+        items.push({ kind: part.kind, media: part.media, ...(part.caption ? { caption: part.caption } : {}) });
+    }
+    parts.splice(i, end - i, { kind: 'album', items });
+  }
 }
 
 /**

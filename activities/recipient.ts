@@ -1,9 +1,10 @@
 import type { Api } from 'grammy';
+import type { InputMediaPhoto } from 'grammy/types';
 import type { Sql } from '../db';
 import type { MessagePart } from '../lib/enrollment-definitions';
 import { escapeHtml, messagesFor } from '../locales';
 import { NotFoundError } from './errors';
-import type { OutgoingPart } from './lesson-render';
+import type { AlbumItem, OutgoingPart } from './lesson-render';
 import { sendOnce } from './send-once';
 import { TelegramBadRequestError } from './errors';
 import { fileIdOf } from './media-cache';
@@ -92,6 +93,7 @@ export async function sendPart(
     return [message.message_id];
   }
   const botId = Number(api.token.split(':')[0]);
+  if (part.kind === 'album') return sendAlbum(api, chatId, part.items, botId, common, options.media);
   const reusable = options.media && /^https?:\/\//.test(part.media) ? options.media : undefined;
   const cached = await reusable?.lookup(botId, part.media);
   const send = (media: string) =>
@@ -122,4 +124,39 @@ export async function sendPart(
   const fileId = fileIdOf(message as unknown as Record<string, unknown>, part.kind);
   if (reusable && fileId && fileId !== cached) await reusable.remember(botId, part.media, part.kind, fileId);
   return [message.message_id];
+}
+
+/** An album in one sendMediaGroup; each item by its cached file_id when this bot has one. */
+async function sendAlbum(
+  api: Api,
+  chatId: number,
+  items: AlbumItem[],
+  botId: number,
+  common: { protect_content: boolean },
+  cache: MediaCache | undefined,
+): Promise<number[]> {
+  const cached = await Promise.all(
+    items.map((item) => (cache && /^https?:\/\//.test(item.media) ? cache.lookup(botId, item.media) : undefined)),
+  );
+  const group = (useCache: boolean) =>
+    items.map((item, i) => ({
+      type: item.kind,
+      media: (useCache ? cached[i] : undefined) ?? item.media,
+      ...(item.caption ? { caption: item.caption } : {}),
+    })) as InputMediaPhoto[];
+  let messages: { message_id: number }[];
+  try {
+    messages = await callTelegram(() => api.sendMediaGroup(chatId, group(true), common));
+  } catch (err) {
+    if (!cached.some(Boolean) || !(err instanceof TelegramBadRequestError)) throw err;
+    for (const item of items) await cache!.forget(botId, item.media);
+    messages = await callTelegram(() => api.sendMediaGroup(chatId, group(false), common));
+  }
+  for (const [i, message] of messages.entries()) {
+    const item = items[i]!;
+    const fileId = fileIdOf(message as unknown as Record<string, unknown>, item.kind);
+    if (cache && fileId && /^https?:\/\//.test(item.media) && fileId !== cached[i])
+      await cache.remember(botId, item.media, item.kind, fileId);
+  }
+  return messages.map((m) => m.message_id);
 }

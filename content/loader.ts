@@ -158,6 +158,7 @@ const mediaSchema = strict(
       .trim()
       .max(1024, expected("at most 1024 characters (Telegram's limit)"))
       .optional(),
+    album: z.boolean(expected('true or false')).optional(),
   },
   'a media item with type and source',
 );
@@ -180,6 +181,33 @@ const lessonSchema = strict(
   },
   'front matter fields day and title',
 );
+
+/** Telegram's rules for albums: 2-10 items; photos and videos together, or only documents, or only audio. */
+function findAlbumProblem(media: LessonPart[]): string | undefined {
+  for (const album of albumsOf(media)) {
+    const kinds = new Set(album.map((item) => item.type));
+    if (album.length < 2 || album.length > 10) return `an album has 2 to 10 items, this one has ${album.length}`;
+    const visual = [...kinds].every((k) => k === 'photo' || k === 'video');
+    if (!visual && kinds.size > 1) return 'an album mixes photos and videos, or holds only documents, or only audio';
+    if (kinds.has('voice')) return 'voice notes cannot be in an album';
+  }
+  return undefined;
+}
+
+/** Runs of consecutive parts marked album: true. */
+function albumsOf(parts: LessonPart[]): LessonPart[][] {
+  const albums: LessonPart[][] = [];
+  let current: LessonPart[] = [];
+  for (const part of parts) {
+    if (part.type !== 'text' && part.album) current.push(part);
+    else if (current.length > 0) {
+      albums.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0) albums.push(current);
+  return albums;
+}
 
 /** Parses one lesson file: YAML front matter between `---` lines, then the lesson text in Telegram HTML. */
 export function parseLessonFile(text: string, fileName: string): LessonDefinition {
@@ -208,11 +236,14 @@ export function parseLessonFile(text: string, fileName: string): LessonDefinitio
       `${fileName}: body: empty; write the lesson text below the front matter or set silent: true`,
     );
   }
-  const media = fm.media.map(({ type, source, caption }): LessonPart => ({
+  const media = fm.media.map(({ type, source, caption, album }): LessonPart => ({
     type,
     source,
     ...(caption ? { caption } : {}),
+    ...(album ? { album: true as const } : {}),
   }));
+  const albumProblem = findAlbumProblem(media);
+  if (albumProblem) throw new CourseContentError(`${fileName}: media: ${albumProblem}`);
   return {
     day: fm.day,
     title: fm.title,

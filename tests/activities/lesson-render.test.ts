@@ -56,6 +56,35 @@ describe('renderLesson', () => {
     expect(parts[3]).toEqual({ kind: 'text', text: t.task({ task: 'Do it well' }), task: true });
   });
 
+  it('sends consecutive album items as one album, and other media on their own', () => {
+    const parts = renderLesson(
+      {
+        day: 1,
+        title: 'Album',
+        parts: [
+          { type: 'text', text: 'Look:' },
+          { type: 'photo', source: 'https://example.org/1.png', caption: 'one', album: true },
+          { type: 'video', source: 'https://example.org/2.mp4', album: true },
+          { type: 'document', source: 'https://example.org/3.pdf' },
+        ],
+        tasks: {},
+      },
+      'BASIC',
+      t,
+    );
+    expect(parts).toEqual([
+      { kind: 'text', text: '<b>Day 1. Album</b>\n\nLook:' },
+      {
+        kind: 'album',
+        items: [
+          { kind: 'photo', media: 'https://example.org/1.png', caption: 'one' },
+          { kind: 'video', media: 'https://example.org/2.mp4' },
+        ],
+      },
+      { kind: 'document', media: 'https://example.org/3.pdf' },
+    ]);
+  });
+
   it('speaks Russian to a Russian-speaking student', () => {
     const [first] = renderLesson(
       { day: 1, title: 'Старт', parts: [{ type: 'text', text: 'Привет' }], tasks: {} },

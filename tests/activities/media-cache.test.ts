@@ -52,4 +52,27 @@ describe('lesson media: uploaded once, reused by file_id, per bot', () => {
     expect(String(last[1]!.params.photo)).toBe(PHOTO);
     expect(await media.lookup(5001, PHOTO)).toBe(telegram.sent(64)[0]!.media);
   });
+
+  it('sends an album in one call and reuses its items by file_id next time', async () => {
+    const media = createMediaCache(db.sql);
+    const course = new Api('5001:course', { apiRoot: telegram.apiRoot });
+    const album = {
+      kind: 'album' as const,
+      items: [
+        { kind: 'photo' as const, media: 'https://example.com/a1.png', caption: 'first' },
+        { kind: 'photo' as const, media: 'https://example.com/a2.png' },
+      ],
+    };
+    const first = await sendPart(course, 71, album, { media });
+    const second = await sendPart(course, 72, album, { media });
+    expect(first).toHaveLength(2);
+    expect(second).toHaveLength(2);
+    const [a, b] = telegram.sent(71);
+    expect(a?.mediaGroupId).toBeDefined();
+    expect(a?.mediaGroupId).toBe(b?.mediaGroupId);
+    const calls = telegram.calls('sendMediaGroup').map((c) => JSON.stringify(c.params.media));
+    expect(calls[0]).toContain('https://example.com/a1.png');
+    expect(calls[1]).not.toContain('https://');
+    expect(calls[1]).toContain(a!.media!);
+  });
 });

@@ -169,6 +169,21 @@ media:
     expect(() => parseLessonFile(text, file)).toThrow(`${file}: ${expected}`);
   });
 
+  it('marks album items and checks Telegram’s album rules', () => {
+    const lesson = (media: string) => `---\nday: 4\ntitle: Album\nmedia:\n${media}\n---\n\nText.\n`;
+    const photo = (name: string, album = true) =>
+      `  - { type: photo, source: https://example.com/${name}.png, album: ${album} }`;
+    const parsed = parseLessonFile(lesson([photo('a'), photo('b'), photo('c', false)].join('\n')), file);
+    expect(parsed.parts.slice(1)).toEqual([
+      { type: 'photo', source: 'https://example.com/a.png', album: true },
+      { type: 'photo', source: 'https://example.com/b.png', album: true },
+      { type: 'photo', source: 'https://example.com/c.png' },
+    ]);
+    expect(() => parseLessonFile(lesson(photo('solo')), file)).toThrow(/an album has 2 to 10 items, this one has 1/);
+    const mixed = [photo('a'), '  - { type: document, source: https://example.com/d.pdf, album: true }'].join('\n');
+    expect(() => parseLessonFile(lesson(mixed), file)).toThrow(/only documents/);
+  });
+
   it('rejects broken YAML with its line in the file', () => {
     expect(() => parseLessonFile('---\nday: 3\ntitle: T: x\n---\nText', file)).toThrow(
       new RegExp(`^${file}: line 3: invalid YAML`),
