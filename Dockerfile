@@ -1,4 +1,4 @@
-# Production image for the worker (and, as they land, the bots and the HTTP server).
+# Production image for the worker, the sales bot (with the payment webhooks) and the course bot; compose picks the command.
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
