@@ -82,6 +82,9 @@ const schema = z.object({
     }),
 });
 
+/** Every environment variable the platform reads (docs and deployment files must name each one). */
+export const CONFIG_VARIABLES = Object.keys(schema.shape);
+
 export interface AppConfig {
   databaseUrl?: string;
   /** Port for the embedded Postgres that `npm start` runs when DATABASE_URL is unset. */

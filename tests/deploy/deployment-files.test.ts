@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { CONFIG_VARIABLES } from '../../config';
+
+const root = path.join(__dirname, '..', '..');
+const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
+
+/** There is no Docker engine here: the deployment files are checked for consistency with the code instead. */
+describe('deployment files', () => {
+  // Read outside config.ts on purpose: they locate the Temporal binaries before any config exists.
+  const toolVariables = ['TEMPORAL_CLI_PATH', 'TEMPORAL_TEST_SERVER_PATH'];
+
+  it('.env.example and the README name every variable config.ts reads', () => {
+    const example = read('.env.example');
+    const readme = read('README.md');
+    for (const name of [...CONFIG_VARIABLES, ...toolVariables]) {
+      expect(example, `.env.example lacks ${name}`).toMatch(new RegExp(`^${name}=`, 'm'));
+      expect(readme, `README lacks ${name}`).toContain(`\`${name}\``);
+    }
+  });
+
+  it('docker-compose runs every process of the platform, wired to its Postgres and Temporal', () => {
+    const compose = parse(read('docker-compose.yml')) as {
+      services: Record<
+        string,
+        {
+          build?: string;
+          command?: string[];
+          env_file?: string;
+          environment?: Record<string, unknown>;
+          ports?: string[];
+        }
+      >;
+    };
+    const services = compose.services;
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining([
+        'postgres',
+        'temporal',
+        'temporal-admin-tools',
+        'temporal-ui',
+        'migrate',
+        'worker',
+        'sales',
+        'course',
+      ]),
+    );
+    for (const name of ['worker', 'sales', 'course']) {
+      const service = services[name]!;
+      expect(service.build, name).toBe('.');
+      expect(service.env_file, name).toBe('.env');
+      expect(service.environment?.DATABASE_URL, name).toMatch(/@postgres:5432\//);
+      expect(service.environment?.TEMPORAL_ADDRESS, name).toBe('temporal:7233');
+    }
+    expect(services.sales?.command?.join(' ')).toContain('scripts/sales.ts');
+    expect(services.course?.command?.join(' ')).toContain('scripts/course.ts');
+    expect(services.sales?.ports).toContain('3000:3000');
+    expect(services['temporal-ui']?.ports).toContain('8080:8080');
+    // Every search attribute the journeys set is registered.
+    const admin = JSON.stringify(services['temporal-admin-tools']);
+    for (const attribute of ['EnrollmentStage', 'EnrollmentTariff', 'EnrollmentDay', 'CourseSlug'])
+      expect(admin).toContain(attribute);
+  });
+
+  it('package.json has a script for each production process and the Dockerfile bundles workflows', () => {
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts).toMatchObject({
+      worker: expect.any(String),
+      sales: expect.any(String),
+      course: expect.any(String),
+    });
+    expect(read('Dockerfile')).toContain('bundle-workflows');
+  });
+});
