@@ -1,8 +1,9 @@
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, GrammyError, HttpError, session } from 'grammy';
+import { Bot, session } from 'grammy';
 import type { ApiClientOptions } from 'grammy';
 import { courseMessagesFor } from '../../locales/course';
 import { refuseBlockedUsers } from '../blocked';
+import { logBotError } from '../errors';
 import { postgresSessionStorage } from '../session';
 import type { CourseBotDeps, CourseContext, CourseSession } from './context';
 import { lessons } from './lessons';
@@ -49,13 +50,6 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   bot.use(questions, submit);
   bot.on('message:entities:bot_command', (ctx) => ctx.reply(ctx.t.help()));
   bot.on('callback_query:data', (ctx) => ctx.answerCallbackQuery({ text: ctx.t.notDelivered() }));
-  bot.catch((err) => {
-    const e = err.error;
-    if (e instanceof GrammyError)
-      deps.log?.(`course bot: Telegram refused ${e.method} (${e.error_code}: ${e.description})`);
-    else if (e instanceof HttpError) deps.log?.(`course bot: Telegram unreachable: ${e.message}`);
-    else
-      deps.log?.(`course bot: update ${err.ctx.update.update_id} failed: ${e instanceof Error ? e.stack : String(e)}`);
-  });
+  bot.catch(logBotError('course bot', deps.log));
   return bot;
 }

@@ -1,8 +1,9 @@
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, GrammyError, HttpError, session } from 'grammy';
+import { Bot, session } from 'grammy';
 import type { ApiClientOptions } from 'grammy';
 import { salesMessagesFor } from '../../locales/sales';
 import { refuseBlockedUsers } from '../blocked';
+import { logBotError } from '../errors';
 import { postgresSessionStorage } from '../session';
 import { admin } from './admin';
 import { catalog, staleButton } from './catalog';
@@ -49,14 +50,6 @@ export function createSalesBot(token: string, deps: SalesBotDeps, client?: ApiCl
   bot.use(admin, stars, groups, catalog, checkout, support, info);
   // Button data nobody recognised (forged, or from an older version of the bot).
   bot.on('callback_query:data', staleButton);
-  bot.catch((err) => {
-    const e = err.error;
-    // A student who blocked the bot mid-flow, or Telegram refusing one call: log it, drop that update, keep serving.
-    if (e instanceof GrammyError)
-      deps.log?.(`sales bot: Telegram refused ${e.method} (${e.error_code}: ${e.description})`);
-    else if (e instanceof HttpError) deps.log?.(`sales bot: Telegram unreachable: ${e.message}`);
-    else
-      deps.log?.(`sales bot: update ${err.ctx.update.update_id} failed: ${e instanceof Error ? e.stack : String(e)}`);
-  });
+  bot.catch(logBotError('sales bot', deps.log));
   return bot;
 }
