@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { paymentRefundedSignal } from '../lib/enrollment-definitions';
+import { paymentReceivedSignal, paymentRefundedSignal } from '../lib/enrollment-definitions';
 import type { EnrollmentClient } from '../services/enrollments';
 import type { OrderStore } from './orders';
 import type { VerifiedPaymentEvent } from './types';
@@ -12,7 +12,9 @@ export type CompletionOutcome =
   /** Not an order of ours for this provider: nothing changes. */
   | 'unknown-order'
   /** The journey has the refund. */
-  | 'refunded';
+  | 'refunded'
+  /** A second payment for an order already paid, whose journey has ended: recorded nowhere but the log; refund it. */
+  | 'extra-payment';
 
 /**
  * Where every verified payment lands, whatever the provider (webhooks, Telegram Stars, a 100% promo code): the
@@ -31,25 +33,33 @@ export function createPaymentCompletion({
       const order = await orders.find(event.orderPublicId);
       if (!order || order.provider !== provider) return 'unknown-order';
       if (order.status !== 'pending' && order.providerPaymentId === event.providerPaymentId) return 'duplicate';
-      await enrollments.pay(
-        { userId: order.userId, courseSlug: order.courseSlug },
-        {
-          provider,
-          providerPaymentId: event.providerPaymentId,
-          amountMinor: event.amountMinor,
-          currency: event.currency,
-          tariff: order.tariff,
-          order: {
-            publicId: order.publicId,
-            amountMinor: order.amountMinor,
-            currency: order.currency,
-            upgradeFrom: order.upgradeFrom,
-          },
-          rawEvent: event.raw,
+      const payment = {
+        provider,
+        providerPaymentId: event.providerPaymentId,
+        amountMinor: event.amountMinor,
+        currency: event.currency,
+        tariff: order.tariff,
+        order: {
+          publicId: order.publicId,
+          amountMinor: order.amountMinor,
+          currency: order.currency,
+          upgradeFrom: order.upgradeFrom,
         },
-      );
-      // A second, different payment for a paid order reaches the journey (recorded there for a refund) but the
-      // order keeps its first payment.
+        rawEvent: event.raw,
+      };
+      if (order.status !== 'pending') {
+        // Paid twice: the running journey records it (for a refund); an ended journey is never started again for it.
+        try {
+          await enrollments
+            .handle({ userId: order.userId, courseSlug: order.courseSlug })
+            .signal(paymentReceivedSignal, payment);
+          return 'accepted';
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) return 'extra-payment';
+          throw err;
+        }
+      }
+      await enrollments.pay({ userId: order.userId, courseSlug: order.courseSlug }, payment);
       if (event.currency === order.currency && event.amountMinor >= order.amountMinor) {
         await orders.markPaid(order, event.providerPaymentId);
       }

@@ -120,7 +120,25 @@ describe('sales bot: from /start to paid access', () => {
     const payments = await p.db
       .sql`select provider_payment_id from payments p join enrollments e on e.id = p.enrollment_id where e.user_id = ${userId}`;
     expect(payments).toHaveLength(1);
+
+    // Paid twice for one order: the running journey records the second payment (for a refund)...
+    const twice = p.mock.webhookFor(order, 'payment.succeeded', 'mock-second-charge');
+    expect(await (await p.postWebhook('mock', twice.body, twice.headers)).json()).toEqual({
+      ok: true,
+      outcome: 'accepted',
+    });
+    await eventually(
+      () => handle.query(progressQuery),
+      (pr) => pr.payments.length === 2,
+    );
+    // ...and an ended journey is never started again for a third.
     await handle.terminate('test done');
+    const thrice = p.mock.webhookFor(order, 'payment.succeeded', 'mock-third-charge');
+    expect(await (await p.postWebhook('mock', thrice.body, thrice.headers)).json()).toEqual({
+      ok: true,
+      outcome: 'extra-payment',
+    });
+    expect((await handle.describe()).status.name).toBe('TERMINATED');
   });
 
   it('keeps the first referral, ignores self-referral, and answers tampered buttons politely', async () => {
