@@ -24,8 +24,10 @@ class Bucket {
   }
 
   private refill(now: number): void {
-    this.tokens = Math.min(this.capacity, this.tokens + (now - this.updatedAt) / this.msPerToken);
-    this.updatedAt = now;
+    // A bucket created a millisecond after `now` was read must not start below capacity.
+    const elapsed = Math.max(0, now - this.updatedAt);
+    this.tokens = Math.min(this.capacity, this.tokens + elapsed / this.msPerToken);
+    this.updatedAt = Math.max(now, this.updatedAt);
   }
 }
 
