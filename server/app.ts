@@ -10,6 +10,8 @@ export interface HttpAppOptions {
   completion: PaymentCompletion;
   /** Largest webhook body accepted; a bigger one is answered 413 before anything reads it. */
   webhookLimit?: string;
+  /** Named checks for /readyz (Postgres, Temporal); each must settle within 2 s. */
+  readiness?: Record<string, () => Promise<unknown>>;
   /** Serves the mock provider's checkout page (development and the demo only). */
   mockCheckout?: Parameters<typeof mockCheckoutRoutes>[0];
   log?: (line: string) => void;
@@ -27,6 +29,22 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.disable('x-powered-by');
 
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  // Ready only when every dependency answers; a failure names the dependency, never its error details.
+  app.get('/readyz', async (_req, res) => {
+    const checks = Object.entries(options.readiness ?? {});
+    const results = await Promise.all(
+      checks.map(async ([name, check]) => {
+        const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000).unref());
+        const ok = await Promise.race([check(), timeout]).then(
+          () => true,
+          () => false,
+        );
+        return [name, ok ? 'ok' : 'failing'] as const;
+      }),
+    );
+    const ready = results.every(([, state]) => state === 'ok');
+    res.status(ready ? 200 : 503).json({ ok: ready, checks: Object.fromEntries(results) });
+  });
   // Where providers send the student back after paying: the bot has already said the rest.
   app.get(
     '/paid',

@@ -42,6 +42,10 @@ export async function startSalesRuntime(options: {
     providers,
     completion,
     log,
+    readiness: {
+      postgres: () => sql`select 1`,
+      temporal: () => options.client.workflowService.getSystemInfo({}),
+    },
     ...(mock ? { mockCheckout: { publicUrl: config.http.publicUrl, orders, provider: mock } } : {}),
   });
   const server = createServer(app);

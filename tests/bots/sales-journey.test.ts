@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { Api } from 'grammy';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { progressQuery } from '../../lib/enrollment-definitions';
@@ -5,7 +6,9 @@ import { insertCourse, insertUser } from '../helpers/fixtures';
 import { eventually } from '../helpers/platform';
 import { MOCK_SECRET, STRIPE_WEBHOOK_SECRET, startSalesPlatform } from '../helpers/sales';
 import type { SalesPlatform } from '../helpers/sales';
+import { createPaymentCompletion } from '../../payments/completion';
 import { signMockWebhook } from '../../payments/mock';
+import { createHttpApp } from '../../server/app';
 
 const GROUP = -100_500;
 let nextId = 910_000_000 + Math.floor(Math.random() * 1_000_000) * 10;
@@ -82,6 +85,28 @@ describe('sales bot: from /start to paid access', () => {
     const [saved] = await p.db.sql`select time_zone, preferred_lesson_time::text from users where id = ${user!.id}`;
     expect(saved).toMatchObject({ timeZone: 'Europe/London', preferredLessonTime: '09:00:00' });
     await handle.terminate('test done');
+  });
+
+  it('reports readiness of Postgres and Temporal, naming a dependency that fails', async () => {
+    const ready = await fetch(`${p.httpUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ok: true, checks: { postgres: 'ok', temporal: 'ok' } });
+    const app = createHttpApp({
+      providers: [],
+      completion: createPaymentCompletion({ orders: p.orders, enrollments: p.temporal.enrollments }),
+      readiness: {
+        postgres: () => Promise.reject(new Error('connection refused: password=secret')),
+        temporal: async () => true,
+      },
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const answer = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/readyz`);
+    expect(answer.status).toBe(503);
+    const body = await answer.text();
+    expect(JSON.parse(body)).toEqual({ ok: false, checks: { postgres: 'failing', temporal: 'ok' } });
+    expect(body).not.toContain('secret');
+    await new Promise((resolve) => server.close(resolve));
   });
 
   it('refuses forged, malformed, oversized and duplicate webhooks, and changes nothing', async () => {

@@ -86,6 +86,10 @@ export async function startSalesPlatform(options: { courseSlug: string }): Promi
   const app = createHttpApp({
     providers: [mock, stripeProvider, yooProvider],
     completion,
+    readiness: {
+      postgres: () => platform.db.sql`select 1`,
+      temporal: () => platform.temporal.client.workflowService.getSystemInfo({}),
+    },
     mockCheckout: { publicUrl: httpUrl, orders, provider: mock },
   });
   server.on('request', app);
