@@ -18,6 +18,8 @@ export function enrollmentClient(client: Client, taskQueue: string) {
     args: [input] as [EnrollmentInput],
     // A journey id is never reused: a second start of the same (course, user) is "already enrolled".
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    // What ops read in the Temporal UI's list and header; ids only, no names (personal data stays in Postgres).
+    staticSummary: `Student ${input.userId} in course ${input.courseSlug}`,
     typedSearchAttributes: [
       { key: searchAttributes.stage, value: 'awaiting-payment' },
       { key: searchAttributes.course, value: input.courseSlug },

