@@ -36,6 +36,15 @@ const schema = z.object({
     ),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  METRICS_ADDRESS: z
+    .string()
+    .regex(/^(off|[\w.-]+:\d{1,5})$/, 'must be host:port (like 0.0.0.0:9464) or off')
+    .default('0.0.0.0:9464'),
+  BOT_MODE: z.enum(['polling', 'webhook'], 'must be polling or webhook').default('polling'),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -')
+    .optional(),
   PUBLIC_URL: z.url().default('http://localhost:3000'),
   HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SALES_BOT_USERNAME: z
@@ -106,8 +115,13 @@ export interface AppConfig {
     adminChatId?: number;
     /** Telegram user ids allowed to answer assignments in the review chat. */
     reviewerIds: number[];
+    /** Long polling, or webhooks at `<PUBLIC_URL>/telegram/<bot>` checked against `webhookSecret`. */
+    mode: 'polling' | 'webhook';
+    webhookSecret?: string;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** host:port of the worker's Prometheus endpoint (Temporal SDK metrics), or undefined when off. */
+  metricsAddress?: string;
   /** Lesson interval of the local demo (`npm start` without bot tokens). */
   demoLessonIntervalMs: number;
   http: {
@@ -162,8 +176,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       courseBotToken: e.COURSE_BOT_TOKEN ?? e.SALES_BOT_TOKEN,
       adminChatId: e.ADMIN_CHAT_ID,
       reviewerIds: e.REVIEWER_IDS,
+      mode: e.BOT_MODE,
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
     },
     logLevel: e.LOG_LEVEL,
+    metricsAddress: e.METRICS_ADDRESS === 'off' ? undefined : e.METRICS_ADDRESS,
     demoLessonIntervalMs: e.DEMO_LESSON_INTERVAL,
     http: { publicUrl: e.PUBLIC_URL.replace(/\/$/, ''), port: e.HTTP_PORT },
     sales: {
@@ -196,6 +213,7 @@ const variableOf = {
   stripeWebhookSecret: 'STRIPE_WEBHOOK_SECRET',
   yookassaShopId: 'YOOKASSA_SHOP_ID',
   yookassaSecretKey: 'YOOKASSA_SECRET_KEY',
+  webhookSecret: 'TELEGRAM_WEBHOOK_SECRET',
 } as const;
 
 /** Fails with the names of the variables a process needs but did not get. */
@@ -215,9 +233,24 @@ export function requireSettings(config: AppConfig, needed: Setting[]): void {
     stripeWebhookSecret: config.payments.stripe.webhookSecret,
     yookassaShopId: config.payments.yookassa.shopId,
     yookassaSecretKey: config.payments.yookassa.secretKey,
+    webhookSecret: config.telegram.webhookSecret,
   };
   const missing = needed.filter((key) => values[key] === undefined).map((key) => variableOf[key]);
   if (missing.length > 0) throw new ConfigError(`Missing required environment variable(s): ${missing.join(', ')}`);
+}
+
+/** Every secret value the config holds, for the logger to scrub from any line that would carry one. */
+export function secretsOf(config: AppConfig): (string | undefined)[] {
+  return [
+    config.telegram.salesBotToken,
+    config.telegram.courseBotToken,
+    config.telegram.webhookSecret,
+    config.payments.mockSecret,
+    config.payments.stripe.secretKey,
+    config.payments.stripe.webhookSecret,
+    config.payments.yookassa.secretKey,
+    config.databaseUrl ? new URL(config.databaseUrl).password || undefined : undefined,
+  ];
 }
 
 /** Loads `.env` from the working directory into process.env when present (variables already set win). */

@@ -1,13 +1,26 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createTelegramBots } from './activities';
-import { loadConfig, requireSettings } from './config';
+import { ConfigError, loadConfig, loadDotEnv, requireSettings, secretsOf } from './config';
 import { createSql } from './db';
+import { createLogger, temporalLogger } from './lib/logger';
 import { createEnrollmentWorker } from './services/worker';
 
-/** Production worker: runs until SIGINT/SIGTERM, then finishes in-flight activities and closes its connections. */
+/**
+ * Production worker: JSON logs on stdout (journey lines carry workflowId and enrollmentId, never a secret), Temporal
+ * SDK metrics for Prometheus on METRICS_ADDRESS, and on SIGINT/SIGTERM it finishes in-flight activities and closes
+ * its connections. Any number of workers share the task queue.
+ */
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadConfig();
+  const logger = createLogger('worker', { level: config.logLevel, secrets: secretsOf(config) });
   requireSettings(config, ['databaseUrl', 'salesBotToken']);
+  Runtime.install({
+    logger: temporalLogger(logger),
+    ...(config.metricsAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.metricsAddress } } } }
+      : {}),
+  });
   const sql = createSql(config.databaseUrl!);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
@@ -24,8 +37,16 @@ async function main(): Promise<void> {
       }),
       adminChatId: config.telegram.adminChatId,
     });
-    console.log(`worker: polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
+    logger.info(
+      {
+        taskQueue: config.temporal.taskQueue,
+        temporal: config.temporal.address,
+        metrics: config.metricsAddress ? `http://${config.metricsAddress}/metrics` : 'off',
+      },
+      'worker polling',
+    );
     await worker.run();
+    logger.info('worker stopped');
   } finally {
     await connection.close();
     await sql.end({ timeout: 5 });
@@ -33,6 +54,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? `${err.name}: ${err.message}` : err);
+  if (err instanceof ConfigError) console.error(err.message);
+  else createLogger('worker').fatal({ err }, 'worker failed');
   process.exit(1);
 });

@@ -1,12 +1,14 @@
 import { Client, Connection } from '@temporalio/client';
 import type { AppConfig, Setting } from '../config';
-import { ConfigError, loadConfig, loadDotEnv, requireSettings } from '../config';
+import { ConfigError, loadConfig, loadDotEnv, requireSettings, secretsOf } from '../config';
 import { createSql } from '../db';
 import type { Sql } from '../db';
+import { createLogger } from '../lib/logger';
 
 /**
  * The skeleton every bot process shares: read the config (failing with the missing variables' names), connect to
- * Postgres and Temporal, start, and on SIGINT/SIGTERM stop the service before closing its connections.
+ * Postgres and Temporal, start, and on SIGINT/SIGTERM stop the service before closing its connections. Logs are
+ * JSON lines on stdout, scrubbed of every secret the config holds.
  */
 export function runProcess(
   name: string,
@@ -18,10 +20,12 @@ export function runProcess(
     log: (line: string) => void;
   }) => Promise<{ stop(): Promise<void> }>,
 ): void {
-  const log = (line: string) => console.log(`[${name}] ${line}`);
+  let logger = createLogger(name);
+  const log = (line: string) => logger.info(line);
   const main = async () => {
     loadDotEnv();
     const config = loadConfig();
+    logger = createLogger(name, { level: config.logLevel, secrets: secretsOf(config) });
     requireSettings(config, ['databaseUrl', ...needed]);
     const sql = createSql(config.databaseUrl!);
     const connection = await Connection.connect({ address: config.temporal.address });
@@ -38,7 +42,8 @@ export function runProcess(
     process.once('SIGTERM', () => void stop());
   };
   main().catch((err: unknown) => {
-    console.error(err instanceof ConfigError ? err.message : err);
+    if (err instanceof ConfigError) console.error(err.message);
+    else logger.fatal({ err }, `${name} failed`);
     process.exit(1);
   });
 }

@@ -72,7 +72,12 @@ async function main(): Promise<void> {
     log(`no SALES_BOT_TOKEN: using the local Bot API stand-in at ${apiRoot}`);
   }
 
-  Runtime.install({ logger: new DefaultLogger('WARN', compactLog) });
+  Runtime.install({
+    logger: new DefaultLogger('WARN', compactLog),
+    ...(config.metricsAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.metricsAddress } } } }
+      : {}),
+  });
   const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
   cleanups.push(() => nativeConnection.close());
   const worker: Worker = await createEnrollmentWorker({
@@ -94,6 +99,7 @@ async function main(): Promise<void> {
     await running;
   });
   log(`worker: polling "${config.temporal.taskQueue}" on ${stack.temporalAddress}`);
+  if (config.metricsAddress) log(`metrics for Prometheus: http://${config.metricsAddress}/metrics`);
   if (stack.temporalUiUrl) log(`Temporal UI: ${stack.temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows`);
 
   const connection = await Connection.connect({ address: stack.temporalAddress });
@@ -122,6 +128,8 @@ async function main(): Promise<void> {
       courseToken,
       apiRoot,
       salesBot: sales.username,
+      // With BOT_MODE=webhook both bots share the sales runtime's HTTP server.
+      mode: sales.botMode,
       log,
     });
     cleanups.push(() => course.stop());

@@ -6,8 +6,10 @@ import { MalformedWebhookError, WebhookSignatureError } from '../payments/types'
 import { mockCheckoutRoutes } from './mock-checkout';
 
 export interface HttpAppOptions {
-  providers: PaymentProvider[];
-  completion: PaymentCompletion;
+  /** Payment providers and where their payments go; a process without them (the course bot) serves none. */
+  payments?: { providers: PaymentProvider[]; completion: PaymentCompletion };
+  /** Routes mounted before the error boundary: the bots' webhooks (`/telegram/<bot>`) in webhook mode. */
+  routes?: express.Router;
   /** Largest webhook body accepted; a bigger one is answered 413 before anything reads it. */
   webhookLimit?: string;
   /** Named checks for /readyz (Postgres, Temporal); each must settle within 2 s. */
@@ -24,7 +26,8 @@ export interface HttpAppOptions {
  */
 export function createHttpApp(options: HttpAppOptions): express.Express {
   const log = options.log ?? (() => {});
-  const providers = new Map(options.providers.map((p) => [p.name, p]));
+  const payments = options.payments;
+  const providers = new Map(payments?.providers.map((p) => [p.name, p]));
   const app = express();
   app.disable('x-powered-by');
 
@@ -57,7 +60,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     express.raw({ type: () => true, limit: options.webhookLimit ?? '64kb' }),
     async (req: Request<{ provider: string }>, res: Response) => {
       const provider = providers.get(req.params.provider);
-      if (!provider) return void res.status(404).json({ ok: false, error: 'unknown payment provider' });
+      if (!provider || !payments) return void res.status(404).json({ ok: false, error: 'unknown payment provider' });
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       let event;
       try {
@@ -73,14 +76,15 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       if (!event) return void res.json({ ok: true, outcome: 'ignored' });
       const outcome =
         event.type === 'succeeded'
-          ? await options.completion.succeeded(provider.name, event)
-          : await options.completion.refunded(provider.name, event);
+          ? await payments.completion.succeeded(provider.name, event)
+          : await payments.completion.refunded(provider.name, event);
       log(`webhook ${provider.name}: ${event.type} ${event.providerPaymentId} → ${outcome}`);
       res.json({ ok: true, outcome });
     },
   );
 
   if (options.mockCheckout) app.use(mockCheckoutRoutes(options.mockCheckout));
+  if (options.routes) app.use(options.routes);
 
   // One error boundary: body-parser's own errors keep their status (413, 400); anything else is ours to retry.
   app.use(

@@ -1,14 +1,24 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
+import express from 'express';
 import { createCourseBot, COURSE_COMMANDS } from '../bots/course';
+import { botModeOf, launchBot } from '../bots/launch';
+import type { BotMode } from '../bots/launch';
 import type { AppConfig } from '../config';
 import type { Sql } from '../db';
+import { createHttpApp } from '../server/app';
 import { enrollmentClient } from './enrollments';
 
 export interface CourseRuntime {
   stop(): Promise<void>;
 }
 
-/** The course bot (long polling): lessons on demand, assignments, and the review desk in ADMIN_CHAT_ID. */
+/**
+ * The course bot: lessons on demand, assignments, and the review desk in ADMIN_CHAT_ID. It polls, or takes webhooks
+ * on the route `mode` gives (npm start shares the sales runtime's server) or, on its own (`npm run course` with
+ * BOT_MODE=webhook), on an HTTP server of its own at HTTP_PORT with /healthz and /readyz.
+ */
 export async function startCourseRuntime(options: {
   config: AppConfig;
   sql: Sql;
@@ -17,9 +27,28 @@ export async function startCourseRuntime(options: {
   apiRoot: string;
   /** How students are pointed to the sales bot, e.g. "@my_sales_bot". */
   salesBot: string;
+  /** Defaults to BOT_MODE: polling, or webhooks on a server of its own. */
+  mode?: BotMode;
   log: (line: string) => void;
 }): Promise<CourseRuntime> {
   const { config, log } = options;
+  let server: Server | undefined;
+  let mode = options.mode;
+  if (!mode) {
+    const routes = express.Router();
+    mode = botModeOf(config, routes);
+    if (mode.kind === 'webhook') {
+      const app = createHttpApp({
+        routes,
+        log,
+        readiness: {
+          postgres: () => options.sql`select 1`,
+          temporal: () => options.client.workflowService.getSystemInfo({}),
+        },
+      });
+      server = await listen(app, config.http.port);
+    }
+  }
   if (config.telegram.adminChatId !== undefined && config.telegram.reviewerIds.length === 0) {
     log('course bot: REVIEWER_IDS is empty, so nobody can answer assignments in the review chat');
   }
@@ -39,15 +68,19 @@ export async function startCourseRuntime(options: {
   );
   await bot.init();
   await bot.api.setMyCommands(COURSE_COMMANDS);
-  const polling = bot.start().catch((err: unknown) => {
-    log(`course bot stopped: ${String(err)}`);
-    process.kill(process.pid, 'SIGTERM');
-  });
-  log(`course bot: @${bot.botInfo.username} is polling`);
+  const launched = await launchBot(bot, { name: 'course', mode, log });
   return {
     async stop() {
-      await bot.stop();
-      await polling;
+      await launched.stop();
+      if (server) await new Promise((resolve) => server.close(resolve).closeAllConnections());
     },
   };
+}
+
+function listen(app: express.Express, port: number): Promise<Server> {
+  const server = createServer(app);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve(server));
+  });
 }

@@ -1,6 +1,9 @@
 import { createServer } from 'node:http';
 import type { Client } from '@temporalio/client';
+import express from 'express';
 import { API_CONSTANTS, Api } from 'grammy';
+import { botModeOf, launchBot } from '../bots/launch';
+import type { BotMode } from '../bots/launch';
 import { createSalesBot, GROUP_UPDATES, SALES_COMMANDS } from '../bots/sales';
 import type { AppConfig } from '../config';
 import { requireSettings } from '../config';
@@ -15,12 +18,14 @@ import { EMAIL_REQUIRED_BY, createPaymentProviders } from './payment-providers';
 export interface SalesRuntime {
   /** "@username" of the sales bot, for pointing students to it. */
   username: string;
+  /** How another bot in this process gets its updates: polling, or a webhook route on this HTTP server. */
+  botMode: BotMode;
   stop(): Promise<void>;
 }
 
 /**
- * The sales bot (long polling) and the HTTP server (payment webhooks, the mock checkout page), wired to Postgres and
- * the Temporal client. `npm start` and `npm run sales` both run it.
+ * The sales bot (long polling or webhook) and the HTTP server (payment webhooks, the mock checkout page, the bots'
+ * webhooks), wired to Postgres and the Temporal client. `npm start` and `npm run sales` both run it.
  */
 export async function startSalesRuntime(options: {
   config: AppConfig;
@@ -38,9 +43,11 @@ export async function startSalesRuntime(options: {
   const orders = createOrderStore(sql);
   const completion = createPaymentCompletion({ orders, enrollments });
   const mock = providers.find((p) => p.name === 'mock') as ReturnType<typeof createMockProvider> | undefined;
+  const routes = express.Router();
+  const mode = botModeOf(config, routes);
   const app = createHttpApp({
-    providers,
-    completion,
+    payments: { providers, completion },
+    routes,
     log,
     readiness: {
       postgres: () => sql`select 1`,
@@ -78,19 +85,17 @@ export async function startSalesRuntime(options: {
   );
   await bot.init();
   await bot.api.setMyCommands(SALES_COMMANDS);
-  const polling = bot
-    .start({ allowed_updates: [...API_CONSTANTS.DEFAULT_UPDATE_TYPES, ...GROUP_UPDATES] })
-    .catch((err: unknown) => {
-      // Polling itself failed (a revoked token, another process polling the same bot): no point staying up half-alive.
-      log(`sales bot stopped: ${String(err)}`);
-      process.kill(process.pid, 'SIGTERM');
-    });
-  log(`sales bot: @${bot.botInfo.username} is polling`);
+  const launched = await launchBot(bot, {
+    name: 'sales',
+    mode,
+    allowedUpdates: [...API_CONSTANTS.DEFAULT_UPDATE_TYPES, ...GROUP_UPDATES],
+    log,
+  });
   return {
-    username: `@${bot.botInfo.username}`,
+    username: launched.username,
+    botMode: mode,
     async stop() {
-      await bot.stop();
-      await polling;
+      await launched.stop();
       await new Promise((resolve) => server.close(resolve).closeAllConnections());
     },
   };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
-import type { WorkerOptions } from '@temporalio/worker';
+import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { ActivityDeps } from '../activities';
 
@@ -27,6 +27,28 @@ export function createEnrollmentWorker(options: EnrollmentWorkerOptions): Promis
     taskQueue,
     ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
+    interceptors: { activity: [enrollmentLogAttributes] },
     ...tuning,
   });
 }
+
+/**
+ * Every activity takes `{ enrollmentId, ... }`: its log lines (the SDK's own "Activity failed" included) carry that
+ * enrollmentId beside the workflowId, so one grep finds a student's whole journey in the logs.
+ */
+const enrollmentLogAttributes: ActivityInterceptorsFactory = () => {
+  let enrollmentId: unknown;
+  return {
+    inbound: {
+      execute(input, next) {
+        const [first] = input.args as [{ enrollmentId?: unknown }?];
+        enrollmentId = first?.enrollmentId;
+        return next(input);
+      },
+    },
+    outbound: {
+      getLogAttributes: (attributes, next) =>
+        next(enrollmentId === undefined ? attributes : { ...attributes, enrollmentId }),
+    },
+  };
+};

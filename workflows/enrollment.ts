@@ -96,6 +96,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     if (stage === syncedStage) return;
     syncedStage = stage;
     const { enrollmentId } = await planned();
+    log.info('Journey stage changed', { enrollmentId, stage, day: state.currentDay, tariff: state.paidTariff });
     await db.recordStage({ enrollmentId, stage, currentDay: state.currentDay, reason: state.unreachableReason });
   };
   const student = createStudentLine(state, syncStage, (lateByMs) => {
@@ -313,6 +314,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       }, dueAt);
       if (!delivered) return finish(state, 'blocked');
       state.lessonsDelivered.push(day);
+      log.info('Lesson delivered', { enrollmentId, day });
       if (hasTask) reminders.schedule(day, startedAt);
     }
     state.currentDay = day;

@@ -6,7 +6,6 @@ import { insertCourse, insertUser } from '../helpers/fixtures';
 import { eventually } from '../helpers/platform';
 import { MOCK_SECRET, STRIPE_WEBHOOK_SECRET, startSalesPlatform } from '../helpers/sales';
 import type { SalesPlatform } from '../helpers/sales';
-import { createPaymentCompletion } from '../../payments/completion';
 import { signMockWebhook } from '../../payments/mock';
 import { createHttpApp } from '../../server/app';
 
@@ -92,8 +91,6 @@ describe('sales bot: from /start to paid access', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ok: true, checks: { postgres: 'ok', temporal: 'ok' } });
     const app = createHttpApp({
-      providers: [],
-      completion: createPaymentCompletion({ orders: p.orders, enrollments: p.temporal.enrollments }),
       readiness: {
         postgres: () => Promise.reject(new Error('connection refused: password=secret')),
         temporal: async () => true,

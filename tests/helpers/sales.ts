@@ -84,8 +84,7 @@ export async function startSalesPlatform(options: { courseSlug: string }): Promi
     apiBase: yookassa.apiBase,
   });
   const app = createHttpApp({
-    providers: [mock, stripeProvider, yooProvider],
-    completion,
+    payments: { providers: [mock, stripeProvider, yooProvider], completion },
     readiness: {
       postgres: () => platform.db.sql`select 1`,
       temporal: () => platform.temporal.client.workflowService.getSystemInfo({}),

@@ -1,0 +1,67 @@
+import express from 'express';
+import type { Router } from 'express';
+import { webhookCallback } from 'grammy';
+import type { Bot, Context } from 'grammy';
+import type { Update } from 'grammy/types';
+import type { AppConfig } from '../config';
+import { requireSettings } from '../config';
+
+export type BotMode =
+  | { kind: 'polling' }
+  /** Telegram POSTs updates to `<publicUrl>/telegram/<name>`, served by `routes`, checked against `secret`. */
+  | { kind: 'webhook'; routes: Router; publicUrl: string; secret: string };
+
+/** Polling, or webhooks on `routes` when BOT_MODE=webhook (which needs TELEGRAM_WEBHOOK_SECRET). */
+export function botModeOf(config: AppConfig, routes: express.Router): BotMode {
+  if (config.telegram.mode === 'polling') return { kind: 'polling' };
+  requireSettings(config, ['webhookSecret']);
+  return { kind: 'webhook', routes, publicUrl: config.http.publicUrl, secret: config.telegram.webhookSecret! };
+}
+
+export interface LaunchedBot {
+  username: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs an initialised bot in long polling or behind the HTTP server. In webhook mode the route answers Telegram 401
+ * without the secret token (X-Telegram-Bot-Api-Secret-Token) and stops waiting on a slow update after 9 s (Telegram
+ * would resend it at 10), and the webhook stays set on stop, so Telegram keeps updates while the process restarts.
+ */
+export async function launchBot<C extends Context>(
+  bot: Bot<C>,
+  options: {
+    name: string;
+    mode: BotMode;
+    allowedUpdates?: ReadonlyArray<Exclude<keyof Update, 'update_id'>>;
+    log: (line: string) => void;
+  },
+): Promise<LaunchedBot> {
+  const { name, mode, log, allowedUpdates: allowed } = options;
+  const username = `@${bot.botInfo.username}`;
+  if (mode.kind === 'webhook') {
+    const path = `/telegram/${name}`;
+    mode.routes.post(
+      path,
+      express.json({ limit: '1mb' }),
+      webhookCallback(bot, 'express', { secretToken: mode.secret, onTimeout: 'return', timeoutMilliseconds: 9_000 }),
+    );
+    await bot.api.setWebhook(`${mode.publicUrl}${path}`, { secret_token: mode.secret, allowed_updates: allowed });
+    log(`${name} bot: ${username} receives updates by webhook at ${mode.publicUrl}${path}`);
+    return { username, stop: async () => {} };
+  }
+  // bot.start() removes a webhook left from an earlier webhook-mode run, so polling takes over from it.
+  const polling = bot.start({ allowed_updates: allowed }).catch((err: unknown) => {
+    // Polling itself failed (a revoked token, another process polling the same bot): no point staying up half-alive.
+    log(`${name} bot stopped: ${String(err)}`);
+    process.kill(process.pid, 'SIGTERM');
+  });
+  log(`${name} bot: ${username} is polling`);
+  return {
+    username,
+    async stop() {
+      await bot.stop();
+      await polling;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import pino from 'pino';
+import type { DestinationStream, Logger as PinoLogger } from 'pino';
+import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
+
+export type Logger = PinoLogger;
+
+/**
+ * Keys whose values never reach a log line, wherever they sit (one level deep: `{ config: { token } }` too).
+ * Bot tokens, provider secrets and signatures come from the environment and stay there.
+ */
+const SECRET_KEYS = [
+  'token',
+  'botToken',
+  'secret',
+  'secretKey',
+  'webhookSecret',
+  'password',
+  'authorization',
+  'signature',
+  'apiKey',
+];
+const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`]);
+
+/** Telegram bot tokens (`123456:AA…`), wherever they hide: a URL in an error message, a stack, a config dump. */
+const BOT_TOKEN = /(?<![0-9])[0-9]{5,}:[A-Za-z0-9_-]{30,}/g;
+
+/**
+ * One JSON line per event on stdout (or `destination`), with the process' service name, ISO time and the level as
+ * a word, ready for any log shipper. Errors under `err` or `error` keep their name, message and stack. Besides the
+ * secret keys, every line is scrubbed of bot tokens and of the `secrets` given (the values config read).
+ */
+export function createLogger(
+  service: string,
+  options: { level?: string; destination?: DestinationStream; secrets?: (string | undefined)[] } = {},
+): Logger {
+  const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 8);
+  const out = options.destination ?? pino.destination({ dest: 1, sync: true });
+  const scrubbed: DestinationStream = {
+    write(line: string) {
+      let clean = line.replace(BOT_TOKEN, '[redacted]');
+      for (const secret of secrets) clean = clean.replaceAll(secret, '[redacted]');
+      out.write(clean);
+    },
+  };
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    },
+    scrubbed,
+  );
+}
+
+const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
+/**
+ * The Temporal SDK's logger (worker, workflows via `log`, activities via `log`) written through pino, so a journey's
+ * lines carry its workflowId, activity type and attempt, plus the enrollmentId the worker adds.
+ */
+export function temporalLogger(logger: Logger): TemporalLogger {
+  const write = (level: LogLevel, message: string, meta?: LogMetadata) =>
+    logger[LEVELS[level]]({ ...(meta as Record<string, unknown>) }, message);
+  return {
+    log: write,
+    trace: (message, meta) => write('TRACE', message, meta),
+    debug: (message, meta) => write('DEBUG', message, meta),
+    info: (message, meta) => write('INFO', message, meta),
+    warn: (message, meta) => write('WARN', message, meta),
+    error: (message, meta) => write('ERROR', message, meta),
+  };
+}

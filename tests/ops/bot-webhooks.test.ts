@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../config';
+import { importCourses } from '../../content/catalog';
+import { startCourseRuntime } from '../../services/course-runtime';
+import { startSalesRuntime } from '../../services/sales-runtime';
+import type { SalesRuntime } from '../../services/sales-runtime';
+import { ADMIN_CHAT_ID, COURSE_TOKEN, SALES_TOKEN, startPlatform } from '../helpers/platform';
+import type { Platform } from '../helpers/platform';
+import { freePort } from '../helpers/ports';
+
+const SECRET = 'webhook-secret-for-tests_0123456789';
+
+/**
+ * BOT_MODE=webhook: both bots take their updates from Telegram's webhook POSTs on the HTTP server (the stand-in
+ * delivers them over real HTTP with the secret token), and a POST without the secret changes nothing.
+ */
+describe('bots in webhook mode', () => {
+  let p: Platform;
+  let sales: SalesRuntime;
+  let stopCourse: () => Promise<void>;
+  let httpUrl: string;
+  const log: string[] = [];
+  const env = (port: number) => ({
+    TEMPORAL_TASK_QUEUE: p.temporal.taskQueue,
+    TELEGRAM_API_ROOT: p.telegram.apiRoot,
+    SALES_BOT_TOKEN: SALES_TOKEN,
+    COURSE_BOT_TOKEN: COURSE_TOKEN,
+    ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),
+    REVIEWER_IDS: '42',
+    BOT_MODE: 'webhook',
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    HTTP_PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SALES_COURSE: 'demo',
+    OFFER_URL: 'https://example.com/offer',
+    PRIVACY_URL: 'https://example.com/privacy',
+    PAYMENT_PROVIDERS: 'mock',
+    MOCK_PAYMENT_SECRET: 'mock-secret-for-webhook-tests',
+  });
+
+  beforeAll(async () => {
+    p = await startPlatform();
+    await importCourses(p.db.sql);
+    const port = await freePort();
+    httpUrl = `http://127.0.0.1:${port}`;
+    const config = loadConfig(env(port));
+    const deps = { config, sql: p.db.sql, client: p.temporal.client, apiRoot: p.telegram.apiRoot };
+    sales = await startSalesRuntime({ ...deps, salesToken: SALES_TOKEN, log: (line) => log.push(line) });
+    const course = await startCourseRuntime({
+      ...deps,
+      courseToken: COURSE_TOKEN,
+      salesBot: sales.username,
+      mode: sales.botMode,
+      log: (line) => log.push(line),
+    });
+    stopCourse = () => course.stop();
+  });
+  afterAll(async () => {
+    await stopCourse?.();
+    await sales?.stop();
+    await p?.close();
+  });
+
+  it('registers both webhooks with the secret token and answers through them', async () => {
+    const webhooks = p.telegram.calls('setWebhook').map((c) => c.params);
+    expect(webhooks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ url: `${httpUrl}/telegram/sales`, secret_token: SECRET }),
+        expect.objectContaining({ url: `${httpUrl}/telegram/course`, secret_token: SECRET }),
+      ]),
+    );
+    expect(p.telegram.calls('getUpdates')).toEqual([]);
+
+    const student = { id: 880_000_001, first_name: 'Webhook', language_code: 'en' };
+    p.telegram.sendUserMessage({ botToken: SALES_TOKEN, from: student, text: '/start' });
+    await p.telegram.waitFor(() => p.telegram.sent(student.id, { bot: SALES_TOKEN }).length > 0);
+    p.telegram.sendUserMessage({ botToken: COURSE_TOKEN, from: student, text: '/start' });
+    await p.telegram.waitFor(() => p.telegram.sent(student.id, { bot: COURSE_TOKEN }).length > 0);
+  });
+
+  it('refuses an update posted without the secret token, and it changes nothing', async () => {
+    const before = p.telegram.sent().length;
+    const forged = {
+      update_id: 999_999,
+      message: {
+        message_id: 1,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: 880_000_002, type: 'private' },
+        from: { id: 880_000_002, is_bot: false, first_name: 'Mallory' },
+        text: '/start',
+      },
+    };
+    const attempts: Record<string, string>[] = [{}, { 'X-Telegram-Bot-Api-Secret-Token': 'wrong-secret-0123456789' }];
+    for (const headers of attempts) {
+      const res = await fetch(`${httpUrl}/telegram/sales`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(forged),
+      });
+      expect(res.status).toBe(401);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(p.telegram.sent().length).toBe(before);
+    const [user] = await p.db.sql`select 1 from users where telegram_id = 880000002`;
+    expect(user).toBeUndefined();
+  });
+
+  it('will not start in webhook mode without a secret token', async () => {
+    const { TELEGRAM_WEBHOOK_SECRET: _, ...withoutSecret } = env(await freePort());
+    const config = loadConfig(withoutSecret);
+    await expect(
+      startSalesRuntime({
+        config,
+        sql: p.db.sql,
+        client: p.temporal.client,
+        apiRoot: p.telegram.apiRoot,
+        salesToken: SALES_TOKEN,
+        log: () => {},
+      }),
+    ).rejects.toThrow(new ConfigError('Missing required environment variable(s): TELEGRAM_WEBHOOK_SECRET'));
+  });
+});
