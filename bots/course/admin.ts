@@ -1,13 +1,8 @@
 import { Composer } from 'grammy';
-import {
-  TARIFFS,
-  moveToDaySignal,
-  pauseSignal,
-  paymentRefundedSignal,
-  resumeSignal,
-} from '../../lib/enrollment-definitions';
-import type { Tariff } from '../../lib/enrollment-definitions';
+import { TARIFFS } from '../../lib/enrollment-definitions';
 import { formatMoney } from '../../locales';
+import { AdminOpError, createAdminOps } from '../../services/admin-ops';
+import type { AdminActor } from '../../services/admin-ops';
 import type { CourseContext } from './context';
 
 /**
@@ -26,25 +21,19 @@ const onlyAdmins = {
     desk.command(name, async (ctx) => {
       if (!ctx.from || !ctx.deps.settings.reviewerIds.includes(ctx.from.id))
         return void (await ctx.reply(ctx.t.onlyReviewers()));
-      await handler(ctx);
+      try {
+        await handler(ctx);
+      } catch (err) {
+        // "No such student" and the like are answers, not failures.
+        if (err instanceof AdminOpError) return void (await ctx.reply(err.message));
+        throw err;
+      }
     });
   },
 };
 
-async function audit(ctx: CourseContext, action: string, target: string, details: object = {}) {
-  await ctx.deps.sql`insert into admin_actions (admin_telegram_id, action, target, details)
-                     values (${ctx.from!.id}, ${action}, ${target}, ${ctx.deps.sql.json(details as never)})`;
-}
-
-/** The student's enrollment (in `slug`, or their newest), with what the journey needs to be addressed. */
-async function enrollmentOf(ctx: CourseContext, telegramId: number, slug?: string) {
-  const [row]: [{ id: number; userId: number; courseSlug: string; tariff: Tariff | null }?] = await ctx.deps.sql`
-    select e.id, e.user_id, c.slug as course_slug, e.tariff from enrollments e
-    join users u on u.id = e.user_id join courses c on c.id = e.course_id
-    where u.telegram_id = ${telegramId} and (${slug ?? null}::text is null or c.slug = ${slug ?? null})
-    order by e.created_at desc limit 1`;
-  return row;
-}
+const opsOf = (ctx: CourseContext) => createAdminOps(ctx.deps);
+const actorOf = (ctx: CourseContext): AdminActor => ({ telegramId: ctx.from!.id, via: 'review-chat' });
 
 const args = (ctx: CourseContext) =>
   typeof ctx.match === 'string' ? ctx.match.trim().split(/\s+/).filter(Boolean) : [];
@@ -73,14 +62,9 @@ for (const blocked of [true, false]) {
   onlyAdmins.command(blocked ? 'block' : 'unblock', async (ctx) => {
     const telegramId = telegramIdArg(args(ctx)[0]);
     if (!telegramId) return void (await ctx.reply(`Usage: /${blocked ? 'block' : 'unblock'} <telegram id>`));
-    const updated = await ctx.deps.sql`
-      update users set blocked_at = ${blocked ? new Date() : null} where telegram_id = ${telegramId} returning id`;
-    if (updated.length === 0) return void (await ctx.reply(`No student with Telegram id ${telegramId}.`));
-    const enrollment = await enrollmentOf(ctx, telegramId);
-    if (enrollment) await ctx.deps.enrollments.handle(enrollment).signal(blocked ? pauseSignal : resumeSignal);
-    await audit(ctx, blocked ? 'block' : 'unblock', `user:${telegramId}`);
+    const { courseSlug } = await opsOf(ctx).block(actorOf(ctx), { telegramId, blocked });
     await ctx.reply(
-      `${blocked ? '⛔ Blocked' : '✅ Unblocked'} ${telegramId}${enrollment ? ` (${enrollment.courseSlug} ${blocked ? 'paused' : 'resumed'})` : ''}.`,
+      `${blocked ? '⛔ Blocked' : '✅ Unblocked'} ${telegramId}${courseSlug ? ` (${courseSlug} ${blocked ? 'paused' : 'resumed'})` : ''}.`,
     );
   });
 }
@@ -91,42 +75,18 @@ onlyAdmins.command('grant', async (ctx) => {
   const tariff = TARIFFS.find((t) => t === tariffArg?.toUpperCase());
   if (!telegramId || !tariff)
     return void (await ctx.reply('Usage: /grant <telegram id> <BASIC|FEEDBACK|PREMIUM> [course]'));
-  const [target]: [{ userId: number; courseSlug: string; currency: string }?] = await ctx.deps.sql`
-    select u.id as user_id, c.slug as course_slug, t.currency from users u
-    cross join courses c join course_tariffs t on t.course_id = c.id and t.tariff = ${tariff}
-    where u.telegram_id = ${telegramId} and (${slug ?? null}::text is null or c.slug = ${slug ?? null})
-    order by c.id limit 1`;
-  if (!target)
-    return void (await ctx.reply(`No such student or course (the student must have written to the bots once).`));
-  const paymentId = `manual:${ctx.from!.id}:${ctx.message!.message_id}`;
-  await ctx.deps.enrollments.pay(
-    { userId: target.userId, courseSlug: target.courseSlug },
-    {
-      provider: 'manual',
-      providerPaymentId: paymentId,
-      amountMinor: 0,
-      currency: target.currency,
-      tariff,
-      order: { publicId: paymentId, amountMinor: 0, currency: target.currency, upgradeFrom: null },
-    },
-  );
-  await audit(ctx, 'grant', `user:${telegramId}`, { course: target.courseSlug, tariff, paymentId });
-  await ctx.reply(`🎁 ${telegramId} has ${tariff} access to ${target.courseSlug}.`);
+  const requestId = `${ctx.from!.id}:${ctx.message!.message_id}`;
+  const { courseSlug } = await opsOf(ctx).grant(actorOf(ctx), { telegramId, tariff, slug, requestId });
+  await ctx.reply(`🎁 ${telegramId} has ${tariff} access to ${courseSlug}.`);
 });
 
 onlyAdmins.command('revoke', async (ctx) => {
   const [id, slug] = args(ctx);
   const telegramId = telegramIdArg(id);
   if (!telegramId) return void (await ctx.reply('Usage: /revoke <telegram id> [course]'));
-  const enrollment = await enrollmentOf(ctx, telegramId, slug);
-  if (!enrollment) return void (await ctx.reply(`No enrollment for ${telegramId}.`));
-  const payments = await ctx.deps.sql<{ provider: string; providerPaymentId: string }[]>`
-    select provider, provider_payment_id from payments where enrollment_id = ${enrollment.id} and status = 'accepted'`;
-  const handle = ctx.deps.enrollments.handle(enrollment);
-  for (const payment of payments) await handle.signal(paymentRefundedSignal, payment);
-  await audit(ctx, 'revoke', `user:${telegramId}`, { course: enrollment.courseSlug, payments: payments.length });
+  const { courseSlug } = await opsOf(ctx).revoke(actorOf(ctx), { telegramId, slug });
   await ctx.reply(
-    `🚫 Access of ${telegramId} to ${enrollment.courseSlug} revoked (money is refunded in the provider's dashboard).`,
+    `🚫 Access of ${telegramId} to ${courseSlug} revoked (money is refunded in the provider's dashboard).`,
   );
 });
 
@@ -136,9 +96,6 @@ onlyAdmins.command('move', async (ctx) => {
   const day = Number(dayArg);
   if (!telegramId || !Number.isInteger(day) || day < 1)
     return void (await ctx.reply('Usage: /move <telegram id> <day> [course]'));
-  const enrollment = await enrollmentOf(ctx, telegramId, slug);
-  if (!enrollment) return void (await ctx.reply(`No enrollment for ${telegramId}.`));
-  await ctx.deps.enrollments.handle(enrollment).signal(moveToDaySignal, { day });
-  await audit(ctx, 'move', `user:${telegramId}`, { course: enrollment.courseSlug, day });
-  await ctx.reply(`➡️ ${telegramId} moves to day ${day} of ${enrollment.courseSlug}.`);
+  const { courseSlug } = await opsOf(ctx).move(actorOf(ctx), { telegramId, day, slug });
+  await ctx.reply(`➡️ ${telegramId} moves to day ${day} of ${courseSlug}.`);
 });
