@@ -40,6 +40,7 @@ const schema = z.object({
     .string()
     .regex(/^(off|[\w.-]+:\d{1,5})$/, 'must be host:port (like 0.0.0.0:9464) or off')
     .default('0.0.0.0:9464'),
+  TELEGRAM_SENDS_PER_SECOND: z.coerce.number().positive().max(1000).default(28),
   BOT_MODE: z.enum(['polling', 'webhook'], 'must be polling or webhook').default('polling'),
   TELEGRAM_WEBHOOK_SECRET: z
     .string()
@@ -115,6 +116,8 @@ export interface AppConfig {
     adminChatId?: number;
     /** Telegram user ids allowed to answer assignments in the review chat. */
     reviewerIds: number[];
+    /** Messages per second per bot that workers send, together (Telegram allows about 30). */
+    sendsPerSecond: number;
     /** Long polling, or webhooks at `<PUBLIC_URL>/telegram/<bot>` checked against `webhookSecret`. */
     mode: 'polling' | 'webhook';
     webhookSecret?: string;
@@ -176,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       courseBotToken: e.COURSE_BOT_TOKEN ?? e.SALES_BOT_TOKEN,
       adminChatId: e.ADMIN_CHAT_ID,
       reviewerIds: e.REVIEWER_IDS,
+      sendsPerSecond: e.TELEGRAM_SENDS_PER_SECOND,
       mode: e.BOT_MODE,
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
     },

@@ -1,5 +1,6 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createTelegramBots } from './activities';
+import { createSendPacer } from './activities/pacing';
 import { ConfigError, loadConfig, loadDotEnv, requireSettings, secretsOf } from './config';
 import { createSql } from './db';
 import { createLogger, temporalLogger } from './lib/logger';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
         salesToken: config.telegram.salesBotToken!,
         courseToken: config.telegram.courseBotToken!,
         apiRoot: config.telegram.apiRoot,
+        pacer: createSendPacer(sql, config.telegram.sendsPerSecond),
       }),
       adminChatId: config.telegram.adminChatId,
     });

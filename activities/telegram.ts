@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { Api, GrammyError } from 'grammy';
 import { BotBlockedError, TelegramBadRequestError } from './errors';
+import type { SendPacer } from './pacing';
 
 /** The two bots activities speak through; a one-bot deployment passes the same token twice. */
 export interface TelegramBots {
@@ -14,9 +15,14 @@ export function createTelegramBots(options: {
   salesToken: string;
   courseToken: string;
   apiRoot: string;
+  /** Paces every message both bots send (production); tests without Telegram's limits leave it out. */
+  pacer?: SendPacer;
 }): TelegramBots {
   const client = { apiRoot: options.apiRoot };
-  return { sales: new Api(options.salesToken, client), course: new Api(options.courseToken, client) };
+  const bots = { sales: new Api(options.salesToken, client), course: new Api(options.courseToken, client) };
+  // A one-bot deployment (one token twice) shares one row, so both together keep the one bot's rate.
+  if (options.pacer) for (const api of [bots.sales, bots.course]) options.pacer.install(api);
+  return bots;
 }
 
 /**

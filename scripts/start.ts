@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import { createTelegramBots } from '../activities';
+import { createSendPacer } from '../activities/pacing';
 import { ConfigError, loadConfig, loadDotEnv } from '../config';
 import { importCourses } from '../content/catalog';
 import { CourseContentError } from '../content/loader';
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
       salesToken: config.telegram.salesBotToken ?? DEMO_SALES_TOKEN,
       courseToken: config.telegram.courseBotToken ?? DEMO_COURSE_TOKEN,
       apiRoot,
+      pacer: createSendPacer(sql, config.telegram.sendsPerSecond),
     }),
     adminChatId: config.telegram.adminChatId ?? (demo ? DEMO_ADMIN_CHAT : undefined),
   });
