@@ -1,0 +1,148 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import path from 'node:path';
+import { insertBenchCourse } from './fixtures';
+import { botResponsiveness, capacity, lessonFanOut, paymentToAccess, profiled } from './scenarios';
+import { startStack } from './stack';
+
+/**
+ * `npm run bench`: the five benchmarks against the real stack, one after another, printing a table and writing
+ * bench/results/latest.json. `npm run bench -- --quick` runs them small, to check the runner itself.
+ */
+const quick = process.argv.includes('--quick');
+const env = (name: string, full: number, small: number) => Number(process.env[name] ?? (quick ? small : full));
+const settings = {
+  paymentsPerSecond: env('BENCH_PAYMENTS_PER_SECOND', 20, 5),
+  paymentSeconds: env('BENCH_PAYMENT_SECONDS', 60, 5),
+  journeys: env('BENCH_JOURNEYS', 10_000, 300),
+  fanOut: env('BENCH_FANOUT', 3_000, 100),
+  users: env('BENCH_USERS', 200, 30),
+  sendsPerSecond: Number(process.env.BENCH_SENDS_PER_SECOND ?? 28),
+};
+const log = (line: string) => console.log(`[bench] ${line}`);
+/** BENCH_ONLY=1,3 runs only those benchmarks (numbered as in docs/benchmarks.md). */
+const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5').split(',').map((n) => n.trim()));
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  log(`settings: ${JSON.stringify(settings)}`);
+  const stack = await startStack(log);
+  const results: Record<string, unknown> = {};
+  try {
+    await insertBenchCourse(stack.sql, { slug: 'bench-pay', intervalMs: 86_400_000 });
+
+    if (only.has('4')) {
+      log(`4. bot responsiveness: ${settings.users} users send /start at once`);
+      results.botResponsiveness = await profiled(stack, () => botResponsiveness(stack, settings.users));
+      print(results.botResponsiveness);
+    }
+
+    if (only.has('1')) {
+      log(`1. payment to access: ${settings.paymentsPerSecond}/s for ${settings.paymentSeconds} s`);
+      results.paymentToAccess = await profiled(stack, () =>
+        paymentToAccess(stack, settings.paymentsPerSecond, settings.paymentSeconds),
+      );
+      print(results.paymentToAccess);
+    }
+
+    if (only.has('3')) {
+      log(`3. capacity: ${settings.journeys} concurrent journeys`);
+      results.capacity = await profiled(stack, () => capacity(stack, settings.journeys));
+      print(results.capacity);
+    }
+
+    if (only.has('2') || only.has('5')) {
+      log(`2 and 5. lesson fan-out: ${settings.fanOut} lessons due together (with the journeys above resident)`);
+      results.lessonFanOut = await profiled(stack, () => lessonFanOut(stack, settings.fanOut, settings.sendsPerSecond));
+      print(results.lessonFanOut);
+    }
+  } finally {
+    await stack.stop();
+  }
+
+  const report = {
+    at: new Date().toISOString(),
+    machine: {
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    settings,
+    totalSeconds: Math.round((Date.now() - started) / 1000),
+    results,
+  };
+  const file = path.join(__dirname, 'results', quick ? 'quick.json' : 'latest.json');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\n${table(report.results)}\n`);
+  log(`done in ${report.totalSeconds} s; figures in ${path.relative(process.cwd(), file)}`);
+}
+
+function print(value: unknown): void {
+  console.log(JSON.stringify(value, null, 1).replace(/\n\s*/g, ' '));
+}
+
+/** The headline figures, one row per benchmark. */
+function table(results: Record<string, unknown>): string {
+  const r = results as Record<string, { result: Record<string, unknown> }>;
+  const b1 = r.paymentToAccess?.result as { paymentToAccessMs: Stat; achievedPerSecond: number } | undefined;
+  const b2 = r.lessonFanOut?.result as
+    | {
+        students: number;
+        allDeliveredSeconds: number;
+        messagesPerSecond: number;
+        configuredLimit: number;
+        telegram429s: number;
+        duplicates: number;
+        losses: number;
+        latenessMs: Stat;
+      }
+    | undefined;
+  const b3 = r.capacity?.result as
+    { journeys: number; startsPerSecond: number; memoryMiBPer1000Journeys: Record<string, number> } | undefined;
+  const b4 = r.botResponsiveness?.result as { firstReplyMs: Stat; botHandlingMs: Stat } | undefined;
+  const rows = [
+    ['benchmark', 'figure', 'goal'],
+    [
+      '1 payment → access',
+      b1
+        ? `p50 ${b1.paymentToAccessMs.p50} ms, p95 ${b1.paymentToAccessMs.p95}, p99 ${b1.paymentToAccessMs.p99} (at ${b1.achievedPerSecond}/s)`
+        : '-',
+      'p99 ≤ 250 ms',
+    ],
+    [
+      '2 lesson fan-out',
+      b2
+        ? `${b2.students} in ${b2.allDeliveredSeconds} s, ${b2.messagesPerSecond} msg/s of ${b2.configuredLimit}, 429s ${b2.telegram429s}, dup ${b2.duplicates}, lost ${b2.losses}`
+        : '-',
+      '≥ 90% of limit, 0/0/0',
+    ],
+    [
+      '3 capacity',
+      b3
+        ? `${b3.journeys} journeys, ${b3.startsPerSecond} starts/s, MiB per 1000: worker ${b3.memoryMiBPer1000Journeys.worker}, temporal ${b3.memoryMiBPer1000Journeys.temporal}, pg ${b3.memoryMiBPer1000Journeys.postgres}`
+        : '-',
+      '≥ 100 starts/s',
+    ],
+    [
+      '4 /start → reply',
+      b4 ? `p50 ${b4.firstReplyMs.p50} ms, p99 ${b4.firstReplyMs.p99} (bot handling p99 ${b4.botHandlingMs.p99})` : '-',
+      'p99 ≤ 150 ms',
+    ],
+    ['5 lesson lateness', b2 ? `p50 ${b2.latenessMs.p50} ms, p99 ${b2.latenessMs.p99}` : '-', 'old: up to 300 s'],
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join(' │ ')).join('\n');
+}
+
+interface Stat {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,165 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { createSql, withDatabase } from '../db';
+import type { Sql } from '../db';
+import { runMigrations } from '../db/migrate';
+import { enrollmentClient } from '../services/enrollments';
+import type { EnrollmentClient } from '../services/enrollments';
+import { startEmbeddedPostgres } from '../services/embedded-postgres';
+import { ensureTemporalBinaries } from '../services/temporal-binaries';
+import { startTemporalDevServer } from '../services/temporal-dev-server';
+import { WORKFLOWS_PATH } from '../services/worker';
+import { startBotApiStandIn } from '../testing/bot-api';
+import { freePort } from '../tests/helpers/ports';
+import { cpuSeconds, memoryMiB, pidsMentioning, processTree, spawnEntry, stopChild, waitForOutput } from './processes';
+
+export const SALES_TOKEN = '7100001:bench-sales-bot-token';
+export const COURSE_TOKEN = '7100002:bench-course-bot-token';
+export const MOCK_SECRET = 'bench-mock-payment-secret-0123456789';
+export const ADMIN_CHAT_ID = -100_900_900;
+export const TASK_QUEUE = 'enrollments';
+
+export type ProcessName = 'worker' | 'temporal' | 'postgres' | 'sales' | 'course' | 'bench driver + stand-in';
+
+/**
+ * The real stack, as production runs it, on this machine: a Temporal dev server (SQLite), an embedded Postgres, the
+ * Bot API stand-in with Telegram's flood limits, and the worker, sales (bot + HTTP) and course processes started
+ * from their production entry points. The bench driver (this process) holds the stand-in and plays the users.
+ */
+export async function startStack(log: (line: string) => void) {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'course-platform-bench-'));
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  try {
+    const binaries = ensureTemporalBinaries({ log });
+    log('starting the Temporal dev server (SQLite)');
+    const temporalDir = path.join(scratch, 'temporal');
+    const temporal = await startTemporalDevServer({
+      cli: binaries.cli,
+      dataDir: temporalDir,
+      port: await freePort(),
+      uiPort: await freePort(),
+      // BENCH_TEMPORAL_STORE=memory: the same server without its SQLite file, to see what persistence costs.
+      persistent: process.env.BENCH_TEMPORAL_STORE !== 'memory',
+    });
+    cleanups.push(() => temporal.stop());
+
+    log('starting Postgres');
+    const pgDir = path.join(scratch, 'pg', 'data');
+    const pg = await startEmbeddedPostgres({ dataDir: pgDir, port: await freePort(), persistent: true });
+    cleanups.push(() => pg.stop());
+    const admin = createSql(pg.adminUrl, { max: 1 });
+    await admin`create database bench`;
+    await admin.end();
+    const databaseUrl = withDatabase(pg.adminUrl, 'bench');
+    await runMigrations(databaseUrl);
+    const sql: Sql = createSql(databaseUrl, { max: 20 });
+    cleanups.push(() => sql.end({ timeout: 5 }));
+
+    log('bundling workflow code');
+    const bundlePath = path.join(scratch, 'workflow-bundle.js');
+    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+    writeFileSync(bundlePath, code);
+
+    const telegram = await startBotApiStandIn({ port: 0 }); // Telegram's limits: 30/s per bot, 1/s per chat
+    cleanups.push(() => telegram.stop());
+
+    const httpPort = await freePort();
+    const common = {
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      SALES_BOT_TOKEN: SALES_TOKEN,
+      COURSE_BOT_TOKEN: COURSE_TOKEN,
+      ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),
+      REVIEWER_IDS: '1',
+      LOG_LEVEL: 'info',
+    };
+    log('starting the worker, sales and course processes');
+    const worker = spawnEntry('worker.ts', {
+      ...common,
+      WORKFLOW_BUNDLE_PATH: bundlePath,
+      METRICS_ADDRESS: 'off',
+      TELEGRAM_SENDS_PER_SECOND: process.env.BENCH_SENDS_PER_SECOND ?? '28',
+      // Journey lines (info) for every lesson would cost the worker CPU that production spends too; keep them.
+    });
+    cleanups.push(() => stopChild(worker));
+    const sales = spawnEntry('scripts/sales.ts', {
+      ...common,
+      HTTP_PORT: String(httpPort),
+      PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
+      SALES_COURSE: 'bench-pay',
+      OFFER_URL: 'https://example.com/offer',
+      PRIVACY_URL: 'https://example.com/privacy',
+      PAYMENT_PROVIDERS: 'mock',
+      MOCK_PAYMENT_SECRET: MOCK_SECRET,
+    });
+    cleanups.push(() => stopChild(sales));
+    const course = spawnEntry('scripts/course.ts', { ...common, SALES_BOT_USERNAME: '@bench_sales_bot' });
+    cleanups.push(() => stopChild(course));
+    await Promise.all([
+      waitForOutput(worker, /worker polling/, 'the worker'),
+      waitForOutput(sales, /sales bot: .* is polling/, 'the sales process'),
+      waitForOutput(course, /course bot: .* is polling/, 'the course process'),
+    ]);
+
+    const connection = await Connection.connect({ address: temporal.address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection });
+
+    const processes = (): Record<ProcessName, number[]> => ({
+      worker: processTree(worker.pid!),
+      temporal: processTree(temporal.pid),
+      postgres: pidsMentioning(pgDir).flatMap(processTree),
+      sales: processTree(sales.pid!),
+      course: processTree(course.pid!),
+      'bench driver + stand-in': [process.pid],
+    });
+    return {
+      sql,
+      client,
+      enrollments: enrollmentClient(client, TASK_QUEUE) as EnrollmentClient,
+      telegram,
+      httpUrl: `http://127.0.0.1:${httpPort}`,
+      workerOutput: () => worker.output(),
+      /** CPU seconds used so far, per process tree. */
+      cpu: () =>
+        Object.fromEntries(Object.entries(processes()).map(([name, pids]) => [name, cpuSeconds(pids)])) as Record<
+          ProcessName,
+          number
+        >,
+      /** Proportional memory, MiB, per process tree. */
+      memory: () =>
+        Object.fromEntries(Object.entries(processes()).map(([name, pids]) => [name, memoryMiB(pids)])) as Record<
+          ProcessName,
+          number
+        >,
+      /** Bytes on disk: Temporal's SQLite files, and the bench database in Postgres. */
+      async storage() {
+        const fileSize = (f: string) => {
+          try {
+            return statSync(f).size;
+          } catch {
+            return 0;
+          }
+        };
+        const sqlite = path.join(temporalDir, 'temporal.sqlite');
+        const [{ size }] = await sql<[{ size: number }]>`select pg_database_size('bench')::bigint as size`;
+        return { temporal: fileSize(sqlite) + fileSize(`${sqlite}-wal`), postgres: Number(size) };
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
