@@ -1,3 +1,4 @@
+import { run } from '@grammyjs/runner';
 import express from 'express';
 import type { Router } from 'express';
 import { webhookCallback } from 'grammy';
@@ -50,18 +51,20 @@ export async function launchBot<C extends Context>(
     log(`${name} bot: ${username} receives updates by webhook at ${mode.publicUrl}${path}`);
     return { username, stop: async () => {} };
   }
-  // bot.start() removes a webhook left from an earlier webhook-mode run, so polling takes over from it.
-  const polling = bot.start({ allowed_updates: allowed }).catch((err: unknown) => {
+  // Long polling through grammY's runner: updates of different chats are handled concurrently (onePerChat keeps each
+  // chat in order), so a crowd writing at once is not served one by one. A webhook left from an earlier
+  // webhook-mode run is removed first, as bot.start() would.
+  await bot.api.deleteWebhook();
+  const runner = run(bot, { runner: { fetch: { allowed_updates: allowed } } });
+  void runner.task()?.catch((err: unknown) => {
     // Polling itself failed (a revoked token, another process polling the same bot): no point staying up half-alive.
     log(`${name} bot stopped: ${String(err)}`);
     process.kill(process.pid, 'SIGTERM');
   });
-  log(`${name} bot: ${username} is polling`);
   return {
     username,
     async stop() {
-      await bot.stop();
-      await polling;
+      if (runner.isRunning()) await runner.stop();
     },
   };
 }

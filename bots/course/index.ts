@@ -12,6 +12,7 @@ import { questions } from './questions';
 import { review } from './review';
 import { settings } from './settings';
 import { submit } from './submit';
+import { onePerChat } from '../concurrency';
 
 export type { CourseBotDeps, CourseSettings } from './context';
 
@@ -33,6 +34,7 @@ export const COURSE_COMMANDS = [
 export function createCourseBot(token: string, deps: CourseBotDeps, client?: ApiClientOptions): Bot<CourseContext> {
   const bot = new Bot<CourseContext>(token, client ? { client } : {});
   bot.api.config.use(autoRetry({ maxRetryAttempts: 4, maxDelaySeconds: 30 }));
+  bot.use(onePerChat<CourseContext>());
   bot.use(async (ctx, next) => {
     ctx.deps = deps;
     ctx.t = courseMessagesFor(ctx.from?.language_code);

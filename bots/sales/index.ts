@@ -13,6 +13,7 @@ import type { SalesBotDeps, SalesContext, SalesSession } from './context';
 import { info } from './info';
 import { stars } from './stars';
 import { support } from './support';
+import { onePerChat } from '../concurrency';
 
 export type { SalesBotDeps, SalesSettings } from './context';
 export { GROUP_UPDATES } from './groups';
@@ -35,6 +36,7 @@ export function createSalesBot(token: string, deps: SalesBotDeps, client?: ApiCl
   const bot = new Bot<SalesContext>(token, client ? { client } : {});
   // A reply refused with 429 (or a Telegram 5xx) is sent again after retry_after instead of being lost.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 4, maxDelaySeconds: 30 }));
+  bot.use(onePerChat<SalesContext>());
   bot.use(async (ctx, next) => {
     ctx.deps = deps;
     ctx.t = salesMessagesFor(ctx.from?.language_code);
