@@ -23,21 +23,24 @@ const PACED_METHODS = new Set([
 ]);
 
 /**
- * A bot's send rate, shared by every worker through Postgres: each message reserves the bot's next free slot
- * (one row per bot, `perSecond` slots a second) and waits for it, so adding workers never raises the rate. A
- * reservation is one short UPDATE; how far ahead slots go is bounded by the workers' activity concurrency.
+ * A bot's send rate, shared by every worker and bot process through Postgres: each message reserves the bot's next
+ * free slot (one row per bot) and waits for it, so adding processes never raises the rate. A token bucket: after a
+ * quiet second up to `perSecond` messages go at once, then `perSecond` a second; so in any window of T seconds at
+ * most perSecond × (T + 1) leave, under Telegram's ~30 × (T + 1). A reservation is one short UPDATE; how far ahead
+ * slots go is bounded by the processes' concurrency.
  */
 export function createSendPacer(sql: Sql, perSecond: number) {
   if (!(perSecond > 0)) throw new RangeError(`perSecond must be positive, got ${perSecond}`);
   const spacingMs = 1000 / perSecond;
+  const burstMs = 1000; // a second's worth of slots may be used at once
   /** Resolves at this bot's next free slot, which it takes. */
   const slot = async (botId: number): Promise<void> => {
     const [row] = await sql<{ waitMs: number }[]>`
         with now as (select (extract(epoch from clock_timestamp()) * 1000)::float8 as ms)
         insert into send_pacing as p (bot_id, next_slot_ms)
-        select ${botId}, (select ms from now) + ${spacingMs}::float8
+        select ${botId}, (select ms from now) - ${burstMs}::float8 + ${spacingMs}::float8
         on conflict (bot_id) do update
-          set next_slot_ms = greatest(p.next_slot_ms, (select ms from now)) + ${spacingMs}::float8
+          set next_slot_ms = greatest(p.next_slot_ms, (select ms from now) - ${burstMs}::float8) + ${spacingMs}::float8
         returning p.next_slot_ms - ${spacingMs}::float8 - (select ms from now) as wait_ms`;
     const waitMs = row?.waitMs ?? 0;
     if (waitMs > 1) await new Promise((resolve) => setTimeout(resolve, waitMs));

@@ -61,6 +61,7 @@ export async function launchBot<C extends Context>(
     log(`${name} bot stopped: ${String(err)}`);
     process.kill(process.pid, 'SIGTERM');
   });
+  log(`${name} bot: ${username} is polling`);
   return {
     username,
     async stop() {

@@ -9,6 +9,7 @@ import type { AppConfig } from '../config';
 import type { Sql } from '../db';
 import { createHttpApp } from '../server/app';
 import { enrollmentClient } from './enrollments';
+import { createSendPacer } from '../activities/pacing';
 
 export interface CourseRuntime {
   stop(): Promise<void>;
@@ -66,6 +67,9 @@ export async function startCourseRuntime(options: {
     },
     { apiRoot: options.apiRoot },
   );
+  // Replies share the bot's rate with the workers' sends (one Postgres slot per message): a crowd is answered at
+  // Telegram's pace instead of in waves of 429s that retries could give up on.
+  createSendPacer(options.sql, config.telegram.sendsPerSecond).install(bot.api);
   await bot.init();
   await bot.api.setMyCommands(COURSE_COMMANDS);
   const launched = await launchBot(bot, { name: 'course', mode, log });

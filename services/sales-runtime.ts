@@ -14,6 +14,7 @@ import type { createMockProvider } from '../payments/mock';
 import { createHttpApp } from '../server/app';
 import { enrollmentClient } from './enrollments';
 import { EMAIL_REQUIRED_BY, createPaymentProviders } from './payment-providers';
+import { createSendPacer } from '../activities/pacing';
 
 export interface SalesRuntime {
   /** "@username" of the sales bot, for pointing students to it. */
@@ -83,6 +84,9 @@ export async function startSalesRuntime(options: {
     },
     { apiRoot: options.apiRoot },
   );
+  // Replies share the bot's rate with the workers' sends (one Postgres slot per message): a crowd is answered at
+  // Telegram's pace instead of in waves of 429s that retries could give up on.
+  createSendPacer(sql, config.telegram.sendsPerSecond).install(bot.api);
   await bot.init();
   await bot.api.setMyCommands(SALES_COMMANDS);
   const launched = await launchBot(bot, {
