@@ -13,7 +13,7 @@ import { ensureTemporalBinaries } from '../services/temporal-binaries';
 import { startTemporalDevServer } from '../services/temporal-dev-server';
 import { WORKFLOWS_PATH } from '../services/worker';
 import { startBotApiStandIn } from '../testing/bot-api';
-import { freePort } from '../tests/helpers/ports';
+import { freePort } from '../lib/ports';
 import { cpuSeconds, memoryMiB, pidsMentioning, processTree, spawnEntry, stopChild, waitForOutput } from './processes';
 
 export const SALES_TOKEN = '7100001:bench-sales-bot-token';

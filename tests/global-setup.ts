@@ -11,7 +11,7 @@ import { startEmbeddedPostgres } from '../services/embedded-postgres';
 import type { EmbeddedPostgresHandle } from '../services/embedded-postgres';
 import { ensureTemporalBinaries } from '../services/temporal-binaries';
 import { WORKFLOWS_PATH } from '../services/worker';
-import { freePort } from './helpers/ports';
+import { freePort } from '../lib/ports';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -5,7 +5,7 @@ import { startSalesRuntime } from '../../services/sales-runtime';
 import type { SalesRuntime } from '../../services/sales-runtime';
 import { SALES_TOKEN, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
-import { freePort } from '../helpers/ports';
+import { freePort } from '../../lib/ports';
 
 const LATENCY_MS = 250;
 const CROWD = 20;

@@ -6,7 +6,7 @@ import { startSalesRuntime } from '../../services/sales-runtime';
 import type { SalesRuntime } from '../../services/sales-runtime';
 import { ADMIN_CHAT_ID, COURSE_TOKEN, SALES_TOKEN, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
-import { freePort } from '../helpers/ports';
+import { freePort } from '../../lib/ports';
 
 const SECRET = 'webhook-secret-for-tests_0123456789';
 

@@ -13,7 +13,7 @@ import { createTestDatabase } from '../helpers/database';
 import type { TestDatabase } from '../helpers/database';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { eventually } from '../helpers/platform';
-import { freePort } from '../helpers/ports';
+import { freePort } from '../../lib/ports';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // Shaped like a real token, so a leak would be caught by the test and by the logger's own pattern alike.
