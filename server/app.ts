@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
+import type { Sql } from '../db';
 import type { PaymentCompletion } from '../payments/completion';
 import type { PaymentProvider } from '../payments/types';
 import { MalformedWebhookError, WebhookSignatureError } from '../payments/types';
@@ -97,4 +100,22 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     },
   );
   return app;
+}
+
+/** /readyz checks for a process that talks to Postgres and Temporal. */
+export function platformReadiness(sql: Sql, client: Client): NonNullable<HttpAppOptions['readiness']> {
+  return {
+    postgres: () => sql`select 1`,
+    temporal: () => client.workflowService.getSystemInfo({}),
+  };
+}
+
+/** Serves `app` on `port` once it listens; close() also ends kept-alive connections. */
+export async function serve(app: express.Express, port: number): Promise<{ close(): Promise<void> }> {
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve());
+  });
+  return { close: () => new Promise<void>((resolve) => void server.close(() => resolve()).closeAllConnections()) };
 }

@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import { createCourseBot, COURSE_COMMANDS } from '../bots/course';
@@ -7,7 +5,7 @@ import { botModeOf, launchBot } from '../bots/launch';
 import type { BotMode } from '../bots/launch';
 import type { AppConfig } from '../config';
 import type { Sql } from '../db';
-import { createHttpApp } from '../server/app';
+import { createHttpApp, platformReadiness, serve } from '../server/app';
 import { enrollmentClient } from './enrollments';
 import { createSendPacer } from '../activities/pacing';
 
@@ -33,21 +31,14 @@ export async function startCourseRuntime(options: {
   log: (line: string) => void;
 }): Promise<CourseRuntime> {
   const { config, log } = options;
-  let server: Server | undefined;
+  let server: { close(): Promise<void> } | undefined;
   let mode = options.mode;
   if (!mode) {
     const routes = express.Router();
     mode = botModeOf(config, routes);
     if (mode.kind === 'webhook') {
-      const app = createHttpApp({
-        routes,
-        log,
-        readiness: {
-          postgres: () => options.sql`select 1`,
-          temporal: () => options.client.workflowService.getSystemInfo({}),
-        },
-      });
-      server = await listen(app, config.http.port);
+      const app = createHttpApp({ routes, log, readiness: platformReadiness(options.sql, options.client) });
+      server = await serve(app, config.http.port);
     }
   }
   if (config.telegram.adminChatId !== undefined && config.telegram.reviewerIds.length === 0) {
@@ -76,15 +67,7 @@ export async function startCourseRuntime(options: {
   return {
     async stop() {
       await launched.stop();
-      if (server) await new Promise((resolve) => server.close(resolve).closeAllConnections());
+      await server?.close();
     },
   };
-}
-
-function listen(app: express.Express, port: number): Promise<Server> {
-  const server = createServer(app);
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, () => resolve(server));
-  });
 }

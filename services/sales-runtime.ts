@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import { API_CONSTANTS, Api } from 'grammy';
@@ -11,7 +10,7 @@ import type { Sql } from '../db';
 import { createPaymentCompletion } from '../payments/completion';
 import { createOrderStore } from '../payments/orders';
 import type { createMockProvider } from '../payments/mock';
-import { createHttpApp } from '../server/app';
+import { createHttpApp, platformReadiness, serve } from '../server/app';
 import { enrollmentClient } from './enrollments';
 import { EMAIL_REQUIRED_BY, createPaymentProviders } from './payment-providers';
 import { createSendPacer } from '../activities/pacing';
@@ -50,17 +49,10 @@ export async function startSalesRuntime(options: {
     payments: { providers, completion },
     routes,
     log,
-    readiness: {
-      postgres: () => sql`select 1`,
-      temporal: () => options.client.workflowService.getSystemInfo({}),
-    },
+    readiness: platformReadiness(sql, options.client),
     ...(mock ? { mockCheckout: { publicUrl: config.http.publicUrl, orders, provider: mock } } : {}),
   });
-  const server = createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.http.port, () => resolve());
-  });
+  const server = await serve(app, config.http.port);
   log(`http: webhooks on ${config.http.publicUrl}/webhooks/<provider> (listening on :${config.http.port})`);
 
   const bot = createSalesBot(
@@ -100,7 +92,7 @@ export async function startSalesRuntime(options: {
     botMode: mode,
     async stop() {
       await launched.stop();
-      await new Promise((resolve) => server.close(resolve).closeAllConnections());
+      await server.close();
     },
   };
 }

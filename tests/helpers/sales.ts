@@ -10,7 +10,7 @@ import { createOrderStore } from '../../payments/orders';
 import { createStarsProvider } from '../../payments/stars';
 import { createStripeProvider } from '../../payments/stripe';
 import { createYooKassaProvider } from '../../payments/yookassa';
-import { createHttpApp } from '../../server/app';
+import { createHttpApp, platformReadiness } from '../../server/app';
 import type { SentMessage, TgUser } from '../../testing/bot-api';
 import { startStripeStandIn } from '../../testing/stripe-api';
 import { startYooKassaStandIn } from '../../testing/yookassa-api';
@@ -85,10 +85,7 @@ export async function startSalesPlatform(options: { courseSlug: string }): Promi
   });
   const app = createHttpApp({
     payments: { providers: [mock, stripeProvider, yooProvider], completion },
-    readiness: {
-      postgres: () => platform.db.sql`select 1`,
-      temporal: () => platform.temporal.client.workflowService.getSystemInfo({}),
-    },
+    readiness: platformReadiness(platform.db.sql, platform.temporal.client),
     mockCheckout: { publicUrl: httpUrl, orders, provider: mock },
   });
   server.on('request', app);
