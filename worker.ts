@@ -4,7 +4,7 @@ import { createSendPacer } from './activities/pacing';
 import { ConfigError, loadConfig, loadDotEnv, requireSettings, secretsOf } from './config';
 import { createSql } from './db';
 import { createLogger, temporalLogger } from './lib/logger';
-import { createEnrollmentWorker } from './services/worker';
+import { createEnrollmentWorker, metricsTelemetry } from './services/worker';
 
 /**
  * Production worker: JSON logs on stdout (journey lines carry workflowId and enrollmentId, never a secret), Temporal
@@ -18,9 +18,7 @@ async function main(): Promise<void> {
   requireSettings(config, ['databaseUrl', 'salesBotToken']);
   Runtime.install({
     logger: temporalLogger(logger),
-    ...(config.metricsAddress
-      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.metricsAddress } } } }
-      : {}),
+    ...metricsTelemetry(config.metricsAddress),
   });
   const sql = createSql(config.databaseUrl!);
   const connection = await NativeConnection.connect({ address: config.temporal.address });

@@ -16,7 +16,7 @@ import { startCourseRuntime } from '../services/course-runtime';
 import { startLocalStack } from '../services/local-stack';
 import type { LocalStack } from '../services/local-stack';
 import { TemporalUnavailableError } from '../services/temporal-binaries';
-import { createEnrollmentWorker } from '../services/worker';
+import { createEnrollmentWorker, metricsTelemetry } from '../services/worker';
 import { startBotApiStandIn } from '../testing/bot-api';
 
 const DEMO_SALES_TOKEN = '1000001:local-demo-sales';
@@ -75,9 +75,7 @@ async function main(): Promise<void> {
 
   Runtime.install({
     logger: new DefaultLogger('WARN', compactLog),
-    ...(config.metricsAddress
-      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.metricsAddress } } } }
-      : {}),
+    ...metricsTelemetry(config.metricsAddress),
   });
   const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
   cleanups.push(() => nativeConnection.close());

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
-import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
+import type { ActivityInterceptorsFactory, RuntimeOptions, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { ActivityDeps } from '../activities';
 
@@ -16,6 +16,11 @@ export interface EnrollmentWorkerOptions extends ActivityDeps {
   workflowBundlePath?: string;
   /** Extra Worker options (tests shorten shutdown, production may tune concurrency). */
   tuning?: Partial<Pick<WorkerOptions, 'shutdownGraceTime' | 'maxConcurrentActivityTaskExecutions'>>;
+}
+
+/** The Temporal SDK's metrics for Prometheus at `http://<address>/metrics`, or none without an address. */
+export function metricsTelemetry(address: string | undefined): Pick<RuntimeOptions, 'telemetryOptions'> {
+  return address ? { telemetryOptions: { metrics: { prometheus: { bindAddress: address } } } } : {};
 }
 
 /** A worker for the enrollment task queue; any number of them can share the queue. */
