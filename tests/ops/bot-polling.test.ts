@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config';
 import { importCourses } from '../../content/catalog';
-import { startSalesRuntime } from '../../services/sales-runtime';
 import type { SalesRuntime } from '../../services/sales-runtime';
 import { SALES_TOKEN, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
 import { freePort } from '../../lib/ports';
+import { runtimeEnv, startSalesRuntimeOn } from '../helpers/runtime';
 
 const LATENCY_MS = 250;
 const CROWD = 20;
@@ -21,24 +20,7 @@ describe('bots in long polling', () => {
     p = await startPlatform();
     await importCourses(p.db.sql);
     const port = await freePort();
-    const config = loadConfig({
-      TEMPORAL_TASK_QUEUE: p.temporal.taskQueue,
-      SALES_BOT_TOKEN: SALES_TOKEN,
-      HTTP_PORT: String(port),
-      SALES_COURSE: 'demo',
-      OFFER_URL: 'https://example.com/offer',
-      PRIVACY_URL: 'https://example.com/privacy',
-      PAYMENT_PROVIDERS: 'mock',
-      MOCK_PAYMENT_SECRET: 'mock-secret-for-polling-tests',
-    });
-    sales = await startSalesRuntime({
-      config,
-      sql: p.db.sql,
-      client: p.temporal.client,
-      apiRoot: p.telegram.apiRoot,
-      salesToken: SALES_TOKEN,
-      log: () => {},
-    });
+    sales = await startSalesRuntimeOn(p, runtimeEnv(p, port));
   });
   afterAll(async () => {
     await sales?.stop();

@@ -4,9 +4,10 @@ import { importCourses } from '../../content/catalog';
 import { startCourseRuntime } from '../../services/course-runtime';
 import { startSalesRuntime } from '../../services/sales-runtime';
 import type { SalesRuntime } from '../../services/sales-runtime';
-import { ADMIN_CHAT_ID, COURSE_TOKEN, SALES_TOKEN, startPlatform } from '../helpers/platform';
+import { COURSE_TOKEN, SALES_TOKEN, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
 import { freePort } from '../../lib/ports';
+import { runtimeEnv, startSalesRuntimeOn } from '../helpers/runtime';
 
 const SECRET = 'webhook-secret-for-tests_0123456789';
 
@@ -20,23 +21,7 @@ describe('bots in webhook mode', () => {
   let stopCourse: () => Promise<void>;
   let httpUrl: string;
   const log: string[] = [];
-  const env = (port: number) => ({
-    TEMPORAL_TASK_QUEUE: p.temporal.taskQueue,
-    TELEGRAM_API_ROOT: p.telegram.apiRoot,
-    SALES_BOT_TOKEN: SALES_TOKEN,
-    COURSE_BOT_TOKEN: COURSE_TOKEN,
-    ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),
-    REVIEWER_IDS: '42',
-    BOT_MODE: 'webhook',
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-    HTTP_PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    SALES_COURSE: 'demo',
-    OFFER_URL: 'https://example.com/offer',
-    PRIVACY_URL: 'https://example.com/privacy',
-    PAYMENT_PROVIDERS: 'mock',
-    MOCK_PAYMENT_SECRET: 'mock-secret-for-webhook-tests',
-  });
+  const env = (port: number) => runtimeEnv(p, port, { BOT_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET });
 
   beforeAll(async () => {
     p = await startPlatform();
@@ -107,16 +92,8 @@ describe('bots in webhook mode', () => {
 
   it('will not start in webhook mode without a secret token', async () => {
     const { TELEGRAM_WEBHOOK_SECRET: _, ...withoutSecret } = env(await freePort());
-    const config = loadConfig(withoutSecret);
-    await expect(
-      startSalesRuntime({
-        config,
-        sql: p.db.sql,
-        client: p.temporal.client,
-        apiRoot: p.telegram.apiRoot,
-        salesToken: SALES_TOKEN,
-        log: () => {},
-      }),
-    ).rejects.toThrow(new ConfigError('Missing required environment variable(s): TELEGRAM_WEBHOOK_SECRET'));
+    await expect(startSalesRuntimeOn(p, withoutSecret)).rejects.toThrow(
+      new ConfigError('Missing required environment variable(s): TELEGRAM_WEBHOOK_SECRET'),
+    );
   });
 });

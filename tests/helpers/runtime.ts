@@ -1,0 +1,36 @@
+import { loadConfig } from '../../config';
+import { startSalesRuntime } from '../../services/sales-runtime';
+import { ADMIN_CHAT_ID, COURSE_TOKEN, SALES_TOKEN } from './platform';
+import type { Platform } from './platform';
+
+/** The environment `npm run sales` / `npm run course` would read, pointed at this platform; `extra` adds or overrides. */
+export function runtimeEnv(p: Platform, port: number, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    TEMPORAL_TASK_QUEUE: p.temporal.taskQueue,
+    TELEGRAM_API_ROOT: p.telegram.apiRoot,
+    SALES_BOT_TOKEN: SALES_TOKEN,
+    COURSE_BOT_TOKEN: COURSE_TOKEN,
+    ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),
+    REVIEWER_IDS: '42',
+    HTTP_PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SALES_COURSE: 'demo',
+    OFFER_URL: 'https://example.com/offer',
+    PRIVACY_URL: 'https://example.com/privacy',
+    PAYMENT_PROVIDERS: 'mock',
+    MOCK_PAYMENT_SECRET: 'mock-secret-for-runtime-tests',
+    ...extra,
+  };
+}
+
+/** The sales runtime (`npm run sales`) on this platform, configured by `env`. */
+export function startSalesRuntimeOn(p: Platform, env: Record<string, string>, log: (line: string) => void = () => {}) {
+  return startSalesRuntime({
+    config: loadConfig(env),
+    sql: p.db.sql,
+    client: p.temporal.client,
+    apiRoot: p.telegram.apiRoot,
+    salesToken: SALES_TOKEN,
+    log,
+  });
+}
