@@ -5,7 +5,7 @@ import { importCourses } from '../content/catalog';
 import type { Sql } from '../db';
 import { ENROLLMENT_WORKFLOW_TYPE, STAGES, TARIFFS, searchAttributes } from '../lib/enrollment-definitions';
 import type { Tariff } from '../lib/enrollment-definitions';
-import { AdminOpError, createAdminOps } from '../services/admin-ops';
+import { createAdminOps } from '../services/admin-ops';
 import type { AdminActor } from '../services/admin-ops';
 import { enrollmentClient } from '../services/enrollments';
 import { studentsCsv } from './students-csv';
@@ -188,5 +188,3 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   if (!found) throw new UsageError(`Unknown ${name} "${value}"; one of: ${allowed.join(', ')}`);
   return found;
 }
-
-export { AdminOpError };

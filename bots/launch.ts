@@ -13,7 +13,7 @@ export type BotMode =
   | { kind: 'webhook'; routes: Router; publicUrl: string; secret: string };
 
 /** Polling, or webhooks on `routes` when BOT_MODE=webhook (which needs TELEGRAM_WEBHOOK_SECRET). */
-export function botModeOf(config: AppConfig, routes: express.Router): BotMode {
+export function botModeOf(config: AppConfig, routes: Router): BotMode {
   if (config.telegram.mode === 'polling') return { kind: 'polling' };
   requireSettings(config, ['webhookSecret']);
   return { kind: 'webhook', routes, publicUrl: config.http.publicUrl, secret: config.telegram.webhookSecret! };

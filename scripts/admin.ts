@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
-import { AdminOpError, USAGE, UsageError, runAdminCli } from '../admin/cli';
+import { USAGE, UsageError, runAdminCli } from '../admin/cli';
+import { AdminOpError } from '../services/admin-ops';
 import { ConfigError, loadConfig, loadDotEnv, requireSettings } from '../config';
 import { CourseContentError } from '../content/loader';
 import { createSql } from '../db';

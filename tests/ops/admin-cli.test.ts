@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { AdminOpError, UsageError, runAdminCli } from '../../admin/cli';
+import { UsageError, runAdminCli } from '../../admin/cli';
+import { AdminOpError } from '../../services/admin-ops';
 import { enrollmentWorkflowId, progressQuery } from '../../lib/enrollment-definitions';
 import { insertCourse, insertUser } from '../helpers/fixtures';
 import { enrollmentRows } from '../helpers/journey';
