@@ -1,28 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Sql } from '../db';
 import type { Tariff } from '../lib/enrollment-definitions';
+import { applyPromo, CheckoutError, purchaseAmount, tariffPrice } from './pricing';
+import type { EnrollmentStanding, PromoTerms, TariffPrice } from './pricing';
 import type { Order } from './types';
-
-const RANK: Record<Tariff, number> = { BASIC: 1, FEEDBACK: 2, PREMIUM: 3 };
-
-export type CheckoutProblem =
-  | 'unknown-course'
-  | 'tariff-not-sold'
-  | 'promo-unknown'
-  | 'promo-expired'
-  | 'promo-used-up'
-  | 'promo-other-currency'
-  | 'already-enrolled'
-  | 'refunded-before'
-  | 'not-an-upgrade';
-
-/** Why an order cannot be made; `problem` picks the text the bot shows. */
-export class CheckoutError extends Error {
-  override name = 'CheckoutError';
-  constructor(readonly problem: CheckoutProblem) {
-    super(`Checkout refused: ${problem}`);
-  }
-}
 
 export interface Quote {
   courseId: number;
@@ -57,55 +38,25 @@ export function createOrderStore(sql: Sql) {
     const [course]: [{ id: number; title: string }?] =
       await sql`select id, title from courses where slug = ${input.courseSlug}`;
     if (!course) throw new CheckoutError('unknown-course');
-    const prices = await sql<{ tariff: Tariff; priceMinor: number; currency: string; priceStars: number | null }[]>`
+    const prices = await sql<TariffPrice[]>`
       select tariff, price_minor, currency, price_stars from course_tariffs where course_id = ${course.id}`;
-    const priceOf = (tariff: Tariff) => {
-      const row = prices.find((p) => p.tariff === tariff);
-      if (!row || (input.stars && row.priceStars === null)) return null;
-      return input.stars
-        ? { minor: row.priceStars!, currency: 'XTR' }
-        : { minor: row.priceMinor, currency: row.currency };
-    };
+    const priceOf = (tariff: Tariff) => tariffPrice(prices, tariff, input.stars);
     const price = priceOf(input.tariff);
     if (!price) throw new CheckoutError('tariff-not-sold');
 
-    const [enrollment]: [{ stage: string; tariff: Tariff | null; accessGrantedAt: Date | null }?] = await sql`
+    const [enrollment]: [EnrollmentStanding?] = await sql`
       select stage, tariff, access_granted_at from enrollments where user_id = ${input.userId} and course_id = ${course.id}`;
-    let upgradeFrom: Tariff | null = null;
-    let amount = price.minor;
-    // A refunded journey keeps its history (what was delivered, to whom): buying again goes through support.
-    if (enrollment?.stage === 'refunded') throw new CheckoutError('refunded-before');
-    if (enrollment?.accessGrantedAt && enrollment.tariff && enrollment.stage !== 'expired') {
-      if (enrollment.stage === 'completed') throw new CheckoutError('already-enrolled');
-      if (RANK[input.tariff] <= RANK[enrollment.tariff]) throw new CheckoutError('not-an-upgrade');
-      const current = priceOf(enrollment.tariff);
-      upgradeFrom = enrollment.tariff;
-      amount = Math.max(0, price.minor - (current?.currency === price.currency ? current.minor : 0));
-    }
+    const { amountMinor, upgradeFrom } = purchaseAmount(input.tariff, price, enrollment, priceOf);
+    let amount = amountMinor;
 
     let promo: Quote['promo'] = null;
     if (input.promoCode && !upgradeFrom) {
       const code = input.promoCode.trim().toUpperCase();
-      const [row]: [
-        {
-          id: number;
-          percentOff: number | null;
-          amountOffMinor: number | null;
-          currency: string | null;
-          expiresAt: Date | null;
-          maxUses: number | null;
-          uses: number;
-        }?,
-      ] = await sql`
+      const [row]: [(PromoTerms & { id: number })?] = await sql`
         select id, percent_off, amount_off_minor, currency, expires_at, max_uses, uses from promo_codes
         where code = ${code} and (course_id is null or course_id = ${course.id})`;
       if (!row) throw new CheckoutError('promo-unknown');
-      if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new CheckoutError('promo-expired');
-      if (row.maxUses !== null && row.uses >= row.maxUses) throw new CheckoutError('promo-used-up');
-      if (row.amountOffMinor !== null && row.currency !== price.currency)
-        throw new CheckoutError('promo-other-currency');
-      const off = row.percentOff !== null ? Math.round((amount * row.percentOff) / 100) : row.amountOffMinor!;
-      amount = Math.max(0, amount - off);
+      amount = applyPromo(amount, price.currency, row, Date.now());
       promo = { id: row.id, code };
     }
     return {

@@ -5,6 +5,7 @@ import { sendPart } from '../../activities/recipient';
 import { progressQuery } from '../../lib/enrollment-definitions';
 import type { LessonPart, LessonTasks } from '../../lib/lesson-content';
 import { escapeHtml, messagesFor } from '../../locales';
+import { dayButtonPattern, parseDayButton } from '../callback-data';
 import type { CourseContext } from './context';
 import { currentEnrollment } from './enrollment';
 import type { StudentEnrollment } from './enrollment';
@@ -57,9 +58,9 @@ lessons.command('lessons', async (ctx) => {
   await ctx.reply(ctx.t.chooseLesson(), { reply_markup: keyboard });
 });
 
-lessons.callbackQuery(/^lesson:([a-z0-9-]{1,63}):(\d{1,4})$/, async (ctx) => {
-  const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from.id, ctx.match[1]);
-  const day = Number(ctx.match[2]);
+lessons.callbackQuery(dayButtonPattern.lesson, async (ctx) => {
+  const { slug, day } = parseDayButton('lesson', ctx.callbackQuery.data)!;
+  const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from.id, slug);
   const delivered = enrollment && (await deliveredDays(ctx, enrollment)).some((d) => d.day === day);
   await ctx.answerCallbackQuery(delivered ? {} : { text: ctx.t.notDelivered() });
   if (enrollment && delivered) await sendLesson(ctx, enrollment, day);

@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import { dayButtonPattern, parseDayButton } from '../callback-data';
 import type { CourseContext } from './context';
 import { currentEnrollment } from './enrollment';
 
@@ -8,13 +9,14 @@ import { currentEnrollment } from './enrollment';
  */
 export const questions = new Composer<CourseContext>();
 
-questions.callbackQuery(/^ask:([a-z0-9-]{1,63}):(\d{1,4})$/, async (ctx) => {
-  const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from.id, ctx.match[1]);
+questions.callbackQuery(dayButtonPattern.ask, async (ctx) => {
+  const { slug, day } = parseDayButton('ask', ctx.callbackQuery.data)!;
+  const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from.id, slug);
   if (!enrollment || ctx.deps.settings.adminChatId === undefined) {
     return void (await ctx.answerCallbackQuery({ text: ctx.t.notEnrolled({ salesBot: ctx.deps.settings.salesBot }) }));
   }
   await ctx.answerCallbackQuery();
-  ctx.session.question = { slug: enrollment.courseSlug, day: Number(ctx.match[2]) };
+  ctx.session.question = { slug: enrollment.courseSlug, day };
   await ctx.reply(ctx.t.askQuestion());
 });
 

@@ -4,6 +4,7 @@ import type { Message } from 'grammy/types';
 import { submitFeedbackUpdate } from '../../lib/enrollment-definitions';
 import type { FeedbackInput } from '../../lib/enrollment-definitions';
 import { escapeHtml } from '../../locales';
+import { parseReviewButton, reviewButtonPattern } from '../callback-data';
 import type { CourseContext } from './context';
 
 /**
@@ -39,10 +40,9 @@ async function answer(ctx: CourseContext, feedback: FeedbackInput): Promise<stri
   }
 }
 
-desk.callbackQuery(/^rv:(ok|redo):(\d{1,12})$/, async (ctx) => {
+desk.callbackQuery(reviewButtonPattern, async (ctx) => {
   if (!isReviewer(ctx)) return void (await ctx.answerCallbackQuery({ text: ctx.t.onlyReviewers(), show_alert: true }));
-  const assignmentId = Number(ctx.match[2]);
-  const verdict = ctx.match[1] === 'ok' ? 'approved' : 'changes-requested';
+  const { assignmentId, verdict } = parseReviewButton(ctx.callbackQuery.data)!;
   const result = await answer(ctx, { assignmentId, reviewerTelegramId: ctx.from.id, parts: [], verdict });
   await ctx.answerCallbackQuery({ text: result });
   await ctx.reply(result);

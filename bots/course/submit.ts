@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import { assignmentSubmittedSignal } from '../../lib/enrollment-definitions';
 import type { MessagePart } from '../../lib/enrollment-definitions';
+import { dayButtonPattern, parseDayButton } from '../callback-data';
 import type { CourseContext } from './context';
 import { currentEnrollment } from './enrollment';
 
@@ -14,9 +15,8 @@ const KINDS = ['text', 'photo', 'video', 'document', 'voice', 'audio', 'video_no
  */
 export const submit = new Composer<CourseContext>();
 
-submit.callbackQuery(/^sub:([a-z0-9-]{1,63}):(\d{1,4})$/, async (ctx) => {
-  const [, slug, dayText] = ctx.match;
-  const day = Number(dayText);
+submit.callbackQuery(dayButtonPattern.sub, async (ctx) => {
+  const { slug, day } = parseDayButton('sub', ctx.callbackQuery.data)!;
   const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from.id, slug);
   // A lesson counts as arrived once any of its messages was sent (the delivery row follows the last one).
   const [delivered] = enrollment
@@ -26,7 +26,7 @@ submit.callbackQuery(/^sub:([a-z0-9-]{1,63}):(\d{1,4})$/, async (ctx) => {
     : [];
   if (!enrollment || !delivered) return void (await ctx.answerCallbackQuery({ text: ctx.t.notDelivered() }));
   await ctx.answerCallbackQuery();
-  ctx.session.submission = { slug: slug!, day, parts: [] };
+  ctx.session.submission = { slug, day, parts: [] };
   await ctx.reply(ctx.t.startSubmission({ day }));
 });
 

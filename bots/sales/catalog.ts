@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { TARIFFS } from '../../lib/enrollment-definitions';
 import type { Tariff } from '../../lib/enrollment-definitions';
 import { escapeHtml, formatMoney } from '../../locales';
+import { courseButtonPattern, parseTariffButton, tariffButtonPattern } from '../callback-data';
 import type { SalesContext } from './context';
 import { recordReferral, upsertUser } from './users';
 
@@ -58,13 +59,13 @@ catalog.command('start', async (ctx) => {
   await showCourse(ctx);
 });
 
-catalog.callbackQuery(/^c:([a-z0-9-]{1,63})$/, async (ctx) => {
+catalog.callbackQuery(courseButtonPattern, async (ctx) => {
   await ctx.answerCallbackQuery();
   await showCourse(ctx, true);
 });
 
-catalog.callbackQuery(/^t:([a-z0-9-]{1,63}):(BASIC|FEEDBACK|PREMIUM)$/, async (ctx) => {
-  const [, slug, tariff] = ctx.match;
+catalog.callbackQuery(tariffButtonPattern.t, async (ctx) => {
+  const { slug, tariff } = parseTariffButton('t', ctx.callbackQuery.data)!;
   const course = await loadCourse(ctx);
   const t = course && course.slug === slug ? course.tariffs.find((x) => x.tariff === tariff) : undefined;
   if (!course || !t) return staleButton(ctx);

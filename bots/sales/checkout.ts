@@ -1,20 +1,18 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Tariff } from '../../lib/enrollment-definitions';
 import { formatMoney } from '../../locales';
-import { CheckoutError } from '../../payments/orders';
 import type { Quote } from '../../payments/orders';
+import { CheckoutError } from '../../payments/pricing';
+import { parsePaymentButton, parseTariffButton, paymentButtonPattern, tariffButtonPattern } from '../callback-data';
 import { loadCourse, staleButton } from './catalog';
 import type { SalesContext } from './context';
 import { upsertUser } from './users';
 
-const TARIFF = '(BASIC|FEEDBACK|PREMIUM)';
-const SLUG = '([a-z0-9-]{1,63})';
-
 /** Consent, promo codes, the payment method and the order: everything between "Buy" and the provider's page. */
 export const checkout = new Composer<SalesContext>();
 
-checkout.callbackQuery(new RegExp(`^b:${SLUG}:${TARIFF}$`), async (ctx) => {
-  const [, slug, tariff] = ctx.match as [string, string, Tariff];
+checkout.callbackQuery(tariffButtonPattern.b, async (ctx) => {
+  const { slug, tariff } = parseTariffButton('b', ctx.callbackQuery.data)!;
   if (!(await isSold(ctx, slug, tariff))) return staleButton(ctx);
   await ctx.answerCallbackQuery();
   const user = await upsertUser(ctx.deps.sql, ctx.from);
@@ -31,8 +29,8 @@ checkout.callbackQuery(new RegExp(`^b:${SLUG}:${TARIFF}$`), async (ctx) => {
   await offerPayment(ctx, slug, tariff);
 });
 
-checkout.callbackQuery(new RegExp(`^ok:${SLUG}:${TARIFF}$`), async (ctx) => {
-  const [, slug, tariff] = ctx.match as [string, string, Tariff];
+checkout.callbackQuery(tariffButtonPattern.ok, async (ctx) => {
+  const { slug, tariff } = parseTariffButton('ok', ctx.callbackQuery.data)!;
   if (!(await isSold(ctx, slug, tariff))) return staleButton(ctx);
   await ctx.answerCallbackQuery();
   const user = await upsertUser(ctx.deps.sql, ctx.from);
@@ -43,16 +41,16 @@ checkout.callbackQuery(new RegExp(`^ok:${SLUG}:${TARIFF}$`), async (ctx) => {
   await offerPayment(ctx, slug, tariff);
 });
 
-checkout.callbackQuery(new RegExp(`^pr:${SLUG}:${TARIFF}$`), async (ctx) => {
-  const [, slug, tariff] = ctx.match as [string, string, Tariff];
+checkout.callbackQuery(tariffButtonPattern.pr, async (ctx) => {
+  const { slug, tariff } = parseTariffButton('pr', ctx.callbackQuery.data)!;
   if (!(await isSold(ctx, slug, tariff))) return staleButton(ctx);
   await ctx.answerCallbackQuery();
   ctx.session.awaiting = { kind: 'promo', slug, tariff };
   await ctx.reply(ctx.t.askPromo());
 });
 
-checkout.callbackQuery(new RegExp(`^p:${SLUG}:${TARIFF}:([a-z]{2,20})$`), async (ctx) => {
-  const [, slug, tariff, providerName] = ctx.match as [string, string, Tariff, string];
+checkout.callbackQuery(paymentButtonPattern, async (ctx) => {
+  const { slug, tariff, provider: providerName } = parsePaymentButton(ctx.callbackQuery.data)!;
   const provider = ctx.deps.providers.find((p) => p.name === providerName);
   if (!provider || !(await isSold(ctx, slug, tariff))) return staleButton(ctx);
   await ctx.answerCallbackQuery();

@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import { isValidTimeZone } from '../../lib/schedule';
 import { suggestedTimeZone } from '../../locales/sales';
+import { parseScheduleButton, scheduleButtonPattern } from '../callback-data';
 import { saveSchedule } from '../schedule';
 import type { SalesContext } from './context';
 import { upsertUser } from './users';
@@ -22,17 +23,12 @@ info.command('timezone', async (ctx) => {
 });
 
 /** The lesson-time buttons under the welcome message: `sched:<course>:<HH:MM>|now`. */
-info.callbackQuery(/^sched:([a-z0-9-]{1,63}):(now|(?:[01]\d|2[0-3]):[0-5]\d)$/, async (ctx) => {
-  const [, slug, choice] = ctx.match;
+info.callbackQuery(scheduleButtonPattern, async (ctx) => {
+  const { slug, preferredLessonTime } = parseScheduleButton(ctx.callbackQuery.data)!;
   const user = await upsertUser(ctx.deps.sql, ctx.from);
   // A student who never set a zone gets the one their Telegram language suggests (/timezone changes it).
   const timeZone = user.timeZone === 'UTC' ? suggestedTimeZone(ctx.from.language_code) : user.timeZone;
-  const saved = await saveSchedule(
-    ctx.deps,
-    ctx.from.id,
-    { timeZone, preferredLessonTime: choice === 'now' ? null : choice! },
-    slug,
-  );
+  const saved = await saveSchedule(ctx.deps, ctx.from.id, { timeZone, preferredLessonTime }, slug);
   if (saved.journeys === 0) return void (await ctx.answerCallbackQuery({ text: ctx.t.stale() }));
   await ctx.answerCallbackQuery({ text: ctx.t.alreadyScheduled() });
   await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => {});

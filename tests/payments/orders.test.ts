@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckoutError, createOrderStore } from '../../payments/orders';
+import { createOrderStore } from '../../payments/orders';
+import { CheckoutError } from '../../payments/pricing';
 import { createTestDatabase } from '../helpers/database';
 import type { TestDatabase } from '../helpers/database';
 import { insertCourse, insertUser } from '../helpers/fixtures';
