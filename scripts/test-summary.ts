@@ -1,0 +1,36 @@
+import { existsSync, readFileSync } from 'node:fs';
+
+/**
+ * Reads vitest's JSON report and prints one plain line, `N passed, M failed` (`, K skipped` when any), as the last
+ * line of `.ci/run`. A file that failed to load counts as one failure even though it ran no test. Exits 1 when
+ * anything failed or nothing ran, so the summary is a check of its own, not only a report.
+ *
+ * Usage: tsx scripts/test-summary.ts <vitest-json-report> <runner-exit-code>
+ */
+interface VitestJsonReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults: { name: string; status: string; assertionResults: { status: string }[]; message?: string }[];
+}
+
+const [reportPath = '', runnerCode = '1'] = process.argv.slice(2);
+if (!existsSync(reportPath)) {
+  console.log(`No test report at ${reportPath}: the run stopped before vitest reported (exit ${runnerCode}).`);
+  console.log('0 passed, 0 failed');
+  process.exit(1);
+}
+const report = JSON.parse(readFileSync(reportPath, 'utf8')) as VitestJsonReport;
+// A suite that failed with no failed test in it (an import error, a hook that threw) is a failure too.
+const brokenFiles = report.testResults.filter(
+  (file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'),
+);
+for (const file of brokenFiles) console.log(`Failed without a failing test: ${file.name}`);
+const passed = report.numPassedTests;
+const failed = report.numFailedTests + brokenFiles.length;
+const skipped = report.numPendingTests + report.numTodoTests;
+if (passed + failed === 0) console.log('No test ran.');
+if (runnerCode !== '0' && failed === 0) console.log(`The runner exited ${runnerCode} although no test failed.`);
+console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || passed === 0 || runnerCode !== '0' ? 1 : 0);
