@@ -71,6 +71,11 @@ const schema = z.object({
     )
     .pipe(z.array(z.enum(['mock', 'stars', 'stripe', 'yookassa'], 'must list mock, stars, stripe or yookassa'))),
   MOCK_PAYMENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  ALLOW_MOCK_PAYMENTS: z
+    .enum(['true', 'false'], 'must be true or false')
+    .default('false')
+    .transform((value) => value === 'true'),
+  NODE_ENV: z.string().min(1).optional(),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   STRIPE_API_BASE: z.url().optional(),
@@ -122,6 +127,8 @@ export interface AppConfig {
     mode: 'polling' | 'webhook';
     webhookSecret?: string;
   };
+  /** NODE_ENV=production: development-only features (the mock provider) are refused. */
+  production: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** host:port of the worker's Prometheus endpoint (Temporal SDK metrics), or undefined when off. */
   metricsAddress?: string;
@@ -145,6 +152,8 @@ export interface AppConfig {
     /** In the order the sales bot offers them; empty when PAYMENT_PROVIDERS is unset (the sales bot refuses to start). */
     providers: ('mock' | 'stars' | 'stripe' | 'yookassa')[];
     mockSecret?: string;
+    /** ALLOW_MOCK_PAYMENTS: the explicit opt-in the mock provider needs (never honoured in production). */
+    allowMock: boolean;
     stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
     yookassa: { shopId?: string; secretKey?: string; apiBase?: string };
   };
@@ -163,7 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid environment:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
-  return {
+  const config: AppConfig = {
     databaseUrl: e.DATABASE_URL,
     embeddedPostgresPort: e.EMBEDDED_PG_PORT,
     temporal: {
@@ -183,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       mode: e.BOT_MODE,
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
     },
+    production: e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
     metricsAddress: e.METRICS_ADDRESS === 'off' ? undefined : e.METRICS_ADDRESS,
     demoLessonIntervalMs: e.DEMO_LESSON_INTERVAL,
@@ -198,10 +208,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     payments: {
       providers: e.PAYMENT_PROVIDERS,
       mockSecret: e.MOCK_PAYMENT_SECRET,
+      allowMock: e.ALLOW_MOCK_PAYMENTS,
       stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
       yookassa: { shopId: e.YOOKASSA_SHOP_ID, secretKey: e.YOOKASSA_SECRET_KEY, apiBase: e.YOOKASSA_API_BASE },
     },
   };
+  if (config.payments.providers.includes('mock')) assertMockAllowed(config);
+  return config;
+}
+
+/**
+ * The mock provider's checkout page grants access without any money moving: it runs only when ALLOW_MOCK_PAYMENTS
+ * says so, and never with NODE_ENV=production. Checked when the config is parsed and again where providers are built
+ * (the demo adds the mock provider after parsing).
+ */
+export function assertMockAllowed(config: AppConfig): void {
+  if (config.production) {
+    throw new ConfigError(
+      'PAYMENT_PROVIDERS: the mock provider grants access without payment and is refused when NODE_ENV=production',
+    );
+  }
+  if (!config.payments.allowMock) {
+    throw new ConfigError(
+      'PAYMENT_PROVIDERS: the mock provider grants access without payment; set ALLOW_MOCK_PAYMENTS=true to use it (development and demos only)',
+    );
+  }
 }
 
 const variableOf = {

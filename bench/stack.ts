@@ -100,6 +100,7 @@ export async function startStack(log: (line: string) => void) {
       PRIVACY_URL: 'https://example.com/privacy',
       PAYMENT_PROVIDERS: 'mock',
       MOCK_PAYMENT_SECRET: MOCK_SECRET,
+      ALLOW_MOCK_PAYMENTS: 'true',
     });
     cleanups.push(() => stopChild(sales));
     const course = spawnEntry('scripts/course.ts', { ...common, SALES_BOT_USERNAME: '@bench_sales_bot' });

@@ -111,6 +111,8 @@ async function main(): Promise<void> {
     config.sales.privacyUrl ??= 'https://example.com/privacy';
     config.payments.mockSecret ??= randomBytes(24).toString('hex');
     if (config.payments.providers.length === 0) config.payments.providers = ['mock'];
+    // The local demo is the mock provider's opt-in; NODE_ENV=production still refuses it.
+    config.payments.allowMock = true;
     config.telegram.adminChatId ??= DEMO_ADMIN_CHAT;
     if (config.telegram.reviewerIds.length === 0) config.telegram.reviewerIds = [DEMO_REVIEWER.id];
   }

@@ -1,6 +1,6 @@
 import type { Api } from 'grammy';
 import type { AppConfig, Setting } from '../config';
-import { requireSettings } from '../config';
+import { assertMockAllowed, requireSettings } from '../config';
 import { createMockProvider } from '../payments/mock';
 import { createStarsProvider } from '../payments/stars';
 import { createStripeProvider } from '../payments/stripe';
@@ -25,6 +25,7 @@ export function createPaymentProviders(
     const need = (settings: Setting[]) => requireSettings(config, settings);
     switch (name) {
       case 'mock':
+        assertMockAllowed(config);
         need(['mockSecret']);
         log(
           'payments: the MOCK provider is on: anyone who opens its checkout page gets access for free (development only)',

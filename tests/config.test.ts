@@ -48,6 +48,7 @@ describe('payment providers', () => {
     const config = loadConfig({
       PAYMENT_PROVIDERS: 'stars, mock',
       MOCK_PAYMENT_SECRET: 'sixteen-chars-at-least',
+      ALLOW_MOCK_PAYMENTS: 'true',
     });
     expect(createPaymentProviders(config, api, (line) => warnings.push(line)).map((p) => p.name)).toEqual([
       'stars',

@@ -19,6 +19,7 @@ export function runtimeEnv(p: Platform, port: number, extra: Record<string, stri
     PRIVACY_URL: 'https://example.com/privacy',
     PAYMENT_PROVIDERS: 'mock',
     MOCK_PAYMENT_SECRET: 'mock-secret-for-runtime-tests',
+    ALLOW_MOCK_PAYMENTS: 'true',
     ...extra,
   };
 }
