@@ -5,10 +5,14 @@ import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporali
 export type Logger = PinoLogger;
 
 /**
- * Keys whose values never reach a log line, wherever they sit (one level deep: `{ config: { token } }` too).
+ * Keys whose values never reach a log line, at any depth (`{ req: { headers: { authorization } } }` too). Matched
+ * without case or punctuation, and by ending, so `x-telegram-bot-api-secret-token` and `stripeSignature` count.
  * Bot tokens, provider secrets and signatures come from the environment and stay there.
  */
-const SECRET_KEYS = [
+const SECRET_KEY = /(token|secret|secretkey|password|authorization|signature|apikey|cookie)$/;
+const MAX_DEPTH = 8;
+// pino drops the bindings formatter for child loggers, so their bindings get path-based redaction, two levels deep.
+const BINDING_KEYS = [
   'token',
   'botToken',
   'secret',
@@ -16,10 +20,26 @@ const SECRET_KEYS = [
   'webhookSecret',
   'password',
   'authorization',
-  'signature',
   'apiKey',
 ];
-const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`]);
+const REDACT_PATHS = BINDING_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
+
+/** A copy of `value` with every secret-named key censored; the caller's objects are never changed. */
+export function redactSecrets(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  // Errors keep their shape for pino's serializer; their text is scrubbed on the way out like every line.
+  if (value === null || typeof value !== 'object' || value instanceof Error || value instanceof Date) return value;
+  if (seen.has(value)) return '[circular]';
+  if (depth >= MAX_DEPTH) return '[redacted: too deep]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1, seen));
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    copy[key] = SECRET_KEY.test(key.toLowerCase().replace(/[^a-z]/g, ''))
+      ? '[redacted]'
+      : redactSecrets(item, depth + 1, seen);
+  }
+  return copy;
+}
 
 /** Telegram bot tokens (`123456:AA…`), wherever they hide: a URL in an error message, a stack, a config dump. */
 const BOT_TOKEN = /(?<![0-9])[0-9]{5,}:[A-Za-z0-9_-]{30,}/g;
@@ -47,8 +67,11 @@ export function createLogger(
       level: options.level ?? 'info',
       base: { service },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (fields) => redactSecrets(fields) as Record<string, unknown>,
+      },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     },
     scrubbed,

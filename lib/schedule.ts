@@ -69,11 +69,21 @@ export function localDateOf(instant: number, timeZone: string): LocalDate {
 }
 
 export function isValidTimeZone(timeZone: string): boolean {
+  return canonicalTimeZone(timeZone) !== undefined;
+}
+
+/**
+ * The IANA spelling of a zone the way Intl resolves it ('europe/MOSCOW' → 'Europe/Moscow'), or undefined for an
+ * unknown zone. Zone names are case-insensitive, so this is what gets stored and cached: a student cannot grow the
+ * formatter cache by typing one zone in many spellings.
+ */
+export function canonicalTimeZone(timeZone: string): string | undefined {
+  const cached = formatters.get(timeZone);
+  if (cached) return timeZone;
   try {
-    formatterFor(timeZone);
-    return true;
+    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -131,24 +141,37 @@ function offsetAt(instant: number, timeZone: string): number {
   return wallTimeOf(whole, timeZone) - whole;
 }
 
+/** More than the IANA database's ~600 zones, so a real deployment never evicts; a bound all the same. */
+export const FORMATTER_CACHE_LIMIT = 1_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/** How many zone formatters are cached (tests hold the bound). */
+export function cachedFormatterCount(): number {
+  return formatters.size;
+}
+
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    // Throws RangeError for an unknown zone.
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
+  const cached = formatters.get(timeZone);
+  if (cached) return cached;
+  // Throws RangeError for an unknown zone.
+  const formatter = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  // Only the canonical spelling is kept; another spelling still works, it just builds its formatter each time.
+  const canonical = formatter.resolvedOptions().timeZone;
+  if (canonical !== timeZone) return formatters.get(canonical) ?? formatter;
+  if (formatters.size >= FORMATTER_CACHE_LIMIT) {
+    const oldest = formatters.keys().next().value;
+    if (oldest !== undefined) formatters.delete(oldest);
   }
+  formatters.set(canonical, formatter);
   return formatter;
 }
 

@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
 import { pauseSignal, progressQuery, resumeSignal } from '../../lib/enrollment-definitions';
-import { isValidTimeZone, parseLessonTime } from '../../lib/schedule';
+import { canonicalTimeZone, parseLessonTime } from '../../lib/schedule';
 import { saveSchedule } from '../schedule';
 import type { CourseContext } from './context';
 import { currentEnrollment } from './enrollment';
@@ -29,8 +29,8 @@ settings.command('time', async (ctx) => {
 });
 
 settings.command('timezone', async (ctx) => {
-  const timeZone = ctx.match.trim();
-  if (!timeZone.includes('/') || !isValidTimeZone(timeZone)) return void (await ctx.reply(ctx.t.badTimeZone()));
+  const timeZone = canonicalTimeZone(ctx.match.trim());
+  if (!timeZone?.includes('/')) return void (await ctx.reply(ctx.t.badTimeZone()));
   const saved = await saveSchedule(ctx.deps, ctx.from!.id, { timeZone });
   await ctx.reply(
     ctx.t.scheduleSaved({ time: saved.preferredLessonTime ?? ctx.t.noFixedTime(), timeZone: saved.timeZone }),

@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import { isValidTimeZone } from '../../lib/schedule';
+import { canonicalTimeZone } from '../../lib/schedule';
 import { suggestedTimeZone } from '../../locales/sales';
 import { parseScheduleButton, scheduleButtonPattern } from '../callback-data';
 import { saveSchedule } from '../schedule';
@@ -36,8 +36,8 @@ info.callbackQuery(scheduleButtonPattern, async (ctx) => {
 
 info.on('message:text', async (ctx, next) => {
   if (ctx.session.awaiting?.kind !== 'time-zone') return next();
-  const timeZone = ctx.message.text.trim();
-  if (!isValidTimeZone(timeZone) || !timeZone.includes('/')) return void (await ctx.reply(ctx.t.badTimeZone()));
+  const timeZone = canonicalTimeZone(ctx.message.text.trim());
+  if (!timeZone?.includes('/')) return void (await ctx.reply(ctx.t.badTimeZone()));
   ctx.session.awaiting = undefined;
   await upsertUser(ctx.deps.sql, ctx.from);
   await saveSchedule(ctx.deps, ctx.from.id, { timeZone });

@@ -296,7 +296,8 @@ describe('course bot and review desk, end to end over HTTP', () => {
       lessonDueAt({ startedAt: before.startedAt!, day: 2, intervalMs: DAY_MS, student: student('UTC') }),
     );
 
-    await send(user, { text: '/timezone Asia/Tokyo' });
+    // Zone names are case-insensitive; what is stored and shown is the canonical spelling.
+    await send(user, { text: '/timezone asia/TOKYO' });
     expect(textsTo(user.id).at(-1)).toContain('09:00 (Asia/Tokyo)');
     const expected = lessonDueAt({
       startedAt: before.startedAt!,
