@@ -9,7 +9,7 @@ import { importCourses } from '../content/catalog';
 import { CourseContentError } from '../content/loader';
 import { createSql } from '../db';
 import type { Sql } from '../db';
-import { runDemo } from '../services/demo';
+import { asDemoCourse, runDemo } from '../services/demo';
 import { enrollmentClient } from '../services/enrollments';
 import { startSalesRuntime } from '../services/sales-runtime';
 import { startCourseRuntime } from '../services/course-runtime';
@@ -58,9 +58,7 @@ async function main(): Promise<void> {
   // The demo runs the course at demo pace; real bots get the interval the course files give.
   const demoInterval = config.demoLessonIntervalMs;
   const imported = await importCourses(sql, undefined, (course) =>
-    demo
-      ? { ...course, lessonIntervalMs: demoInterval, contentHash: `${course.contentHash}:demo:${demoInterval}` }
-      : course,
+    demo ? asDemoCourse(course, demoInterval) : course,
   );
   for (const r of imported) log(`course "${r.slug}": ${r.lessons} lessons (${r.changed ? 'imported' : 'unchanged'})`);
 

@@ -1,3 +1,4 @@
+import type { CourseDefinition } from '../content/loader';
 import type { Sql } from '../db';
 import { progressQuery } from '../lib/enrollment-definitions';
 import type { BotApiStandIn, SentMessage, TgUser } from '../testing/bot-api';
@@ -16,6 +17,28 @@ export interface DemoOptions {
 }
 
 const DEMO_TELEGRAM_ID_BASE = 100_000_000;
+
+/**
+ * Example private groups for the paid tariffs, so the demo shows the one-person invite links. They exist only in the
+ * local Bot API stand-in (every supergroup id does there); a real course names its own groups in course.yaml, and the
+ * sales bot must be an admin of each (README: "Groups").
+ */
+export const DEMO_GROUPS: Partial<Record<string, number[]>> = {
+  FEEDBACK: [-1_001_000_000_001],
+  PREMIUM: [-1_001_000_000_001, -1_001_000_000_002],
+};
+
+/** A course as the local demo runs it: at demo pace, with example groups where the course names none. */
+export function asDemoCourse(course: CourseDefinition, lessonIntervalMs: number): CourseDefinition {
+  return {
+    ...course,
+    lessonIntervalMs,
+    tariffs: course.tariffs.map((t) =>
+      t.groupChatIds.length > 0 ? t : { ...t, groupChatIds: DEMO_GROUPS[t.tariff] ?? [] },
+    ),
+    contentHash: `${course.contentHash}:demo:${lessonIntervalMs}:groups`,
+  };
+}
 
 /**
  * A scripted FEEDBACK student (and a reviewer) going through the whole course against the local Bot API stand-in,

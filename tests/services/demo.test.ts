@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourseBot } from '../../bots/course';
 import { importCourses } from '../../content/catalog';
-import { runDemo } from '../../services/demo';
+import { asDemoCourse, DEMO_GROUPS, runDemo } from '../../services/demo';
 import { ADMIN_CHAT_ID, COURSE_TOKEN } from '../helpers/platform';
 import { startSalesPlatform } from '../helpers/sales';
 import type { SalesPlatform } from '../helpers/sales';
@@ -17,11 +17,7 @@ describe('the npm start demo', () => {
   let stopCourseBot: () => Promise<void>;
   beforeAll(async () => {
     p = await startSalesPlatform({ courseSlug: 'demo' });
-    await importCourses(p.db.sql, undefined, (course) => ({
-      ...course,
-      lessonIntervalMs: 1_000,
-      contentHash: `${course.contentHash}:test`,
-    }));
+    await importCourses(p.db.sql, undefined, (course) => asDemoCourse(course, 1_000));
     const bot = createCourseBot(
       COURSE_TOKEN,
       {
@@ -59,6 +55,9 @@ describe('the npm start demo', () => {
     expect(summary).toBe('completed, lessons 1, 2, 3, 5, 6, 7, assignments answered');
     const conversation = log.join('\n');
     expect(conversation).toContain('Payment received');
+    // The FEEDBACK student is invited to the demo's example group with a one-person link.
+    expect(conversation).toMatch(/Your private group: https:\/\/t\.me\/\+/);
+    expect(p.telegram.inviteLinks(DEMO_GROUPS.FEEDBACK![0])).toHaveLength(1);
     expect(conversation).toContain('Nice start! Try a keyboard next.');
     expect(conversation).toContain('That was the last lesson');
     expect(p.botLog.filter((line) => /failed/.test(line))).toEqual([]);
