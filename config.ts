@@ -1,8 +1,19 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { isAddressRange } from './lib/address-ranges';
+import { YOOKASSA_NOTIFICATION_IPS } from './payments/yookassa';
 import { parseDuration } from './lib/schedule';
 
 const botToken = z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF (from @BotFather)');
+
+/** A comma-separated list of addresses and CIDR ranges, or `off`. */
+const addressRanges = z
+  .string()
+  .transform((value) => value.split(',').map((entry) => entry.trim()))
+  .refine((entries) => entries.join() === 'off' || entries.every(isAddressRange), {
+    message: 'must be off or comma-separated addresses and CIDR ranges (like 185.71.76.0/27)',
+  })
+  .transform((entries) => (entries.join() === 'off' ? ('off' as const) : entries));
 
 const schema = z.object({
   DATABASE_URL: z
@@ -48,6 +59,16 @@ const schema = z.object({
     .optional(),
   PUBLIC_URL: z.url().default('http://localhost:3000'),
   HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HTTP_TRUST_PROXY: z
+    .string()
+    .transform((value) => (/^\d{1,2}$/.test(value) ? Number(value) : value.split(',').map((entry) => entry.trim())))
+    .refine(
+      (value) =>
+        typeof value === 'number' ||
+        value.every((entry) => ['loopback', 'linklocal', 'uniquelocal'].includes(entry) || isAddressRange(entry)),
+      { message: 'must be a number of proxy hops, or addresses, CIDR ranges, loopback, linklocal, uniquelocal' },
+    )
+    .optional(),
   SALES_BOT_USERNAME: z
     .string()
     .regex(/^@?\w{5,32}$/, 'must be a bot username like @my_sales_bot')
@@ -82,6 +103,8 @@ const schema = z.object({
   YOOKASSA_SHOP_ID: z.string().min(1).optional(),
   YOOKASSA_SECRET_KEY: z.string().min(1).optional(),
   YOOKASSA_API_BASE: z.url().optional(),
+  YOOKASSA_ALLOWED_IPS: addressRanges.optional(),
+  YOOKASSA_NOTIFICATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   DEMO_LESSON_INTERVAL: z
     .string()
     .default('15s')
@@ -138,6 +161,8 @@ export interface AppConfig {
     /** Where providers reach the webhooks and students the mock checkout page. */
     publicUrl: string;
     port: number;
+    /** Express's `trust proxy`: which reverse proxies may say who the client is (X-Forwarded-For); none when unset. */
+    trustProxy?: number | string[];
   };
   sales: {
     /** "@username" the course bot points unpaid users to. */
@@ -155,7 +180,15 @@ export interface AppConfig {
     /** ALLOW_MOCK_PAYMENTS: the explicit opt-in the mock provider needs (never honoured in production). */
     allowMock: boolean;
     stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
-    yookassa: { shopId?: string; secretKey?: string; apiBase?: string };
+    yookassa: {
+      shopId?: string;
+      secretKey?: string;
+      apiBase?: string;
+      /** Sources notifications are taken from; undefined: every source (YooKassa's own list by default in production). */
+      allowedIps?: string[];
+      /** Notifications taken per minute from one source address. */
+      notificationsPerMinute: number;
+    };
   };
 }
 
@@ -196,7 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     metricsAddress: e.METRICS_ADDRESS === 'off' ? undefined : e.METRICS_ADDRESS,
     demoLessonIntervalMs: e.DEMO_LESSON_INTERVAL,
-    http: { publicUrl: e.PUBLIC_URL.replace(/\/$/, ''), port: e.HTTP_PORT },
+    http: { publicUrl: e.PUBLIC_URL.replace(/\/$/, ''), port: e.HTTP_PORT, trustProxy: e.HTTP_TRUST_PROXY },
     sales: {
       botUsername: e.SALES_BOT_USERNAME ? `@${e.SALES_BOT_USERNAME.replace(/^@/, '')}` : undefined,
       courseSlug: e.SALES_COURSE,
@@ -210,7 +243,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       mockSecret: e.MOCK_PAYMENT_SECRET,
       allowMock: e.ALLOW_MOCK_PAYMENTS,
       stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
-      yookassa: { shopId: e.YOOKASSA_SHOP_ID, secretKey: e.YOOKASSA_SECRET_KEY, apiBase: e.YOOKASSA_API_BASE },
+      yookassa: {
+        shopId: e.YOOKASSA_SHOP_ID,
+        secretKey: e.YOOKASSA_SECRET_KEY,
+        apiBase: e.YOOKASSA_API_BASE,
+        // Unsigned notifications: in production only YooKassa's published addresses are heard unless told otherwise.
+        allowedIps:
+          e.YOOKASSA_ALLOWED_IPS === 'off'
+            ? undefined
+            : (e.YOOKASSA_ALLOWED_IPS ?? (e.NODE_ENV === 'production' ? [...YOOKASSA_NOTIFICATION_IPS] : undefined)),
+        notificationsPerMinute: e.YOOKASSA_NOTIFICATIONS_PER_MINUTE,
+      },
     },
   };
   if (config.payments.providers.includes('mock')) assertMockAllowed(config);

@@ -1,5 +1,6 @@
 import type { Sql } from '../db';
 import { createAccess } from './access';
+import { failFastOnBrokenRules } from './database-errors';
 import { createDelivery } from './delivery';
 import { createEnrollmentStore } from './enrollment-store';
 import { createReview } from './review';
@@ -11,13 +12,22 @@ export interface ActivityDeps {
   adminChatId?: number;
 }
 
-/** All activities of the enrollment workflow, built from their dependencies (worker.ts and tests wire real ones). */
+/**
+ * All activities of the enrollment workflow, built from their dependencies (worker.ts and tests wire real ones). A
+ * broken database rule fails its step at once (DatabaseConstraintError) instead of retrying forever.
+ */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createEnrollmentStore(deps), ...createAccess(deps), ...createDelivery(deps), ...createReview(deps) };
+  return failFastOnBrokenRules({
+    ...createEnrollmentStore(deps),
+    ...createAccess(deps),
+    ...createDelivery(deps),
+    ...createReview(deps),
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;
 export type { EnrollmentPlan } from './enrollment-store';
 export { BotBlockedError, NotFoundError, TelegramBadRequestError } from './errors';
+export { DATABASE_CONSTRAINT_ERROR } from './database-errors';
 export { createTelegramBots } from './telegram';
 export type { TelegramBots } from './telegram';

@@ -50,6 +50,8 @@ export function createMockProvider(options: { secret: string; publicUrl: string 
         throw new MalformedWebhookError('body is not JSON');
       }
       const valid =
+        typeof event === 'object' &&
+        event !== null &&
         typeof event.paymentId === 'string' &&
         typeof event.order === 'string' &&
         Number.isSafeInteger(event.amountMinor) &&

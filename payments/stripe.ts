@@ -70,7 +70,7 @@ export function createStripeProvider(options: StripeOptions): PaymentProvider {
         const session = event.data.object;
         if (session.payment_status !== 'paid') return null;
         const order = session.client_reference_id ?? session.metadata?.order;
-        if (!order || session.amount_total === null || !session.currency) {
+        if (!order || typeof session.amount_total !== 'number' || typeof session.currency !== 'string') {
           throw new MalformedWebhookError('checkout session without order, amount or currency');
         }
         const intent = typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id;
@@ -87,6 +87,9 @@ export function createStripeProvider(options: StripeOptions): PaymentProvider {
         const charge = event.data.object;
         const intent = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
         if (!intent) throw new MalformedWebhookError('refunded charge without a payment intent');
+        if (typeof charge.currency !== 'string' || typeof charge.amount_refunded !== 'number') {
+          throw new MalformedWebhookError('refunded charge without an amount or currency');
+        }
         return {
           type: 'refunded',
           providerPaymentId: intent,

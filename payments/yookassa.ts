@@ -10,6 +10,17 @@ export interface YooKassaOptions {
   apiBase?: string;
 }
 
+/** Where YooKassa sends notifications from, as it publishes them (yookassa.ru/developers/using-api/webhooks). */
+export const YOOKASSA_NOTIFICATION_IPS = [
+  '185.71.76.0/27',
+  '185.71.77.0/27',
+  '77.75.153.0/25',
+  '77.75.156.11',
+  '77.75.156.35',
+  '77.75.154.128/25',
+  '2a02:5180::/32',
+] as const;
+
 interface YooPayment {
   id: string;
   status: 'pending' | 'waiting_for_capture' | 'succeeded' | 'canceled';
@@ -96,28 +107,21 @@ export function createYooKassaProvider(options: YooKassaOptions): PaymentProvide
     },
 
     async verifyWebhook({ rawBody }: WebhookRequest): Promise<VerifiedPaymentEvent | null> {
-      let notification: { type?: string; event?: string; object?: { id?: unknown; payment_id?: unknown } };
-      try {
-        notification = JSON.parse(rawBody.toString('utf8')) as typeof notification;
-      } catch {
-        throw new MalformedWebhookError('body is not JSON');
-      }
-      const id = notification.object?.id;
-      if (notification.type !== 'notification' || typeof notification.event !== 'string' || typeof id !== 'string') {
-        throw new MalformedWebhookError('not a YooKassa notification');
-      }
-      if (notification.event === 'payment.succeeded') {
+      // The body is unauthenticated: its shape and the id's format are checked before anything reaches the API.
+      const { event, id } = readNotification(rawBody);
+      if (event === 'payment.succeeded') {
         const payment = await fetchPayment(id);
         if (payment.status !== 'succeeded' || !payment.paid) return null;
         return verified('succeeded', payment);
       }
-      if (notification.event === 'refund.succeeded') {
+      if (event === 'refund.succeeded') {
         const refund = await call<{ id: string; status: string; payment_id: string }>(
           'GET',
           `/refunds/${encodeURIComponent(id)}`,
         );
         if (!refund) throw new WebhookSignatureError(`YooKassa knows no refund ${id}`);
         if (refund.status !== 'succeeded') return null;
+        if (!isYooId(refund.payment_id)) throw new Error(`YooKassa refund ${id} names no readable payment id`);
         return verified('refunded', await fetchPayment(refund.payment_id));
       }
       return null;
@@ -136,6 +140,28 @@ export function createYooKassaProvider(options: YooKassaOptions): PaymentProvide
       );
     },
   };
+}
+
+/** YooKassa's object ids (UUID-like); anything else never reaches an API path. */
+const YOO_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const isYooId = (value: unknown): value is string => typeof value === 'string' && YOO_ID.test(value);
+
+/** The event name and object id of a notification body, or MalformedWebhookError (400) for anything else. */
+function readNotification(rawBody: Buffer): { event: string; id: string } {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw new MalformedWebhookError('body is not JSON');
+  }
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject(body) || body.type !== 'notification' || typeof body.event !== 'string' || !isObject(body.object)) {
+    throw new MalformedWebhookError('not a YooKassa notification');
+  }
+  if (!/^[a-z_]{1,32}\.[a-z_]{1,32}$/.test(body.event)) throw new MalformedWebhookError('unreadable event name');
+  if (!isYooId(body.object.id)) throw new MalformedWebhookError('unreadable object id');
+  return { event: body.event, id: body.object.id };
 }
 
 function verified(type: 'succeeded' | 'refunded', payment: YooPayment): VerifiedPaymentEvent {

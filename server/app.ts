@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
 import type { Client } from '@temporalio/client';
 import express from 'express';
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Sql } from '../db';
 import type { PaymentCompletion } from '../payments/completion';
+import { assertEventFields } from '../payments/event-fields';
 import type { PaymentProvider } from '../payments/types';
 import { MalformedWebhookError, WebhookSignatureError } from '../payments/types';
 import { mockCheckoutRoutes } from './mock-checkout';
@@ -13,6 +14,10 @@ export interface HttpAppOptions {
   payments?: { providers: PaymentProvider[]; completion: PaymentCompletion };
   /** Routes mounted before the error boundary: the bots' webhooks (`/telegram/<bot>`) in webhook mode. */
   routes?: express.Router;
+  /** Per provider, a check of the request's source run before its body is read (YooKassa: allow-list, rate limit). */
+  webhookGuards?: Record<string, RequestHandler>;
+  /** Express's `trust proxy`: the reverse proxies whose X-Forwarded-For names the client (source checks use it). */
+  trustProxy?: number | string[];
   /** Largest webhook body accepted; a bigger one is answered 413 before anything reads it. */
   webhookLimit?: string;
   /** Named checks for /readyz (Postgres, Temporal); each must settle within 2 s. */
@@ -33,6 +38,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const providers = new Map(payments?.providers.map((p) => [p.name, p]));
   const app = express();
   app.disable('x-powered-by');
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
+  const guards = new Map(Object.entries(options.webhookGuards ?? {}));
 
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   // Ready only when every dependency answers; a failure names the dependency, never its error details.
@@ -60,6 +67,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   app.post(
     '/webhooks/:provider',
+    (req: Request<{ provider: string }>, res, next) => (guards.get(req.params.provider) ?? pass)(req, res, next),
     express.raw({ type: () => true, limit: options.webhookLimit ?? '64kb' }),
     async (req: Request<{ provider: string }>, res: Response) => {
       const provider = providers.get(req.params.provider);
@@ -68,6 +76,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       let event;
       try {
         event = await provider.verifyWebhook({ rawBody, headers: req.headers });
+        if (event) assertEventFields(event);
       } catch (err) {
         if (err instanceof WebhookSignatureError) {
           log(`webhook ${provider.name}: rejected (${err.message})`);
@@ -101,6 +110,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   );
   return app;
 }
+
+const pass: RequestHandler = (_req, _res, next) => next();
 
 /** /readyz checks for a process that talks to Postgres and Temporal. */
 export function platformReadiness(sql: Sql, client: Client): NonNullable<HttpAppOptions['readiness']> {

@@ -1,3 +1,4 @@
+import type { RequestHandler } from 'express';
 import type { Api } from 'grammy';
 import type { AppConfig, Setting } from '../config';
 import { assertMockAllowed, requireSettings } from '../config';
@@ -6,6 +7,8 @@ import { createStarsProvider } from '../payments/stars';
 import { createStripeProvider } from '../payments/stripe';
 import { createYooKassaProvider } from '../payments/yookassa';
 import type { PaymentProvider } from '../payments/types';
+import { addressMatcher } from '../lib/address-ranges';
+import { sourceGuard } from '../server/source-guard';
 
 /** Providers that need a receipt e-mail before checkout. */
 export const EMAIL_REQUIRED_BY = ['yookassa'];
@@ -51,4 +54,25 @@ export function createPaymentProviders(
         });
     }
   });
+}
+
+/**
+ * Source checks for webhooks that are not signed. Every YooKassa notification costs an authenticated API call, so
+ * notifications come only from the allowed addresses (YooKassa's own in production unless YOOKASSA_ALLOWED_IPS says
+ * otherwise) and at most YOOKASSA_NOTIFICATIONS_PER_MINUTE from one address.
+ */
+export function webhookGuards(
+  config: AppConfig,
+  log: (line: string) => void = () => {},
+): Record<string, RequestHandler> {
+  const { allowedIps, notificationsPerMinute } = config.payments.yookassa;
+  if (!config.payments.providers.includes('yookassa')) return {};
+  return {
+    yookassa: sourceGuard({
+      name: 'webhook yookassa',
+      allowed: allowedIps ? addressMatcher(allowedIps) : undefined,
+      perMinute: notificationsPerMinute,
+      log,
+    }),
+  };
 }

@@ -12,7 +12,7 @@ import { createOrderStore } from '../payments/orders';
 import type { createMockProvider } from '../payments/mock';
 import { createHttpApp, platformReadiness, serve } from '../server/app';
 import { enrollmentClient } from './enrollments';
-import { EMAIL_REQUIRED_BY, createPaymentProviders } from './payment-providers';
+import { EMAIL_REQUIRED_BY, createPaymentProviders, webhookGuards } from './payment-providers';
 import { createSendPacer } from '../activities/pacing';
 
 export interface SalesRuntime {
@@ -47,6 +47,8 @@ export async function startSalesRuntime(options: {
   const mode = botModeOf(config, routes);
   const app = createHttpApp({
     payments: { providers, completion },
+    webhookGuards: webhookGuards(config, log),
+    trustProxy: config.http.trustProxy,
     routes,
     log,
     readiness: platformReadiness(sql, options.client),
