@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cachedFormatterCount,
   DAY_MS,
   isValidTimeZone,
   lessonDueAt,
@@ -173,5 +174,77 @@ describe('withinPreferredHours', () => {
 
   it('reads the local time of an instant', () => {
     expect(localTimeOf(at('2026-07-01T22:15:00Z'), 'Asia/Tokyo')).toBe('07:15');
+  });
+});
+
+// Cases found by mutation testing (`npm run mutate`): each fails if one operator, bound or message is changed.
+describe('edges', () => {
+  it('says what was wrong with the input', () => {
+    const student = { timeZone: 'UTC', preferredLessonTime: null };
+    expect(() => lessonDueAt({ startedAt: 0, day: 0, intervalMs: DAY_MS, student })).toThrow(
+      'Lesson day must be an integer from 1, got 0',
+    );
+    expect(() => lessonDueAt({ startedAt: 0, day: 2, intervalMs: -5, student })).toThrow(
+      'Lesson interval must be positive, got -5',
+    );
+    // Even day 1, which needs no arithmetic, refuses a start that is not a time.
+    expect(() => lessonDueAt({ startedAt: Number.NaN, day: 1, intervalMs: DAY_MS, student })).toThrow(
+      'Start must be an epoch time, got NaN',
+    );
+    expect(() => parseLessonTime('25:00')).toThrow('Lesson time must look like 09:30 (24-hour clock), got "25:00"');
+    expect(() => parseDuration(-1)).toThrow('A duration in ms must be a finite number of 0 or more, got -1');
+    expect(() => parseDuration('soon')).toThrow('A duration must look like 24h, 30m, 1h30m or 500ms, got "soon"');
+  });
+
+  it('finds a wall time that lies after a fall-back change seen from UTC', () => {
+    // 05:00 EST on 1 November 2026 is 10:00Z; read as UTC, 05:00Z is still EDT, so only the offset a day later fits.
+    expect(iso(zonedTimeToInstant({ year: 2026, month: 11, day: 1 }, '05:00', 'America/New_York'))).toBe(
+      '2026-11-01T10:00:00.000Z',
+    );
+  });
+
+  it('reads lesson times and durations whole, around spaces', () => {
+    expect(parseLessonTime(' 09:05 ')).toEqual({ hour: 9, minute: 5 });
+    for (const bad of ['09:305', '09:30x', '9:30 pm']) expect(() => parseLessonTime(bad)).toThrow(RangeError);
+    expect(parseDuration(' 10s ')).toBe(10_000);
+    expect(parseDuration('10 s')).toBe(10_000);
+    expect(parseDuration('1 h 30 m')).toBe(90 * 60_000);
+    expect(parseDuration('1.25s')).toBe(1250);
+    expect(parseDuration('0s')).toBe(0);
+    expect(parseDuration(0)).toBe(0);
+    for (const bad of ['10s later', '10s 5']) expect(() => parseDuration(bad)).toThrow(RangeError);
+  });
+
+  it('delivers the last lesson, and pads single-digit minutes', () => {
+    expect(nextDeliverableDay(7, 7, [])).toBe(7);
+    expect(nextDeliverableDay(0, 3, [1])).toBe(2);
+    expect(localTimeOf(at('2026-07-01T22:05:00Z'), 'Asia/Tokyo')).toBe('07:05');
+  });
+
+  it('ends the preferred hours 12 hours after the lesson time, exactly', () => {
+    // 21:00 in Berlin (CET) is 12 hours after 09:00: outside, so the next morning.
+    expect(iso(withinPreferredHours(at('2026-01-10T20:00:00Z'), '09:00', 'Europe/Berlin'))).toBe(
+      '2026-01-11T08:00:00.000Z',
+    );
+    expect(iso(withinPreferredHours(at('2026-01-10T19:59:59Z'), '09:00', 'Europe/Berlin'))).toBe(
+      '2026-01-10T19:59:59.000Z',
+    );
+  });
+
+  it('caches one formatter per canonical zone, whatever the spelling', () => {
+    // Zones no other test in this file uses, so the count is this test's own.
+    const before = cachedFormatterCount();
+    expect(localTimeOf(0, 'Pacific/Chatham')).toBe('12:45');
+    expect(cachedFormatterCount()).toBe(before + 1);
+    expect(localTimeOf(0, 'pacific/CHATHAM')).toBe('12:45');
+    expect(localTimeOf(0, 'Pacific/Chatham')).toBe('12:45');
+    expect(cachedFormatterCount()).toBe(before + 1);
+    expect(localTimeOf(0, 'Antarctica/Troll')).toBe('00:00');
+    expect(cachedFormatterCount()).toBe(before + 2);
+    // Another spelling of a zone not cached yet works, and caches nothing until the IANA spelling is used.
+    expect(localTimeOf(0, 'australia/EUCLA')).toBe('08:45');
+    expect(cachedFormatterCount()).toBe(before + 2);
+    expect(localTimeOf(0, 'Australia/Eucla')).toBe('08:45');
+    expect(cachedFormatterCount()).toBe(before + 3);
   });
 });

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The pure modules' unit tests alone: no global setup (that one starts Temporal and Postgres). Stryker runs this
+ * config (`npm run mutate`); the same files run in the normal suite too.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      'tests/lib/schedule.test.ts',
+      'tests/payments/pricing.test.ts',
+      'tests/workflows/journey-state.test.ts',
+      'tests/bots/callback-data.test.ts',
+    ],
+  },
+});
