@@ -20,6 +20,61 @@ export async function scheduledActivityInputs<T = unknown>(handle: WorkflowHandl
     .map((a) => defaultPayloadConverter.fromPayload<T>(a!.input!.payloads![0]!));
 }
 
+/**
+ * The first argument of every activity of `activityType` whose outcome (result or failure) the journey has already
+ * acted on: a workflow task that started after the outcome was recorded has completed, so whatever the journey
+ * decided from it is in its state.
+ */
+export async function handledActivityInputs<T = unknown>(handle: WorkflowHandle, activityType: string): Promise<T[]> {
+  const events = await eventsOf(handle);
+  const lastDone = events.findLast((e) => e.workflowTaskCompletedEventAttributes);
+  const seenUpTo = Number(lastDone?.workflowTaskCompletedEventAttributes?.startedEventId ?? 0);
+  const inputs = new Map<number, T>();
+  const handled: T[] = [];
+  for (const e of events) {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled?.activityType?.name === activityType) {
+      inputs.set(Number(e.eventId), defaultPayloadConverter.fromPayload<T>(scheduled.input!.payloads![0]!));
+    }
+    const closed =
+      e.activityTaskCompletedEventAttributes ??
+      e.activityTaskFailedEventAttributes ??
+      e.activityTaskTimedOutEventAttributes ??
+      e.activityTaskCanceledEventAttributes;
+    const id = Number(closed?.scheduledEventId ?? 0);
+    if (closed && inputs.has(id) && Number(e.eventId) < seenUpTo) handled.push(inputs.get(id)!);
+  }
+  return handled;
+}
+
+/**
+ * True when the journey has nothing in flight and nothing due for `forMs`: no activity open, nothing has happened
+ * since its last workflow task but that task's own commands, and no timer shorter than `forMs` is pending. It is
+ * waiting for a signal or a distant timer.
+ */
+export async function isQuiet(handle: WorkflowHandle, forMs: number): Promise<boolean> {
+  const events = await eventsOf(handle);
+  const open = new Set<string>();
+  for (const e of events) {
+    if (e.activityTaskScheduledEventAttributes) open.add(String(e.eventId));
+    const closed =
+      e.activityTaskCompletedEventAttributes ??
+      e.activityTaskFailedEventAttributes ??
+      e.activityTaskTimedOutEventAttributes ??
+      e.activityTaskCanceledEventAttributes;
+    if (closed) open.delete(String(closed.scheduledEventId));
+  }
+  const lastTaskDone = events.findLastIndex((e) => e.workflowTaskCompletedEventAttributes);
+  const sinceThen = events.slice(lastTaskDone + 1);
+  const commandOnly = (e: HistoryEvent) =>
+    e.timerStartedEventAttributes ??
+    e.upsertWorkflowSearchAttributesEventAttributes ??
+    e.workflowPropertiesModifiedEventAttributes ??
+    e.markerRecordedEventAttributes;
+  const soon = timersOf(events).some((t) => t.outcome === 'pending' && t.ms < forMs);
+  return lastTaskDone >= 0 && open.size === 0 && sinceThen.every(commandOnly) && !soon;
+}
+
 export interface TimerRecord {
   /** Timer duration as scheduled, in ms. */
   ms: number;
@@ -28,7 +83,10 @@ export interface TimerRecord {
 
 /** Every durable timer the journey started (sleeps and condition timeouts), with how it ended so far. */
 export async function timers(handle: WorkflowHandle): Promise<TimerRecord[]> {
-  const events = await eventsOf(handle);
+  return timersOf(await eventsOf(handle));
+}
+
+function timersOf(events: HistoryEvent[]): TimerRecord[] {
   const ended = new Map<string, TimerRecord['outcome']>();
   for (const e of events) {
     if (e.timerFiredEventAttributes) ended.set(e.timerFiredEventAttributes.timerId!, 'fired');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentReceivedSignal, progressQuery } from '../../lib/enrollment-definitions';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { saveHistoryIfCapturing } from '../helpers/histories';
+import { handledActivityInputs, scheduledActivityInputs } from '../helpers/history-events';
 import { enrollmentRows } from '../helpers/journey';
 import { eventually, searchAttributesOf, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
@@ -79,13 +80,13 @@ describe('payments reaching a journey', () => {
     await platform.telegram.waitForMessages(first.telegramId, 2);
     await platform.temporal.enrollments.pay({ userId: second.userId, courseSlug }, shared);
     const handle = platform.temporal.enrollments.handle({ userId: second.userId, courseSlug });
-    // The workflow looked at the payment (its enrollment row exists) and stayed unpaid.
+    // The journey has acted on what recordPayment told it (its history says so), and stayed unpaid.
     await eventually(
-      () => enrollmentRows(platform.db.sql, { userId: second.userId, courseSlug }),
-      (r) => r !== null,
+      () => handledActivityInputs(handle, 'recordPayment'),
+      (handled) => handled.length === 1,
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await handle.query(progressQuery)).toMatchObject({ stage: 'awaiting-payment', tariff: null, payments: [] });
+    expect(await scheduledActivityInputs(handle, 'grantAccess')).toEqual([]);
     expect(platform.telegram.sent(second.telegramId)).toHaveLength(0);
   });
 
