@@ -5,6 +5,7 @@ import { DAY_MS, lessonDueAt } from '../../lib/schedule';
 import type { TgUser } from '../../testing/bot-api';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { saveHistoryIfCapturing } from '../helpers/histories';
+import { scheduledActivityInputs, timers } from '../helpers/history-events';
 import { ADMIN_CHAT_ID, COURSE_TOKEN, eventually, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
 
@@ -348,11 +349,18 @@ describe('course bot and review desk, end to end over HTTP', () => {
       p.telegram.sent(late.user.id).find((m) => m.text?.includes('gentle reminder')),
     );
     expect(JSON.stringify(reminder.replyMarkup)).toContain(`sub:${remindSlug}:1`);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    expect(p.telegram.sent(late.user.id).filter((m) => m.text?.includes('gentle reminder'))).toHaveLength(1);
+    // The diligent student's 1.5 s reminder timer has ended, and the submission cancelled it before it fired.
+    const reminderTimers = await eventually(
+      async () => (await timers(diligent.handle)).filter((t) => t.ms <= 1_500),
+      (found) => found.length > 0 && found.every((t) => t.outcome !== 'pending'),
+    );
+    expect(reminderTimers.map((t) => t.outcome)).toEqual(['canceled']);
     expect(p.telegram.sent(diligent.user.id).filter((m) => m.text?.includes('gentle reminder'))).toHaveLength(0);
     await late.handle.signal(paymentRefundedSignal, { provider: 'mock', providerPaymentId: latePaymentId });
     expect(await late.handle.result()).toMatchObject({ stage: 'refunded' });
+    // The late student's journey has ended: one reminder was all it ever sent.
+    expect(await scheduledActivityInputs(late.handle, 'sendReminder')).toHaveLength(1);
+    expect(p.telegram.sent(late.user.id).filter((m) => m.text?.includes('gentle reminder'))).toHaveLength(1);
     await saveHistoryIfCapturing(late.handle, 'reminded-then-refunded');
     await diligent.handle.terminate('test done');
   });
