@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressQuery, studentReturnedSignal } from '../../lib/enrollment-definitions';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { saveHistoryIfCapturing } from '../helpers/histories';
+import { isQuiet } from '../helpers/history-events';
 import { enrollmentRows, lessonArrivals } from '../helpers/journey';
 import { COURSE_TOKEN, eventually, searchAttributesOf, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
@@ -47,9 +48,13 @@ describe('Telegram failures during a journey', () => {
     );
     expect(rows?.enrollment.stageReason).toContain('BotBlockedError');
 
-    // No retry storm: the one refused send, and nothing more while the student stays away.
+    // No retry storm: the one refused send, and nothing more while the student stays away. The journey has gone
+    // quiet (no activity open, no timer due within a minute: only its wait for the student), so no send is on its way.
     const refused = sendsTo(telegramId).length;
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    await eventually(
+      () => isQuiet(handle, 60_000),
+      (quiet) => quiet,
+    );
     expect(sendsTo(telegramId)).toHaveLength(refused);
     expect(
       platform.telegram
