@@ -92,6 +92,19 @@ const schema = z.object({
     )
     .pipe(z.array(z.enum(['mock', 'stars', 'stripe', 'yookassa'], 'must list mock, stars, stripe or yookassa'))),
   MOCK_PAYMENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  ORDER_LIFETIME: z
+    .string()
+    .default('24h')
+    .transform((value, ctx) => {
+      try {
+        const ms = parseDuration(value);
+        if (ms >= 60_000) return ms;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: 'must be a duration of at least 1m, like 24h or 90m' });
+      return z.NEVER;
+    }),
   ALLOW_MOCK_PAYMENTS: z
     .enum(['true', 'false'], 'must be true or false')
     .default('false')
@@ -177,6 +190,8 @@ export interface AppConfig {
     /** In the order the sales bot offers them; empty when PAYMENT_PROVIDERS is unset (the sales bot refuses to start). */
     providers: ('mock' | 'stars' | 'stripe' | 'yookassa')[];
     mockSecret?: string;
+    /** How long an order can be paid; a payment for an older one is recorded for a refund, never granted. */
+    orderLifetimeMs: number;
     /** ALLOW_MOCK_PAYMENTS: the explicit opt-in the mock provider needs (never honoured in production). */
     allowMock: boolean;
     stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
@@ -241,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     payments: {
       providers: e.PAYMENT_PROVIDERS,
       mockSecret: e.MOCK_PAYMENT_SECRET,
+      orderLifetimeMs: e.ORDER_LIFETIME,
       allowMock: e.ALLOW_MOCK_PAYMENTS,
       stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
       yookassa: {

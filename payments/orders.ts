@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Sql } from '../db';
 import type { Tariff } from '../lib/enrollment-definitions';
+import { claimPromo, closeBeforeCheckout, closeOrders } from './order-claims';
 import { applyPromo, CheckoutError, purchaseAmount, tariffPrice } from './pricing';
 import type { EnrollmentStanding, PromoTerms, TariffPrice } from './pricing';
-import type { Order } from './types';
+import type { Order, VerifiedPaymentEvent } from './types';
+
+/** How long an order can be paid when ORDER_LIFETIME is unset. */
+export const DEFAULT_ORDER_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 export interface Quote {
   courseId: number;
@@ -19,15 +23,28 @@ export interface Quote {
 
 export interface StoredOrder extends Order {
   id: number;
+  courseId: number;
   provider: string;
-  status: 'pending' | 'paid' | 'refunded';
+  /** `expired` and `cancelled` orders can no longer be paid; money that arrives for one is due back. */
+  status: 'pending' | 'paid' | 'refunded' | 'expired' | 'cancelled';
   upgradeFrom: Tariff | null;
+  /** The full price of the tariff when the order was made (an upgrade's amount is less). */
+  listPriceMinor: number;
   promoCodeId: number | null;
   providerPaymentId: string | null;
+  /** Older than the order lifetime: a pending order that may no longer be paid. */
+  expired: boolean;
 }
 
-/** Prices and orders. The price is decided here, server-side, never taken from a callback or a webhook. */
-export function createOrderStore(sql: Sql) {
+/**
+ * Prices and orders. The price is decided here, server-side, never taken from a callback or a webhook. An order lives
+ * `lifetimeMs` from its creation; a promo code is claimed when its order is made and given back when the order
+ * expires or is cancelled.
+ */
+export function createOrderStore(sql: Sql, options: { lifetimeMs?: number } = {}) {
+  const lifetimeMs = options.lifetimeMs ?? DEFAULT_ORDER_LIFETIME_MS;
+  const lifetimeSecs = lifetimeMs / 1000;
+
   async function quote(input: {
     userId: number;
     courseSlug: string;
@@ -52,9 +69,16 @@ export function createOrderStore(sql: Sql) {
     let promo: Quote['promo'] = null;
     if (input.promoCode && !upgradeFrom) {
       const code = input.promoCode.trim().toUpperCase();
+      // Claims this student's own pending order holds (a new order takes them over) and claims of expired orders
+      // (given back when the next order is made) do not count against the limit.
       const [row]: [(PromoTerms & { id: number })?] = await sql`
-        select id, percent_off, amount_off_minor, currency, expires_at, max_uses, uses from promo_codes
-        where code = ${code} and (course_id is null or course_id = ${course.id})`;
+        select p.id, p.percent_off, p.amount_off_minor, p.currency, p.expires_at, p.max_uses,
+               p.uses - (select count(*) from promo_redemptions r join orders o on o.id = r.order_id
+                         where r.promo_code_id = p.id and o.status = 'pending'
+                           and ((o.user_id = ${input.userId} and o.course_id = ${course.id})
+                                or o.created_at <= now() - make_interval(secs => ${lifetimeSecs})))::int as uses
+        from promo_codes p
+        where p.code = ${code} and (p.course_id is null or p.course_id = ${course.id})`;
       if (!row) throw new CheckoutError('promo-unknown');
       amount = applyPromo(amount, price.currency, row, Date.now());
       promo = { id: row.id, code };
@@ -71,6 +95,11 @@ export function createOrderStore(sql: Sql) {
     };
   }
 
+  /**
+   * Makes the order at the quoted price, in one transaction: the student's older pending order for the course is
+   * cancelled, and the quoted promo code is claimed (CheckoutError 'promo-used-up' / 'promo-expired' when none is
+   * left, and then nothing changes).
+   */
   async function create(input: {
     userId: number;
     courseSlug: string;
@@ -80,19 +109,30 @@ export function createOrderStore(sql: Sql) {
   }): Promise<StoredOrder> {
     const q = input.quote;
     const publicId = randomBytes(9).toString('base64url');
-    await sql`
-      insert into orders (public_id, user_id, course_id, tariff, upgrade_from, provider, list_price_minor, amount_minor, currency,
-                          promo_code_id, email)
-      values (${publicId}, ${input.userId}, ${q.courseId}, ${q.tariff}, ${q.upgradeFrom}, ${input.provider}, ${q.listPriceMinor},
-              ${q.amountMinor}, ${q.currency}, ${q.promo?.id ?? null}, ${input.email ?? null})`;
+    const promoCodeId = q.promo?.id ?? null;
+    await sql.begin(async (tx) => {
+      await closeBeforeCheckout(tx, { userId: input.userId, courseId: q.courseId, promoCodeId, lifetimeMs });
+      if (promoCodeId !== null) await claimPromo(tx, promoCodeId);
+      const [order] = await tx<{ id: number }[]>`
+        insert into orders (public_id, user_id, course_id, tariff, upgrade_from, provider, list_price_minor, amount_minor,
+                            currency, promo_code_id, email)
+        values (${publicId}, ${input.userId}, ${q.courseId}, ${q.tariff}, ${q.upgradeFrom}, ${input.provider},
+                ${q.listPriceMinor}, ${q.amountMinor}, ${q.currency}, ${promoCodeId}, ${input.email ?? null})
+        returning id`;
+      if (promoCodeId !== null) {
+        await tx`insert into promo_redemptions (promo_code_id, order_id, user_id)
+                 values (${promoCodeId}, ${order!.id}, ${input.userId})`;
+      }
+    });
     return (await find(publicId))!;
   }
 
   async function find(publicId: string): Promise<StoredOrder | undefined> {
     const [row]: [StoredOrder?] = await sql`
-      select o.id, o.public_id, o.user_id, u.telegram_id, c.slug as course_slug, o.tariff, o.amount_minor, o.currency,
-             c.title || ' · ' || o.tariff as description, o.email, o.provider, o.status, o.upgrade_from, o.promo_code_id,
-             o.provider_payment_id
+      select o.id, o.public_id, o.user_id, u.telegram_id, o.course_id, c.slug as course_slug, o.tariff, o.amount_minor,
+             o.currency, c.title || ' · ' || o.tariff as description, o.email, o.provider, o.status, o.upgrade_from,
+             o.list_price_minor, o.promo_code_id, o.provider_payment_id,
+             o.created_at <= now() - make_interval(secs => ${lifetimeSecs}) as expired
       from orders o join users u on u.id = o.user_id join courses c on c.id = o.course_id
       where o.public_id = ${publicId}`;
     if (row && row.email === null) delete row.email;
@@ -100,21 +140,57 @@ export function createOrderStore(sql: Sql) {
   }
 
   /**
-   * Marks the order paid by this provider payment, once. False when it already was (a duplicate webhook): the caller
-   * then changes nothing. A promo code is counted with the payment, not at checkout, so abandoned checkouts cost none.
+   * Marks the order paid by this provider payment, once. False when it was not pending (a duplicate webhook): the
+   * caller then changes nothing. Its promo claim, made with the order, now stays for good.
    */
   async function markPaid(order: StoredOrder, providerPaymentId: string): Promise<boolean> {
+    const paid = await sql`
+      update orders set status = 'paid', provider_payment_id = ${providerPaymentId}, paid_at = now()
+      where id = ${order.id} and status = 'pending' returning id`;
+    return paid.length > 0;
+  }
+
+  /** Ends a pending order that can no longer be paid, giving its promo claim back; false when it was not pending. */
+  async function close(order: StoredOrder, status: 'expired' | 'cancelled'): Promise<boolean> {
     return sql.begin(async (tx) => {
-      const paid = await tx`
-        update orders set status = 'paid', provider_payment_id = ${providerPaymentId}, paid_at = now()
-        where id = ${order.id} and status = 'pending' returning id`;
-      if (paid.length === 0) return false;
-      if (order.promoCodeId !== null) {
-        await tx`insert into promo_redemptions (promo_code_id, order_id, user_id) values (${order.promoCodeId}, ${order.id}, ${order.userId})`;
-        await tx`update promo_codes set uses = uses + 1 where id = ${order.promoCodeId}`;
-      }
-      return true;
+      await tx`select id from orders where id = ${order.id} for update`;
+      return (await closeOrders(tx, [order.id], status)).length > 0;
     });
+  }
+
+  /** Cancels every pending order of this student for this course (their enrollment was refunded). */
+  async function cancelPending(userId: number, courseId: number): Promise<void> {
+    await sql.begin(async (tx) => {
+      const rows = await tx<{ id: number }[]>`
+        select id from orders where user_id = ${userId} and course_id = ${courseId} and status = 'pending'
+        order by id for update`;
+      await closeOrders(
+        tx,
+        rows.map((r) => r.id),
+        'cancelled',
+      );
+    });
+  }
+
+  /** What the student holds in the course now (the journey's mirror in Postgres), if they have an enrollment. */
+  async function standing(order: StoredOrder): Promise<EnrollmentStanding | undefined> {
+    const [row]: [EnrollmentStanding?] = await sql`
+      select stage, tariff, access_granted_at from enrollments where user_id = ${order.userId} and course_id = ${order.courseId}`;
+    return row;
+  }
+
+  /**
+   * Records money taken for this order that will not be honoured, once per provider payment (false for a repeat).
+   * Nothing is granted for it; an operator refunds it (refunds_due.refunded_at).
+   */
+  async function flagRefund(order: StoredOrder, provider: string, event: VerifiedPaymentEvent, reason: string) {
+    const inserted = await sql`
+      insert into refunds_due (order_id, provider, provider_payment_id, amount_minor, currency, reason, raw_event)
+      values (${order.id}, ${provider}, ${event.providerPaymentId}, ${event.amountMinor}, ${event.currency}, ${reason},
+              ${sql.json((event.raw ?? null) as never)})
+      on conflict (provider, provider_payment_id) do nothing
+      returning id`;
+    return inserted.length > 0;
   }
 
   async function markRefunded(provider: string, providerPaymentId: string): Promise<StoredOrder | undefined> {
@@ -125,7 +201,7 @@ export function createOrderStore(sql: Sql) {
     return row ? find(row.publicId) : undefined;
   }
 
-  return { quote, create, find, markPaid, markRefunded };
+  return { quote, create, find, markPaid, markRefunded, close, cancelPending, standing, flagRefund };
 }
 
 export type OrderStore = ReturnType<typeof createOrderStore>;

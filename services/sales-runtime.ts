@@ -40,8 +40,8 @@ export async function startSalesRuntime(options: {
   const api = new Api(options.salesToken, { apiRoot: options.apiRoot });
   const providers = createPaymentProviders(config, api, log);
   const enrollments = enrollmentClient(options.client, config.temporal.taskQueue);
-  const orders = createOrderStore(sql);
-  const completion = createPaymentCompletion({ orders, enrollments });
+  const orders = createOrderStore(sql, { lifetimeMs: config.payments.orderLifetimeMs });
+  const completion = createPaymentCompletion({ orders, enrollments, log });
   const mock = providers.find((p) => p.name === 'mock') as ReturnType<typeof createMockProvider> | undefined;
   const routes = express.Router();
   const mode = botModeOf(config, routes);

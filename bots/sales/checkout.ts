@@ -5,6 +5,7 @@ import type { Quote } from '../../payments/orders';
 import { CheckoutError } from '../../payments/pricing';
 import { parsePaymentButton, parseTariffButton, paymentButtonPattern, tariffButtonPattern } from '../callback-data';
 import { loadCourse, staleButton } from './catalog';
+import { recordConsent, requireConsent } from './consent';
 import type { SalesContext } from './context';
 import { upsertUser } from './users';
 
@@ -15,17 +16,7 @@ checkout.callbackQuery(tariffButtonPattern.b, async (ctx) => {
   const { slug, tariff } = parseTariffButton('b', ctx.callbackQuery.data)!;
   if (!(await isSold(ctx, slug, tariff))) return staleButton(ctx);
   await ctx.answerCallbackQuery();
-  const user = await upsertUser(ctx.deps.sql, ctx.from);
-  const { termsVersion, offerUrl, privacyUrl } = ctx.deps.settings;
-  const [accepted] = await ctx.deps.sql`
-    select 1 from consents where user_id = ${user.id} and document = 'offer' and version = ${termsVersion}`;
-  if (!accepted) {
-    return void (await ctx.reply(ctx.t.consent({ offerUrl, privacyUrl }), {
-      parse_mode: 'HTML',
-      link_preview_options: { is_disabled: true },
-      reply_markup: new InlineKeyboard().text(ctx.t.accept(), `ok:${slug}:${tariff}`),
-    }));
-  }
+  if (!(await requireConsent(ctx, slug, tariff))) return;
   await offerPayment(ctx, slug, tariff);
 });
 
@@ -34,10 +25,7 @@ checkout.callbackQuery(tariffButtonPattern.ok, async (ctx) => {
   if (!(await isSold(ctx, slug, tariff))) return staleButton(ctx);
   await ctx.answerCallbackQuery();
   const user = await upsertUser(ctx.deps.sql, ctx.from);
-  const version = ctx.deps.settings.termsVersion;
-  await ctx.deps.sql`
-    insert into consents (user_id, document, version) values (${user.id}, 'offer', ${version}), (${user.id}, 'privacy', ${version})
-    on conflict do nothing`;
+  await recordConsent(ctx.deps, user.id);
   await offerPayment(ctx, slug, tariff);
 });
 
@@ -45,6 +33,7 @@ checkout.callbackQuery(tariffButtonPattern.pr, async (ctx) => {
   const { slug, tariff } = parseTariffButton('pr', ctx.callbackQuery.data)!;
   if (!(await isSold(ctx, slug, tariff))) return staleButton(ctx);
   await ctx.answerCallbackQuery();
+  if (!(await requireConsent(ctx, slug, tariff))) return;
   ctx.session.awaiting = { kind: 'promo', slug, tariff };
   await ctx.reply(ctx.t.askPromo());
 });
@@ -54,6 +43,7 @@ checkout.callbackQuery(paymentButtonPattern, async (ctx) => {
   const provider = ctx.deps.providers.find((p) => p.name === providerName);
   if (!provider || !(await isSold(ctx, slug, tariff))) return staleButton(ctx);
   await ctx.answerCallbackQuery();
+  if (!(await requireConsent(ctx, slug, tariff))) return;
   const user = await upsertUser(ctx.deps.sql, ctx.from);
   if (ctx.deps.settings.emailRequiredBy.includes(provider.name) && !user.email) {
     ctx.session.awaiting = { kind: 'email', slug, tariff, provider: provider.name };
@@ -66,6 +56,7 @@ checkout.on('message:text', async (ctx, next) => {
   const awaiting = ctx.session.awaiting;
   if (awaiting?.kind === 'promo') {
     ctx.session.awaiting = undefined;
+    if (!(await requireConsent(ctx, awaiting.slug, awaiting.tariff))) return;
     const code = ctx.message.text.trim().toUpperCase();
     const quote = await quoteOrExplain(ctx, awaiting.slug, awaiting.tariff, { promoCode: code });
     if (!quote) return;
@@ -77,15 +68,17 @@ checkout.on('message:text', async (ctx, next) => {
     const email = ctx.message.text.trim();
     if (!/^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/.test(email)) return void (await ctx.reply(ctx.t.badEmail()));
     ctx.session.awaiting = undefined;
+    if (!(await requireConsent(ctx, awaiting.slug, awaiting.tariff))) return;
     await ctx.deps.sql`update users set email = ${email} where telegram_id = ${ctx.from.id}`;
     return startCheckout(ctx, awaiting.slug, awaiting.tariff, awaiting.provider);
   }
   await next();
 });
 
+/** Only the course this bot sells (SALES_COURSE, else the first imported one), whatever a forged button names. */
 async function isSold(ctx: SalesContext, slug: string, tariff: Tariff): Promise<boolean> {
-  const course = await loadCourse(ctx, slug);
-  return !!course?.tariffs.some((t) => t.tariff === tariff);
+  const course = await loadCourse(ctx);
+  return course?.slug === slug && course.tariffs.some((t) => t.tariff === tariff);
 }
 
 /** The price for this student now (promo, upgrade), or a polite refusal and undefined. */
@@ -130,20 +123,31 @@ async function offerPayment(ctx: SalesContext, slug: string, tariff: Tariff): Pr
   });
 }
 
-/** Creates the order at today's price and hands the student to the provider (a page, or a Telegram invoice). */
+/**
+ * Creates the order at today's price (claiming its promo code) and hands the student to the provider (a page, or a
+ * Telegram invoice). Every order is made here, so consent is checked here too, whichever step led here.
+ */
 async function startCheckout(ctx: SalesContext, slug: string, tariff: Tariff, providerName: string): Promise<void> {
+  if (!(await requireConsent(ctx, slug, tariff))) return;
   const stars = providerName === 'stars';
   const quote = await quoteOrExplain(ctx, slug, tariff, { promoCode: stars ? undefined : promoFor(ctx, slug), stars });
   if (!quote) return;
   const user = await upsertUser(ctx.deps.sql, ctx.from!);
   const free = quote.amountMinor === 0;
-  const order = await ctx.deps.orders.create({
-    userId: user.id,
-    courseSlug: slug,
-    quote,
-    provider: free ? 'promo' : providerName,
-    email: user.email ?? undefined,
-  });
+  let order;
+  try {
+    order = await ctx.deps.orders.create({
+      userId: user.id,
+      courseSlug: slug,
+      quote,
+      provider: free ? 'promo' : providerName,
+      email: user.email ?? undefined,
+    });
+  } catch (err) {
+    // Someone else took the code's last use (or it expired) between the quote and the order.
+    if (!(err instanceof CheckoutError)) throw err;
+    return void (await ctx.reply(ctx.t.checkoutProblem[err.problem] ?? err.message));
+  }
   if (free) {
     await ctx.reply(ctx.t.freeAccess());
     ctx.session.promo = undefined;

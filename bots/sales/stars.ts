@@ -1,9 +1,11 @@
 import { Composer } from 'grammy';
+import { hasConsented } from './consent';
 import type { SalesContext } from './context';
 
 /**
- * Telegram Stars: the pre-checkout query is answered at once from Postgres (Telegram allows 10 s), and access comes
- * only with successful_payment, whose charge id is the payment's unique key.
+ * Telegram Stars: the pre-checkout query is answered at once from Postgres (Telegram allows 10 s): the buyer's own
+ * pending order, within its lifetime, at the exact amount, with consent to the current documents. Access comes only
+ * with successful_payment, whose charge id is the payment's unique key.
  */
 export const stars = new Composer<SalesContext>();
 
@@ -13,9 +15,11 @@ stars.on('pre_checkout_query', async (ctx) => {
   const acceptable =
     order?.provider === 'stars' &&
     order.status === 'pending' &&
+    !order.expired &&
     order.telegramId === query.from.id &&
     order.currency === query.currency &&
-    order.amountMinor === query.total_amount;
+    order.amountMinor === query.total_amount &&
+    (await hasConsented(ctx.deps, order.userId));
   if (acceptable) await ctx.answerPreCheckoutQuery(true);
   else
     await ctx.answerPreCheckoutQuery(false, {
