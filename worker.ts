@@ -4,6 +4,7 @@ import { createSendPacer } from './activities/pacing';
 import { ConfigError, loadConfig, loadDotEnv, requireSettings, secretsOf } from './config';
 import { createSql } from './db';
 import { createLogger, temporalLogger } from './lib/logger';
+import { surviveDatabaseRestarts } from './lib/process-guards';
 import { createEnrollmentWorker, metricsTelemetry } from './services/worker';
 
 /**
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const logger = createLogger('worker', { level: config.logLevel, secrets: secretsOf(config) });
+  surviveDatabaseRestarts(logger);
   requireSettings(config, ['databaseUrl', 'salesBotToken']);
   Runtime.install({
     logger: temporalLogger(logger),

@@ -43,11 +43,15 @@ export function createDelivery({ sql, telegram }: DeliveryDeps) {
           )),
         );
       }
-      await sql.begin(async (tx) => {
-        await tx`insert into lesson_deliveries (enrollment_id, day, message_ids) values (${input.enrollmentId}, ${input.day}, ${messageIds})
-                 on conflict (enrollment_id, day) do nothing`;
-        await tx`update enrollments set current_day = greatest(current_day, ${input.day}) where id = ${input.enrollmentId}`;
-      });
+      // One statement, so atomic without a transaction block (postgres.js can crash a process when the server
+      // restarts under an open `sql.begin`; see docs/reliability.md).
+      await sql`
+        with delivered as (
+          insert into lesson_deliveries (enrollment_id, day, message_ids)
+          values (${input.enrollmentId}, ${input.day}, ${messageIds})
+          on conflict (enrollment_id, day) do nothing
+        )
+        update enrollments set current_day = greatest(current_day, ${input.day}) where id = ${input.enrollmentId}`;
       return { hasTask: parts.some((part) => part.kind === 'text' && part.task) };
     },
 

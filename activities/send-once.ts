@@ -1,10 +1,20 @@
 import type { Sql } from '../db';
+import { isConnectionError } from '../db';
+
+/** How long the record of a sent message keeps being retried while Postgres is unreachable (a restart takes ~2 s). */
+export const RECORD_RETRY_MS = 30_000;
 
 /**
  * Sends a message at most once per key, however often the activity is retried: a key found in sent_messages is
- * skipped. What remains is the window between Telegram accepting the message and the INSERT committing (one
- * round trip to Postgres, milliseconds): a worker that dies exactly there sends that one message again on retry.
- * We choose that over the reverse order, which would lose the message instead.
+ * skipped. Once Telegram has taken the message, its record is written even through a Postgres restart: the INSERT
+ * is retried within the same attempt for up to RECORD_RETRY_MS (the activity keeps heartbeating meanwhile), so the
+ * retry that follows a failed attempt finds the key.
+ *
+ * What remains (docs/reliability.md has the measurements): a worker killed (SIGKILL) between Telegram's answer and
+ * the INSERT's commit, a window of one Postgres round trip (about a millisecond here); Postgres unreachable for longer
+ * than RECORD_RETRY_MS right after a send; and Telegram taking a message whose answer never arrives (the client's
+ * timeout fires). Each sends that one message again on retry. We choose that over the reverse order, which would
+ * lose the message instead.
  */
 export async function sendOnce(
   sql: Sql,
@@ -15,9 +25,25 @@ export async function sendOnce(
   const [done]: [{ messageIds: number[] }?] = await sql`select message_ids from sent_messages where key = ${key}`;
   if (done) return done.messageIds;
   const messageIds = await send();
-  await sql`
-    insert into sent_messages (key, chat_id, message_ids) values (${key}, ${chatId}, ${messageIds})
-    on conflict (key) do nothing
-  `;
+  await retryWhileDisconnected(
+    () => sql`
+      insert into sent_messages (key, chat_id, message_ids) values (${key}, ${chatId}, ${messageIds})
+      on conflict (key) do nothing
+    `,
+    RECORD_RETRY_MS,
+  );
   return messageIds;
+}
+
+/** Runs `write` again while Postgres is unreachable, backing off from 100 ms to 2 s, until `withinMs` has passed. */
+export async function retryWhileDisconnected<T>(write: () => Promise<T>, withinMs: number): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (!isConnectionError(err) || Date.now() >= deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2_000)));
+    }
+  }
 }

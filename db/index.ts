@@ -28,3 +28,27 @@ export function withDatabase(databaseUrl: string, database: string): string {
   url.pathname = `/${database}`;
   return url.toString();
 }
+
+/** postgres.js's own codes, Node's socket errors and Postgres' shutdown/startup SQLSTATEs: the server went away. */
+const CONNECTION_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  '57P01', // admin_shutdown: the server is stopping
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up or shutting down
+]);
+
+/**
+ * True when an error says the connection to Postgres was lost or refused (a restart, a failover), not that the
+ * statement was wrong: such an error is worth retrying once the server is back. Class 08 is "connection exception".
+ */
+export function isConnectionError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'));
+}

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, loadDotEnv, requireSettings, secretsOf } from 
 import { createSql } from '../db';
 import type { Sql } from '../db';
 import { createLogger } from '../lib/logger';
+import { surviveDatabaseRestarts } from '../lib/process-guards';
 
 /**
  * The skeleton every bot process shares: read the config (failing with the missing variables' names), connect to
@@ -26,6 +27,7 @@ export function runProcess(
     loadDotEnv();
     const config = loadConfig();
     logger = createLogger(name, { level: config.logLevel, secrets: secretsOf(config) });
+    surviveDatabaseRestarts(logger);
     requireSettings(config, ['databaseUrl', ...needed]);
     const sql = createSql(config.databaseUrl!);
     const connection = await Connection.connect({ address: config.temporal.address });

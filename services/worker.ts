@@ -4,6 +4,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import type { ActivityInterceptorsFactory, RuntimeOptions, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { ActivityDeps } from '../activities';
+import { heartbeatWhileRunning } from '../activities/heartbeats';
 
 /** Entry of the workflow code the worker bundles (or `npm run build` pre-bundles). */
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
@@ -15,13 +16,23 @@ export interface EnrollmentWorkerOptions extends ActivityDeps {
   /** Pre-bundled workflow code (`npm run build`); bundled from workflows/ at start-up when absent. */
   workflowBundlePath?: string;
   /** Extra Worker options (tests shorten shutdown, production may tune concurrency). */
-  tuning?: Partial<Pick<WorkerOptions, 'shutdownGraceTime' | 'maxConcurrentActivityTaskExecutions'>>;
+  tuning?: Partial<
+    Pick<WorkerOptions, 'shutdownGraceTime' | 'shutdownForceTime' | 'maxConcurrentActivityTaskExecutions'>
+  >;
 }
 
 /** The Temporal SDK's metrics for Prometheus at `http://<address>/metrics`, or none without an address. */
 export function metricsTelemetry(address: string | undefined): Pick<RuntimeOptions, 'telemetryOptions'> {
   return address ? { telemetryOptions: { metrics: { prometheus: { bindAddress: address } } } } : {};
 }
+
+/**
+ * On SIGTERM a worker stops polling and lets in-flight activities finish for this long before cancelling them (a
+ * cancelled send is aborted, not left to deliver next to its retry); compose's stop_grace_period is longer.
+ */
+export const WORKER_SHUTDOWN_GRACE = '20s';
+/** After this, shutdown gives up on stragglers and the process exits anyway. */
+export const WORKER_SHUTDOWN_FORCE = '40s';
 
 /** A worker for the enrollment task queue; any number of them can share the queue. */
 export function createEnrollmentWorker(options: EnrollmentWorkerOptions): Promise<Worker> {
@@ -32,7 +43,9 @@ export function createEnrollmentWorker(options: EnrollmentWorkerOptions): Promis
     taskQueue,
     ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
-    interceptors: { activity: [enrollmentLogAttributes] },
+    interceptors: { activity: [enrollmentLogAttributes, heartbeatWhileRunning] },
+    shutdownGraceTime: WORKER_SHUTDOWN_GRACE,
+    shutdownForceTime: WORKER_SHUTDOWN_FORCE,
     ...tuning,
   });
 }

@@ -38,14 +38,17 @@ import { createStudentLine } from './student-line';
 
 /**
  * Postgres-only steps: short and idempotent. No attempt cap on purpose: a journey must outlive a database outage,
- * so it retries (at most once a minute) until Postgres answers. Missing rows are final (NotFoundError).
+ * so it retries (every 10 s at most, so a journey resumes within seconds of Postgres' return) until Postgres
+ * answers. Missing rows are final (NotFoundError). Every activity heartbeats while it runs (activities/heartbeats.ts):
+ * a dead worker's step is retried after `heartbeatTimeout`, not after its whole start-to-close timeout.
  */
 export const DATABASE_STEP: ActivityOptions = {
   startToCloseTimeout: '15s',
+  heartbeatTimeout: '5s',
   retry: {
     initialInterval: '500ms',
     backoffCoefficient: 2,
-    maximumInterval: '1m',
+    maximumInterval: '10s',
     nonRetryableErrorTypes: ['NotFoundError'],
   },
 };
@@ -53,6 +56,7 @@ export const DATABASE_STEP: ActivityOptions = {
 /** Telegram steps: 429 waits Telegram's retry_after (set by the activity), 5xx/network back off, 403 stops at once. */
 export const TELEGRAM_STEP: ActivityOptions = {
   startToCloseTimeout: '60s',
+  heartbeatTimeout: '10s',
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,

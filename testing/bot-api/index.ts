@@ -10,6 +10,7 @@ export type {
   CallbackAnswer,
   Charge,
   FaultSpec,
+  SlowSpec,
   InviteLink,
   InvoiceRecord,
   MediaKind,

@@ -77,6 +77,13 @@ export class BotApiServer {
 
   private async dispatch(bot: BotState, method: string, params: Params, signal: AbortSignal): Promise<unknown> {
     const chatId = params.has('chat_id') ? Number(params.raw.chat_id) : undefined;
+    const slow = this.state.takeSlow(bot.id, method, chatId);
+    if (slow) {
+      await new Promise((resolve) => setTimeout(resolve, slow.delayMs));
+      // The client gave up while the request was on its way: Telegram never saw it.
+      if (signal.aborted)
+        throw new ApiError(499, 'Client Closed Request: the caller gave up before the request arrived');
+    }
     const fault = this.state.takeFault(bot.id, method, chatId);
     if (fault) throw faultError(fault.errorCode, fault.description, fault.retryAfter);
     const run = METHODS[method];

@@ -13,6 +13,7 @@ import type {
   CallbackAnswer,
   Charge,
   FaultSpec,
+  SlowSpec,
   InviteLink,
   MemberStatus,
   RateLimits,
@@ -210,6 +211,14 @@ export class BotApiStandIn {
    */
   failNext(fault: FaultSpec): void {
     this.state.faults.push({ ...fault, left: fault.times ?? 1 });
+  }
+
+  /**
+   * The next matching call (or `times` calls) arrives `delayMs` late: it runs then if its client still waits for the
+   * answer, and never if the client gave up (timed out or aborted) meanwhile.
+   */
+  slowNext(slow: SlowSpec): void {
+    this.state.slow.push({ ...slow, left: slow.times ?? 1 });
   }
 
   /** Every answer is delayed by `ms` (a slow Telegram); 0 turns it off. */

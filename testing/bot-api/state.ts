@@ -4,7 +4,16 @@ import type { Chat, Message, Update } from 'grammy/types';
 import type { BotState } from './bot-state';
 import { createBotState } from './bot-state';
 import { botIdOf, chatKey, messageKey } from './ids';
-import type { CallbackAnswer, Charge, FaultSpec, InviteLink, InvoiceRecord, MemberStatus, TgUser } from './types';
+import type {
+  CallbackAnswer,
+  Charge,
+  FaultSpec,
+  InviteLink,
+  InvoiceRecord,
+  MemberStatus,
+  SlowSpec,
+  TgUser,
+} from './types';
 import { Records } from './records';
 
 export interface StoredFile {
@@ -40,6 +49,7 @@ export class StandInState {
   /** `${botId}:${userId}`, or `*:${userId}` for every bot. */
   readonly blocked = new Set<string>();
   faults: (FaultSpec & { left: number })[] = [];
+  slow: (SlowSpec & { left: number })[] = [];
   latencyMs = 0;
   closed = false;
   /** 'change' after anything a test may wait for; 'update' (bot) when a bot has a new update. */
@@ -149,6 +159,17 @@ export class StandInState {
     return fault;
   }
 
+  takeSlow(botId: number, method: string, chatId: number | undefined): SlowSpec | undefined {
+    const slow = this.slow.find(
+      (f) =>
+        (f.method === undefined ? method !== 'getUpdates' : f.method.toLowerCase() === method.toLowerCase()) &&
+        (f.chatId === undefined || f.chatId === chatId) &&
+        (f.bot === undefined || botIdOf(f.bot) === botId),
+    );
+    if (slow && --slow.left <= 0) this.slow = this.slow.filter((f) => f !== slow);
+    return slow;
+  }
+
   changed(): void {
     this.events.emit('change');
   }
@@ -181,6 +202,7 @@ export class StandInState {
   reset(): void {
     this.records.clear();
     this.faults = [];
+    this.slow = [];
     this.blocked.clear();
     this.latencyMs = 0;
   }

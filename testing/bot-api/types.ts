@@ -96,6 +96,16 @@ export interface FaultSpec {
   times?: number;
 }
 
+/** A slow Telegram for some calls: the request takes `delayMs` to arrive, and a client that gave up meanwhile sent nothing. */
+export interface SlowSpec {
+  method?: string;
+  chatId?: number;
+  bot?: BotRef;
+  delayMs: number;
+  /** How many matching calls are slow (default 1). */
+  times?: number;
+}
+
 export interface RateLimits {
   /** Messages per second to one private chat (Telegram: about 1). */
   perChatPerSecond: number;

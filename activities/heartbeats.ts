@@ -1,0 +1,36 @@
+import { Context } from '@temporalio/activity';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+
+/** How often a running activity tells the server its worker is alive (the SDK throttles to 80% of the timeout). */
+export const HEARTBEAT_EVERY_MS = 1_000;
+
+/**
+ * Every activity heartbeats while it runs. Two things follow: a worker that dies (SIGKILL, lost host) has its
+ * activities retried after the step's `heartbeatTimeout` (seconds) instead of its whole start-to-close timeout; and
+ * cancellation reaches a running activity (a timed-out attempt, a worker shutdown past its grace time), whose
+ * `cancellationSignal` then aborts the Telegram call in flight (activities/telegram.ts), so a late answer cannot
+ * deliver a second copy next to the retry's.
+ */
+export const heartbeatWhileRunning: ActivityInterceptorsFactory = () => ({
+  inbound: {
+    async execute(input, next) {
+      const context = Context.current();
+      const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+      try {
+        context.heartbeat();
+        return await next(input);
+      } finally {
+        clearInterval(timer);
+      }
+    },
+  },
+});
+
+/** The running activity's cancellation signal, or undefined outside an activity (a bot's reply). */
+export function currentActivitySignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined;
+  }
+}
