@@ -73,6 +73,7 @@ describe('bots in webhook mode', () => {
         chat: { id: 880_000_002, type: 'private' },
         from: { id: 880_000_002, is_bot: false, first_name: 'Mallory' },
         text: '/start',
+        entities: [{ type: 'bot_command', offset: 0, length: 6 }],
       },
     };
     const attempts: Record<string, string>[] = [{}, { 'X-Telegram-Bot-Api-Secret-Token': 'wrong-secret-0123456789' }];
