@@ -2,6 +2,7 @@ import type { Sql } from '../db';
 import { moveToDaySignal, pauseSignal, paymentRefundedSignal, resumeSignal } from '../lib/enrollment-definitions';
 import type { Tariff } from '../lib/enrollment-definitions';
 import type { EnrollmentClient } from './enrollments';
+import { signalStudentReturned } from './student-returns';
 
 /**
  * What ops do to a student's journey, shared by the review desk's commands and the admin CLI. Each one signals the
@@ -115,7 +116,10 @@ export function createAdminOps(deps: { sql: Sql; enrollments: EnrollmentClient }
       return { courseSlug: enrollment.courseSlug };
     },
 
-    /** The bots stop serving the student and the newest journey pauses, or both resume. */
+    /**
+     * The bots stop serving the student and the newest journey pauses, or both resume: unblocking also tells every
+     * journey blocked by a 403 that the student is back, so it sends what it missed at once.
+     */
     async block(actor: AdminActor, input: { telegramId: number; blocked: boolean }) {
       const updated = await sql`
         update users set blocked_at = ${input.blocked ? new Date() : null}
@@ -123,6 +127,7 @@ export function createAdminOps(deps: { sql: Sql; enrollments: EnrollmentClient }
       if (updated.length === 0) throw new AdminOpError(`No student with Telegram id ${input.telegramId}.`);
       const enrollment = await enrollmentOf(input.telegramId);
       if (enrollment) await enrollments.handle(enrollment).signal(input.blocked ? pauseSignal : resumeSignal);
+      if (!input.blocked) await signalStudentReturned(deps, input.telegramId);
       await audit(actor, input.blocked ? 'block' : 'unblock', `user:${input.telegramId}`);
       return { courseSlug: enrollment?.courseSlug };
     },

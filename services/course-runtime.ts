@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import express from 'express';
+import { API_CONSTANTS } from 'grammy';
 import { createCourseBot, COURSE_COMMANDS } from '../bots/course';
 import { botModeOf, launchBot } from '../bots/launch';
 import type { BotMode } from '../bots/launch';
@@ -63,7 +64,9 @@ export async function startCourseRuntime(options: {
   createSendPacer(options.sql, config.telegram.sendsPerSecond).install(bot.api);
   await bot.init();
   await bot.api.setMyCommands(COURSE_COMMANDS);
-  const launched = await launchBot(bot, { name: 'course', mode, log });
+  // Named, not left to whatever an earlier run of this token set: my_chat_member tells the bot a student unblocked it.
+  const allowedUpdates = API_CONSTANTS.DEFAULT_UPDATE_TYPES;
+  const launched = await launchBot(bot, { name: 'course', mode, allowedUpdates, log });
   return {
     async stop() {
       await launched.stop();

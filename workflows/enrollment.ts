@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -260,8 +261,15 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   let startedAt = Date.now();
   state.startedAt = startedAt;
   if (refunded()) return endRefunded();
+  const returnsBeforeAccess = state.returns;
   if (!(await student.reach(() => telegram.grantAccess({ enrollmentId, tariff: state.paidTariff! })))) {
     return finish(state, 'blocked');
+  }
+  // A student out of reach at the welcome starts the course when they come back, so the lessons that fell due
+  // meanwhile do not arrive in one burst. Journeys that came back here before this change replay as they ran.
+  if (state.returns !== returnsBeforeAccess && patched('course-starts-when-student-returns')) {
+    startedAt = Date.now();
+    state.startedAt = startedAt;
   }
   state.accessGranted = true;
   await syncStage();

@@ -4,6 +4,7 @@ import type { ApiClientOptions } from 'grammy';
 import { courseMessagesFor } from '../../locales/course';
 import { refuseBlockedUsers } from '../blocked';
 import { logBotError } from '../errors';
+import { noticeReturns } from '../returns';
 import { postgresSessionStorage } from '../session';
 import type { CourseBotDeps, CourseContext, CourseSession } from './context';
 import { lessons } from './lessons';
@@ -47,6 +48,7 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
     }),
   );
   bot.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
+  bot.use(noticeReturns<CourseContext>('course bot', deps));
   bot.use(admin, review, lessons, settings);
   bot.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));
   bot.use(questions, submit);

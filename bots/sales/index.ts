@@ -4,6 +4,7 @@ import type { ApiClientOptions } from 'grammy';
 import { salesMessagesFor } from '../../locales/sales';
 import { refuseBlockedUsers } from '../blocked';
 import { logBotError } from '../errors';
+import { noticeReturns } from '../returns';
 import { postgresSessionStorage } from '../session';
 import { admin } from './admin';
 import { catalog, staleButton } from './catalog';
@@ -49,6 +50,7 @@ export function createSalesBot(token: string, deps: SalesBotDeps, client?: ApiCl
     }),
   );
   bot.use(refuseBlockedUsers<SalesContext>(deps.sql, (ctx) => ctx.t.suspended()));
+  bot.use(noticeReturns<SalesContext>('sales bot', deps));
   bot.use(admin, stars, groups, catalog, checkout, support, info);
   // Button data nobody recognised (forged, or from an older version of the bot).
   bot.on('callback_query:data', staleButton);

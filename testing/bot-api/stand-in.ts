@@ -1,4 +1,5 @@
 import type { Message, Update } from 'grammy/types';
+import { setBlocked } from './blocks';
 import { botIdOf } from './ids';
 import type { JoinOutcome } from './invite-links';
 import { joinViaLink } from './invite-links';
@@ -189,20 +190,21 @@ export class BotApiStandIn {
 
   /**
    * From now on the user has blocked the bot (or every bot when none is given): sends, edits and chat actions to
-   * their private chat answer 403 "Forbidden: bot was blocked by the user". Both argument orders are accepted:
-   * `blockUser(userId, botToken?)` and `blockUser(botTokenOrId, userId)`.
+   * their private chat answer 403 "Forbidden: bot was blocked by the user", and the bot gets my_chat_member (its
+   * status member → kicked). Both argument orders are accepted: `blockUser(userId, botToken?)` and
+   * `blockUser(botTokenOrId, userId)`.
    */
   blockUser(userId: number, botToken?: string): void;
   blockUser(bot: BotRef, userId: number): void;
   blockUser(first: BotRef, second?: BotRef): void {
-    this.state.blocked.add(blockKey(first, second));
+    setBlocked(this.state, first, second, true);
   }
 
-  /** The user unblocked the bot (same argument forms as blockUser). */
+  /** The user unblocked the bot (same argument forms as blockUser); it gets my_chat_member kicked → member. */
   unblockUser(userId: number, botToken?: string): void;
   unblockUser(bot: BotRef, userId: number): void;
   unblockUser(first: BotRef, second?: BotRef): void {
-    this.state.blocked.delete(blockKey(first, second));
+    setBlocked(this.state, first, second, false);
   }
 
   /**
@@ -263,11 +265,6 @@ export class BotApiStandIn {
 
 export const startBotApiStandIn = (options?: BotApiStandInOptions): Promise<BotApiStandIn> =>
   BotApiStandIn.start(options);
-
-function blockKey(first: BotRef, second: BotRef | undefined): string {
-  if (typeof second === 'number') return `${botIdOf(first)}:${second}`;
-  return `${second === undefined ? '*' : botIdOf(second)}:${Number(first)}`;
-}
 
 function describe(messages: SentMessage[]): string {
   if (messages.length === 0) return 'none';

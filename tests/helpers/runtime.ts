@@ -35,3 +35,9 @@ export function startSalesRuntimeOn(p: Platform, env: Record<string, string>, lo
     log,
   });
 }
+
+/** The allowed_updates a recorded getUpdates or setWebhook call asked for (grammY sends them as a JSON array). */
+export function allowedUpdatesOf(params: Record<string, unknown> | undefined): string[] | undefined {
+  const value = params?.allowed_updates;
+  return typeof value === 'string' ? (JSON.parse(value) as string[]) : (value as string[] | undefined);
+}

@@ -7,7 +7,7 @@ import type { SalesRuntime } from '../../services/sales-runtime';
 import { COURSE_TOKEN, SALES_TOKEN, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
 import { freePort } from '../../lib/ports';
-import { runtimeEnv, startSalesRuntimeOn } from '../helpers/runtime';
+import { allowedUpdatesOf, runtimeEnv, startSalesRuntimeOn } from '../helpers/runtime';
 
 const SECRET = 'webhook-secret-for-tests_0123456789';
 
@@ -55,6 +55,9 @@ describe('bots in webhook mode', () => {
       ]),
     );
     expect(p.telegram.calls('getUpdates')).toEqual([]);
+    // my_chat_member among the updates both bots ask for: a student who unblocks either bot resumes their journey.
+    for (const call of p.telegram.calls('setWebhook'))
+      expect(allowedUpdatesOf(call.params)).toContain('my_chat_member');
 
     const student = { id: 880_000_001, first_name: 'Webhook', language_code: 'en' };
     p.telegram.sendUserMessage({ botToken: SALES_TOKEN, from: student, text: '/start' });

@@ -142,6 +142,14 @@ describe('Bot API stand-in, driven by real grammY over HTTP', () => {
       new Api(OTHER_TOKEN, { apiRoot: telegram.apiRoot }).sendMessage(student.id, 'hi'),
     ).resolves.toBeDefined();
     telegram.unblockUser(student.id, TOKEN);
+    // As in Telegram, the bot hears of both in my_chat_member: its own status in the chat, member → kicked → member.
+    const changes = telegram.pendingUpdates(TOKEN).flatMap((u) => (u.my_chat_member ? [u.my_chat_member] : []));
+    expect(changes.map((c) => [c.old_chat_member.status, c.new_chat_member.status])).toEqual([
+      ['member', 'kicked'],
+      ['kicked', 'member'],
+    ]);
+    expect(changes[0]).toMatchObject({ chat: { id: student.id, type: 'private' }, from: { id: student.id } });
+    expect(changes[0]?.new_chat_member.user.is_bot).toBe(true);
 
     telegram.failNext({ method: 'sendMessage', chatId: student.id, errorCode: 429, retryAfter: 7 });
     expect(await failure(api.sendMessage(student.id, 'hi'))).toMatchObject({
