@@ -8,4 +8,5 @@ COPY . .
 RUN npx tsx scripts/bundle-workflows.ts
 ENV NODE_ENV=production WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 USER node
-CMD ["npx", "tsx", "worker.ts"]
+# Plain node with the tsx loader, not the tsx CLI: SIGTERM reaches the process, which drains before it exits.
+CMD ["node", "--import", "tsx", "worker.ts"]

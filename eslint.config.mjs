@@ -51,4 +51,18 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // A worker must outlive a Postgres restart: postgres.js can crash the process when the server goes away under an
+    // open `sql.begin` (porsager/postgres#1155, #1201). Activities write with single statements (CTEs) instead.
+    files: ['activities/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='begin']",
+          message: 'No transaction blocks in activities: make it one statement (a CTE), retried as a step.',
+        },
+      ],
+    },
+  },
 );

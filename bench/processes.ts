@@ -8,7 +8,8 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /** A production entry point (worker.ts, scripts/sales.ts, ...) as a process of its own, configured by `env`. */
 export function spawnEntry(entry: string, env: Record<string, string>): ChildProcess & { output: () => string } {
-  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, entry)], {
+  // As production runs it: plain node with the tsx loader (the tsx CLI would SIGKILL it 60 ms after a SIGTERM).
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

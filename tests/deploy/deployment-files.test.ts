@@ -64,6 +64,23 @@ describe('deployment files', () => {
       expect(admin).toContain(attribute);
   });
 
+  it('runs production processes on plain node, so SIGTERM reaches them, and restarts any that exits', () => {
+    // The tsx CLI SIGKILLs its child if a signal is not acknowledged within ~60 ms: no draining, sends cut mid-way.
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    for (const name of ['start', 'worker', 'sales', 'course'])
+      expect(scripts[name], name).toMatch(/\bnode --import tsx /);
+    expect(read('Dockerfile')).toMatch(/^CMD \["node", "--import", "tsx", "worker\.ts"\]$/m);
+    const compose = parse(read('docker-compose.yml')) as {
+      services: Record<string, { command?: string[]; restart?: string; stop_grace_period?: string }>;
+    };
+    for (const name of ['worker', 'sales', 'course']) {
+      const service = compose.services[name]!;
+      expect(service.restart, name).toBe('unless-stopped');
+      if (service.command) expect(service.command.slice(0, 3), name).toEqual(['node', '--import', 'tsx']);
+    }
+    expect(Number.parseInt(compose.services.worker?.stop_grace_period ?? '10s')).toBeGreaterThan(20);
+  });
+
   it('package.json has a script for each production process and the Dockerfile bundles workflows', () => {
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
     expect(scripts).toMatchObject({

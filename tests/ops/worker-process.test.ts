@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -16,6 +18,7 @@ import { eventually } from '../helpers/platform';
 import { freePort } from '../../lib/ports';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 // Shaped like a real token, so a leak would be caught by the test and by the logger's own pattern alike.
 const TOKEN = '7012345678:AAH-worker-process-test-token-0123456789';
 
@@ -45,7 +48,8 @@ describe('the worker process', () => {
   it('logs JSON with enrollment ids and no secrets, serves metrics, and stops on SIGTERM', async () => {
     const taskQueue = `worker-process-${randomUUID()}`;
     const metricsPort = await freePort();
-    worker = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'worker.ts')], {
+    // As production runs it: plain node with the tsx loader (the tsx CLI would cut the SIGTERM handling short).
+    worker = spawn(process.execPath, ['--import', TSX_LOADER, path.join(ROOT, 'worker.ts')], {
       // A folder without a .env, so only this environment counts.
       cwd: mkdtempSync(path.join(tmpdir(), 'worker-process-')),
       env: {
