@@ -4,6 +4,9 @@ import { isAddressRange } from './lib/address-ranges';
 import { YOOKASSA_NOTIFICATION_IPS } from './payments/yookassa';
 import { parseDuration } from './lib/schedule';
 
+/** Messages one assignment submission may hold when SUBMISSION_MAX_PARTS is unset. */
+export const DEFAULT_SUBMISSION_MAX_PARTS = 20;
+
 const botToken = z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF (from @BotFather)');
 
 /** A comma-separated list of addresses and CIDR ranges, or `off`. */
@@ -45,6 +48,7 @@ const schema = z.object({
           .transform(Number),
       ),
     ),
+  SUBMISSION_MAX_PARTS: z.coerce.number().int().min(1).max(1000).default(DEFAULT_SUBMISSION_MAX_PARTS),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   METRICS_ADDRESS: z
@@ -155,8 +159,10 @@ export interface AppConfig {
     courseBotToken?: string;
     /** Chat where FEEDBACK/PREMIUM assignments are routed for review. */
     adminChatId?: number;
-    /** Telegram user ids allowed to answer assignments in the review chat. */
+    /** The admin allow-list: the only users whose commands, buttons and replies in the admin chat do anything. */
     reviewerIds: number[];
+    /** Messages one assignment submission may hold; each becomes a copy in the review chat. */
+    submissionMaxParts: number;
     /** Messages per second per bot that workers send, together (Telegram allows about 30). */
     sendsPerSecond: number;
     /** Long polling, or webhooks at `<PUBLIC_URL>/telegram/<bot>` checked against `webhookSecret`. */
@@ -236,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       courseBotToken: e.COURSE_BOT_TOKEN ?? e.SALES_BOT_TOKEN,
       adminChatId: e.ADMIN_CHAT_ID,
       reviewerIds: e.REVIEWER_IDS,
+      submissionMaxParts: e.SUBMISSION_MAX_PARTS,
       sendsPerSecond: e.TELEGRAM_SENDS_PER_SECOND,
       mode: e.BOT_MODE,
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,

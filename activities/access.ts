@@ -57,13 +57,16 @@ export function createAccess({ sql, telegram, inviteTtlMs = 7 * 24 * 3600_000 }:
         update enrollments e set tariff = ${input.tariff}, access_granted_at = coalesce(access_granted_at, now())
         from courses c where e.id = ${input.enrollmentId} and c.id = e.course_id
         returning c.onboarding_wait_ms`;
-      const onboarding = (course?.onboardingWaitMs ?? 0) > 0;
+      const onboardingWaitMs = course?.onboardingWaitMs ?? 0;
+      const onboarding = onboardingWaitMs > 0;
+      // Says what the journey will do: with onboarding, lesson 1 waits for the time choice (or the wait's end).
+      const next = onboarding
+        ? `\n\n${r.t.chooseLessonTime({ minutes: Math.max(1, Math.round(onboardingWaitMs / 60_000)) })}`
+        : `\n${r.t.firstLessonNow()}`;
       await sendTextOnce(sql, telegram.sales, {
         key: `welcome:${input.enrollmentId}`,
         chatId: r.chatId,
-        html:
-          r.t.welcome({ course: escapeHtml(r.courseTitle), tariff: input.tariff }) +
-          (onboarding ? `\n\n${r.t.chooseLessonTime()}` : ''),
+        html: r.t.welcome({ course: escapeHtml(r.courseTitle), tariff: input.tariff }) + next,
         ...(onboarding
           ? {
               replyMarkup: {

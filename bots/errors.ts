@@ -13,3 +13,22 @@ export function logBotError(name: string, log?: (line: string) => void) {
     else log?.(`${name}: update ${err.ctx.update.update_id} failed: ${e instanceof Error ? e.stack : String(e)}`);
   };
 }
+
+/**
+ * For `bot.errorBoundary`, around every handler: grammY calls `bot.catch` only in long polling, and in webhook mode a
+ * handler's error would answer Telegram 5xx, so the update came again and again (its side effects too) while the
+ * chat's next updates waited. Here the error is logged, a button press still gets an answer (`apology`), and the
+ * update counts as handled in both modes.
+ */
+export function handleBotError<C extends Context>(
+  name: string,
+  log: ((line: string) => void) | undefined,
+  apology: (ctx: C) => string,
+) {
+  const logError = logBotError(name, log);
+  return async (err: BotError<C>): Promise<void> => {
+    logError(err);
+    // The handler may have answered already; Telegram then refuses this second answer, which changes nothing.
+    if (err.ctx.callbackQuery) await err.ctx.answerCallbackQuery({ text: apology(err.ctx) }).catch(() => {});
+  };
+}

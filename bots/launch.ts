@@ -1,6 +1,7 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { run } from '@grammyjs/runner';
 import express from 'express';
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import { webhookCallback } from 'grammy';
 import type { Bot, Context } from 'grammy';
 import type { Update } from 'grammy/types';
@@ -25,9 +26,10 @@ export interface LaunchedBot {
 }
 
 /**
- * Runs an initialised bot in long polling or behind the HTTP server. In webhook mode the route answers Telegram 401
- * without the secret token (X-Telegram-Bot-Api-Secret-Token) and stops waiting on a slow update after 9 s (Telegram
- * would resend it at 10), and the webhook stays set on stop, so Telegram keeps updates while the process restarts.
+ * Runs an initialised bot in long polling or behind the HTTP server. In webhook mode the route answers 401 without the
+ * secret token (X-Telegram-Bot-Api-Secret-Token), before reading the body, and stops waiting on a slow update after
+ * 9 s (Telegram would resend it at 10); the webhook stays set on stop, so Telegram keeps updates while the process
+ * restarts.
  */
 export async function launchBot<C extends Context>(
   bot: Bot<C>,
@@ -44,6 +46,7 @@ export async function launchBot<C extends Context>(
     const path = `/telegram/${name}`;
     mode.routes.post(
       path,
+      requireSecretToken(mode.secret),
       express.json({ limit: '1mb' }),
       webhookCallback(bot, 'express', { secretToken: mode.secret, onTimeout: 'return', timeoutMilliseconds: 9_000 }),
     );
@@ -67,5 +70,15 @@ export async function launchBot<C extends Context>(
     async stop() {
       if (runner.isRunning()) await runner.stop();
     },
+  };
+}
+
+/** A POST without Telegram's secret header is refused before a byte of its body is read or parsed. */
+function requireSecretToken(secret: string): RequestHandler {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  const expected = digest(secret);
+  return (req, res, next) => {
+    if (timingSafeEqual(digest(req.get('x-telegram-bot-api-secret-token') ?? ''), expected)) return next();
+    res.status(401).json({ ok: false, error: 'secret token missing or wrong' });
   };
 }

@@ -4,7 +4,8 @@ import type { EnrollmentClient } from '../services/enrollments';
 
 /**
  * Saves a student's lesson time and/or time zone and tells every running journey of theirs (one course, or all), so
- * it applies from the next lesson. Returns the schedule now in force, and how many journeys heard it.
+ * it applies from the next lesson. A change of time zone alone does not answer onboarding's lesson-time question.
+ * Returns the schedule now in force, and how many journeys heard it.
  */
 export async function saveSchedule(
   deps: { sql: Sql; enrollments: EnrollmentClient; log?: (line: string) => void },
@@ -23,7 +24,11 @@ export async function saveSchedule(
     returning id, time_zone, preferred_lesson_time::text`;
   if (!user)
     return { timeZone: change.timeZone ?? 'UTC', preferredLessonTime: change.preferredLessonTime ?? null, journeys: 0 };
-  const choice = { timeZone: user.timeZone, preferredLessonTime: user.preferredLessonTime?.slice(0, 5) ?? null };
+  const choice = {
+    timeZone: user.timeZone,
+    preferredLessonTime: user.preferredLessonTime?.slice(0, 5) ?? null,
+    lessonTimeChosen: change.preferredLessonTime !== undefined,
+  };
   const courses = await sql<{ slug: string }[]>`
     select c.slug from enrollments e join courses c on c.id = e.course_id
     where e.user_id = ${user.id} and e.access_granted_at is not null

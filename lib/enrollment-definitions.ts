@@ -60,6 +60,11 @@ export interface PaymentRefunded {
 export interface ScheduleChoice {
   timeZone: string;
   preferredLessonTime: string | null;
+  /**
+   * false when only the time zone changed (/timezone): onboarding keeps waiting for the lesson time. Any other choice
+   * (a lesson-time button, /time), and a signal without this field, answers onboarding.
+   */
+  lessonTimeChosen?: boolean;
 }
 
 export interface AssignmentSubmitted {
@@ -100,7 +105,10 @@ export interface EnrollmentResult {
 export const paymentReceivedSignal = defineSignal<[PaymentReceived]>('paymentReceived');
 /** The money was given back: the journey revokes access (groups included) and ends. Other payments are ignored. */
 export const paymentRefundedSignal = defineSignal<[PaymentRefunded]>('paymentRefunded');
-/** The student chose a lesson time / time zone (onboarding or settings); it applies from the next lesson on. */
+/**
+ * The student chose a lesson time / time zone (onboarding or settings); it applies from the next lesson on. Only a
+ * lesson-time choice ends onboarding's wait (see ScheduleChoice.lessonTimeChosen).
+ */
 export const scheduleChosenSignal = defineSignal<[ScheduleChoice]>('scheduleChosen');
 /** The student pauses the course: no lessons until resumeSignal; the rest of the schedule then moves with them. */
 export const pauseSignal = defineSignal('pause');

@@ -1,9 +1,11 @@
 /** English texts. Telegram HTML: escape user-provided values with escapeHtml before interpolating. */
 export const en = {
   welcome: (p: { course: string; tariff: string }) =>
-    `🎉 Payment received, welcome to <b>${p.course}</b> (${p.tariff})!\nYour first lesson arrives right now; the next ones follow day by day.`,
-  chooseLessonTime: () =>
-    `⏰ When should your daily lesson arrive? Pick a time (your time zone can be changed with /timezone), or start now.`,
+    `🎉 Payment received, welcome to <b>${p.course}</b> (${p.tariff})!`,
+  firstLessonNow: () => `Your first lesson arrives right now; the next ones follow day by day.`,
+  /** Onboarding: what the buttons below do, and what happens without a choice (the course's onboardingWait). */
+  chooseLessonTime: (p: { minutes: number }) =>
+    `⏰ When should your daily lessons arrive? Pick a time below: your first lesson comes as soon as you pick, the next ones at that time (“Start now” keeps this time of day). If you don't pick within ${p.minutes} min, lessons start then. To set your time zone first, use /timezone: it does not start the course.`,
   startNow: () => `Start now`,
   scheduleSet: (p: { time: string; timeZone: string }) => `👍 Lessons will arrive at ${p.time} (${p.timeZone}).`,
   upgraded: (p: { tariff: string }) => `⬆️ Your tariff is now <b>${p.tariff}</b>. Everything it adds is open to you.`,

@@ -43,7 +43,7 @@ export async function startCourseRuntime(options: {
     }
   }
   if (config.telegram.adminChatId !== undefined && config.telegram.reviewerIds.length === 0) {
-    log('course bot: REVIEWER_IDS is empty, so nobody can answer assignments in the review chat');
+    log('course bot: REVIEWER_IDS is empty, so nobody can answer or run admin commands in the review chat');
   }
   const bot = createCourseBot(
     options.courseToken,
@@ -54,6 +54,7 @@ export async function startCourseRuntime(options: {
         adminChatId: config.telegram.adminChatId,
         reviewerIds: config.telegram.reviewerIds,
         salesBot: options.salesBot,
+        maxSubmissionParts: config.telegram.submissionMaxParts,
       },
       log,
     },

@@ -57,6 +57,9 @@ export async function startSalesRuntime(options: {
   const server = await serve(app, config.http.port);
   log(`http: webhooks on ${config.http.publicUrl}/webhooks/<provider> (listening on :${config.http.port})`);
 
+  if (config.telegram.adminChatId !== undefined && config.telegram.reviewerIds.length === 0) {
+    log('sales bot: REVIEWER_IDS is empty, so nobody can answer support questions or /refund in the admin chat');
+  }
   const bot = createSalesBot(
     options.salesToken,
     {
@@ -69,6 +72,7 @@ export async function startSalesRuntime(options: {
       settings: {
         courseSlug: config.sales.courseSlug,
         adminChatId: config.telegram.adminChatId,
+        reviewerIds: config.telegram.reviewerIds,
         offerUrl: config.sales.offerUrl!,
         privacyUrl: config.sales.privacyUrl!,
         termsVersion: config.sales.termsVersion,

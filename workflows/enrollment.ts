@@ -117,6 +117,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   setHandler(scheduleChosenSignal, (choice) => {
     state.schedule = choice;
     state.scheduleVersion++;
+    if (choice.lessonTimeChosen !== false) state.lessonTimeChosen = true;
   });
   setHandler(pauseSignal, async () => {
     // Only lessons pause: before access or after the last lesson there is nothing to hold back.
@@ -273,8 +274,12 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   }
   state.accessGranted = true;
   await syncStage();
-  if ((plan.onboardingWaitMs ?? 0) > 0 && state.schedule === null) {
-    await condition(() => state.schedule !== null || refunded(), plan.onboardingWaitMs!);
+  // Onboarding waits for the lesson time; a /timezone meanwhile must not start the course. Journeys that passed here
+  // before this change took any schedule signal as the answer, and replay that way.
+  const waitsForLessonTime = patched('onboarding-waits-for-lesson-time');
+  const answered = () => (waitsForLessonTime ? state.lessonTimeChosen : state.schedule !== null);
+  if ((plan.onboardingWaitMs ?? 0) > 0 && !answered()) {
+    await condition(() => answered() || refunded(), plan.onboardingWaitMs!);
     startedAt = Date.now();
     state.startedAt = startedAt;
   }

@@ -24,6 +24,8 @@ export class JourneyState {
   schedule: ScheduleChoice | null = null;
   /** Bumped by every schedule choice, so a wait for the next lesson can notice it. */
   scheduleVersion = 0;
+  /** The student answered onboarding's "when should lessons arrive?" (a time zone alone is no answer). */
+  lessonTimeChosen = false;
   /** When the student paused the course (workflow time), or null. */
   pausedAt: number | null = null;
   /** A day an admin moved the student to, until the lesson loop takes it. */

@@ -6,25 +6,23 @@ import type { AdminActor } from '../../services/admin-ops';
 import type { CourseContext } from './context';
 
 /**
- * Admin actions in the review chat, for configured reviewers only, each written to admin_actions:
- * /stats, /block and /unblock <telegram id>, /grant <telegram id> <TARIFF> [course], /revoke <telegram id> [course],
- * /move <telegram id> <day> [course]. The course defaults to the student's newest enrollment.
+ * Admin actions in the review chat, each written to admin_actions: /stats, /block and /unblock <telegram id>,
+ * /grant <telegram id> <TARIFF> [course], /revoke <telegram id> [course], /move <telegram id> <day> [course]. The
+ * course defaults to the student's newest enrollment. Mounted behind the allow-list (adminChat in ../admin-chat), so
+ * only REVIEWER_IDS get here.
  */
 export const admin = new Composer<CourseContext>();
-const desk = admin.filter(
-  (ctx) => ctx.deps.settings.adminChatId !== undefined && ctx.chat?.id === ctx.deps.settings.adminChatId,
-);
 
-/** A command only configured reviewers may use; anyone else is told so and nothing happens. */
-const onlyAdmins = {
+/** The commands below: in the admin chat the course bot claims them (see ownCommandsInGroups). */
+export const ADMIN_COMMANDS = ['stats', 'block', 'unblock', 'grant', 'revoke', 'move'];
+
+/** An admin command whose AdminOpError ("no such student") is the answer, not a failure. */
+const desk = {
   command(name: string, handler: (ctx: CourseContext) => Promise<unknown>) {
-    desk.command(name, async (ctx) => {
-      if (!ctx.from || !ctx.deps.settings.reviewerIds.includes(ctx.from.id))
-        return void (await ctx.reply(ctx.t.onlyReviewers()));
+    admin.command(name, async (ctx) => {
       try {
         await handler(ctx);
       } catch (err) {
-        // "No such student" and the like are answers, not failures.
         if (err instanceof AdminOpError) return void (await ctx.reply(err.message));
         throw err;
       }
@@ -39,7 +37,7 @@ const args = (ctx: CourseContext) =>
   typeof ctx.match === 'string' ? ctx.match.trim().split(/\s+/).filter(Boolean) : [];
 const telegramIdArg = (value: string | undefined) => (value && /^\d{1,15}$/.test(value) ? Number(value) : undefined);
 
-onlyAdmins.command('stats', async (ctx) => {
+desk.command('stats', async (ctx) => {
   const { sql } = ctx.deps;
   const stages = await sql<{ stage: string; tariff: string | null; n: number }[]>`
     select stage, tariff, count(*)::int as n from enrollments group by 1, 2 order by 1, 2`;
@@ -59,7 +57,7 @@ onlyAdmins.command('stats', async (ctx) => {
 });
 
 for (const blocked of [true, false]) {
-  onlyAdmins.command(blocked ? 'block' : 'unblock', async (ctx) => {
+  desk.command(blocked ? 'block' : 'unblock', async (ctx) => {
     const telegramId = telegramIdArg(args(ctx)[0]);
     if (!telegramId) return void (await ctx.reply(`Usage: /${blocked ? 'block' : 'unblock'} <telegram id>`));
     const { courseSlug } = await opsOf(ctx).block(actorOf(ctx), { telegramId, blocked });
@@ -69,7 +67,7 @@ for (const blocked of [true, false]) {
   });
 }
 
-onlyAdmins.command('grant', async (ctx) => {
+desk.command('grant', async (ctx) => {
   const [id, tariffArg, slug] = args(ctx);
   const telegramId = telegramIdArg(id);
   const tariff = TARIFFS.find((t) => t === tariffArg?.toUpperCase());
@@ -80,7 +78,7 @@ onlyAdmins.command('grant', async (ctx) => {
   await ctx.reply(`🎁 ${telegramId} has ${tariff} access to ${courseSlug}.`);
 });
 
-onlyAdmins.command('revoke', async (ctx) => {
+desk.command('revoke', async (ctx) => {
   const [id, slug] = args(ctx);
   const telegramId = telegramIdArg(id);
   if (!telegramId) return void (await ctx.reply('Usage: /revoke <telegram id> [course]'));
@@ -90,7 +88,7 @@ onlyAdmins.command('revoke', async (ctx) => {
   );
 });
 
-onlyAdmins.command('move', async (ctx) => {
+desk.command('move', async (ctx) => {
   const [id, dayArg, slug] = args(ctx);
   const telegramId = telegramIdArg(id);
   const day = Number(dayArg);

@@ -3,6 +3,7 @@ import type { Sql } from '../../db';
 import type { MessagePart } from '../../lib/enrollment-definitions';
 import type { CourseMessages } from '../../locales/course';
 import type { EnrollmentClient } from '../../services/enrollments';
+import type { AdminChatSettings } from '../admin-chat';
 
 /** An assignment being put together, message by message, until the student presses Send. */
 export interface CourseSession {
@@ -11,13 +12,13 @@ export interface CourseSession {
   question?: { slug: string; day: number };
 }
 
-export interface CourseSettings {
-  /** The review chat; answers there come from reviewers only. */
+export interface CourseSettings extends AdminChatSettings {
+  /** The review chat; answers and admin commands there come from reviewers (REVIEWER_IDS) only. */
   adminChatId?: number;
-  /** Telegram user ids allowed to review. */
-  reviewerIds: number[];
   /** Where unpaid or unknown users are sent, e.g. "@my_sales_bot". */
   salesBot: string;
+  /** SUBMISSION_MAX_PARTS: messages one submission may hold (DEFAULT_SUBMISSION_MAX_PARTS when unset). */
+  maxSubmissionParts?: number;
 }
 
 export interface CourseBotDeps {

@@ -2,15 +2,17 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, session } from 'grammy';
 import type { ApiClientOptions } from 'grammy';
 import { courseMessagesFor } from '../../locales/course';
+import { adminChat, inAdminChat } from '../admin-chat';
 import { refuseBlockedUsers } from '../blocked';
-import { logBotError } from '../errors';
+import { handleBotError, logBotError } from '../errors';
+import { ownCommandsInGroups } from '../group-commands';
 import { noticeReturns } from '../returns';
 import { postgresSessionStorage } from '../session';
 import type { CourseBotDeps, CourseContext, CourseSession } from './context';
 import { lessons } from './lessons';
-import { admin } from './admin';
+import { admin, ADMIN_COMMANDS } from './admin';
 import { questions } from './questions';
-import { review } from './review';
+import { review, REVIEW_COMMANDS } from './review';
 import { settings } from './settings';
 import { submit } from './submit';
 import { onePerChat } from '../concurrency';
@@ -36,24 +38,31 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   const bot = new Bot<CourseContext>(token, client ? { client } : {});
   bot.api.config.use(autoRetry({ maxRetryAttempts: 4, maxDelaySeconds: 30 }));
   bot.use(onePerChat<CourseContext>());
-  bot.use(async (ctx, next) => {
+  const handlers = bot.errorBoundary(handleBotError<CourseContext>('course bot', deps.log, (ctx) => ctx.t.failed()));
+  handlers.use(async (ctx, next) => {
     ctx.deps = deps;
     ctx.t = courseMessagesFor(ctx.from?.language_code);
     await next();
   });
-  bot.use(
+  const deskCommands = [...ADMIN_COMMANDS, ...REVIEW_COMMANDS];
+  handlers.use(
+    ownCommandsInGroups<CourseContext>((ctx, command) => inAdminChat(ctx) && deskCommands.includes(command)),
+  );
+  handlers.use(
     session({
       initial: (): CourseSession => ({}),
       storage: postgresSessionStorage<CourseSession>(deps.sql, `course:${token.split(':')[0]}`),
     }),
   );
-  bot.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
-  bot.use(noticeReturns<CourseContext>('course bot', deps));
-  bot.use(admin, review, lessons, settings);
-  bot.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));
-  bot.use(questions, submit);
-  bot.on('message:entities:bot_command', (ctx) => ctx.reply(ctx.t.help()));
-  bot.on('callback_query:data', (ctx) => ctx.answerCallbackQuery({ text: ctx.t.notDelivered() }));
+  handlers.use(adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, review));
+  handlers.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
+  handlers.use(noticeReturns<CourseContext>('course bot', deps));
+  handlers.use(lessons, settings);
+  handlers.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));
+  handlers.use(questions, submit);
+  handlers.on('message:entities:bot_command', (ctx) => ctx.reply(ctx.t.help()));
+  handlers.on('callback_query:data', (ctx) => ctx.answerCallbackQuery({ text: ctx.t.notDelivered() }));
+  // Only what escapes the boundary above (onePerChat) lands here, in long polling.
   bot.catch(logBotError('course bot', deps.log));
   return bot;
 }

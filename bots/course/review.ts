@@ -1,23 +1,24 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
+import type { Sql } from '../../db';
 import { submitFeedbackUpdate } from '../../lib/enrollment-definitions';
 import type { FeedbackInput } from '../../lib/enrollment-definitions';
 import { escapeHtml } from '../../locales';
 import { parseReviewButton, reviewButtonPattern } from '../callback-data';
+import { recordOfReply } from '../reply-records';
 import type { CourseContext } from './context';
 
 /**
  * The review desk in the admin chat. A reviewer answers an assignment by replying to any of its messages (text, voice,
- * media: copied to the student as is) or with Approve / Request changes. Anyone else, or an answer to an assignment
- * already answered, changes nothing and is told why. /queue lists what waits, PREMIUM first, oldest first.
+ * media: copied to the student as is) or with Approve / Request changes; an answer to an assignment already answered
+ * changes nothing and is told why. /queue lists what waits, PREMIUM first, oldest first. Mounted behind the allow-list
+ * (adminChat in ../admin-chat), so only REVIEWER_IDS get here.
  */
 export const review = new Composer<CourseContext>();
-const desk = review.filter(
-  (ctx) => ctx.deps.settings.adminChatId !== undefined && ctx.chat?.id === ctx.deps.settings.adminChatId,
-);
-const isReviewer = (ctx: CourseContext) =>
-  ctx.from !== undefined && ctx.deps.settings.reviewerIds.includes(ctx.from.id);
+
+/** The commands of this file, claimed in the admin chat (see ownCommandsInGroups). */
+export const REVIEW_COMMANDS = ['queue'];
 
 /** Hands the answer to the journey; a rejection (unknown, already answered) comes back as the reason. */
 async function answer(ctx: CourseContext, feedback: FeedbackInput): Promise<string> {
@@ -40,15 +41,14 @@ async function answer(ctx: CourseContext, feedback: FeedbackInput): Promise<stri
   }
 }
 
-desk.callbackQuery(reviewButtonPattern, async (ctx) => {
-  if (!isReviewer(ctx)) return void (await ctx.answerCallbackQuery({ text: ctx.t.onlyReviewers(), show_alert: true }));
+review.callbackQuery(reviewButtonPattern, async (ctx) => {
   const { assignmentId, verdict } = parseReviewButton(ctx.callbackQuery.data)!;
   const result = await answer(ctx, { assignmentId, reviewerTelegramId: ctx.from.id, parts: [], verdict });
   await ctx.answerCallbackQuery({ text: result });
   await ctx.reply(result);
 });
 
-desk.command('queue', async (ctx) => {
+review.command('queue', async (ctx) => {
   const waiting = await ctx.deps.sql<
     { id: number; tariff: string; day: number; submittedAt: Date; firstName: string }[]
   >`
@@ -69,17 +69,17 @@ desk.command('queue', async (ctx) => {
   await ctx.reply(lines.join('\n'));
 });
 
-desk.on('message', async (ctx, next) => {
+/**
+ * A reply answers whatever stored rows say the replied-to message belongs to (review_messages, support_messages),
+ * and only for a message this bot posted. Never what a message says: a student's copied question may read "#1 · …".
+ */
+review.on('message', async (ctx, next) => {
   const replyTo = ctx.message.reply_to_message;
-  if (!replyTo) return next();
-  const [row]: [{ assignmentId: number }?] = await ctx.deps.sql`
-    select assignment_id from review_messages where chat_id = ${ctx.chat.id} and message_id = ${replyTo.message_id}`;
-  // A reply faster than the bookkeeping: the header itself names the assignment.
-  const named = replyTo.from?.id === ctx.me.id ? /#(\d+) ·/.exec(replyTo.text ?? '')?.[1] : undefined;
-  const target = row ?? (named ? { assignmentId: Number(named) } : undefined);
-  if (!target) return answerQuestion(ctx, replyTo.message_id, next);
-  if (!isReviewer(ctx))
-    return void (await ctx.reply(ctx.t.onlyReviewers(), { reply_parameters: { message_id: ctx.message.message_id } }));
+  if (!replyTo || replyTo.from?.id !== ctx.me.id) return next();
+  const target = await recordOfReply(replyTo, () => replyTarget(ctx.deps.sql, ctx.chat.id, replyTo.message_id));
+  const replyParameters = { reply_parameters: { message_id: ctx.message.message_id } };
+  if (!target) return void (await ctx.reply(ctx.t.notLinked(), replyParameters));
+  if ('telegramId' in target) return answerQuestion(ctx, target);
   const kind =
     ['text', 'voice', 'photo', 'video', 'document', 'audio', 'video_note'].find(
       (k) => ctx.message[k as keyof Message] !== undefined,
@@ -89,20 +89,29 @@ desk.on('message', async (ctx, next) => {
     reviewerTelegramId: ctx.from.id,
     parts: [{ type: 'message', chatId: ctx.chat.id, messageId: ctx.message.message_id, kind }],
   });
-  await ctx.reply(result, { reply_parameters: { message_id: ctx.message.message_id } });
+  await ctx.reply(result, replyParameters);
 });
+
+/** An assignment (review_messages) or a student's question (support_messages) the bot posted this message for. */
+async function replyTarget(
+  sql: Sql,
+  chatId: number,
+  messageId: number,
+): Promise<{ assignmentId: number } | { id: number; telegramId: number } | undefined> {
+  const [assignment]: [{ assignmentId: number }?] = await sql`
+    select assignment_id from review_messages where chat_id = ${chatId} and message_id = ${messageId}`;
+  if (assignment) return assignment;
+  const [thread]: [{ id: number; telegramId: number }?] = await sql`
+    select s.id, u.telegram_id from support_messages s join users u on u.id = s.user_id
+    where s.admin_chat_id = ${chatId} and s.admin_message_id = ${messageId}`;
+  return thread;
+}
 
 /** A reviewer's reply to a student's question (or its header) goes back to that student. */
 async function answerQuestion(
   ctx: CourseContext & { chat: { id: number } },
-  repliedTo: number,
-  next: () => Promise<void>,
+  thread: { id: number; telegramId: number },
 ) {
-  const [thread]: [{ id: number; telegramId: number }?] = await ctx.deps.sql`
-    select s.id, u.telegram_id from support_messages s join users u on u.id = s.user_id
-    where s.admin_chat_id = ${ctx.chat.id} and s.admin_message_id = ${repliedTo}`;
-  if (!thread) return next();
-  if (!isReviewer(ctx)) return void (await ctx.reply(ctx.t.onlyReviewers()));
   await ctx.api.sendMessage(thread.telegramId, ctx.t.curatorAnswer());
   await ctx.api.copyMessage(thread.telegramId, ctx.chat.id, ctx.msg!.message_id);
   await ctx.deps.sql`update support_messages set answered_at = now() where id = ${thread.id}`;

@@ -1,5 +1,7 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
+import { DEFAULT_SUBMISSION_MAX_PARTS } from '../../config';
 import { assignmentSubmittedSignal } from '../../lib/enrollment-definitions';
 import type { MessagePart } from '../../lib/enrollment-definitions';
 import { dayButtonPattern, parseDayButton } from '../callback-data';
@@ -11,7 +13,9 @@ const KINDS = ['text', 'photo', 'video', 'document', 'voice', 'audio', 'video_no
 /**
  * Handing in an assignment: "Submit assignment" opens a submission, every message the student sends joins it (text,
  * media, albums), and "Send" hands it to the journey as one signal. The student's messages travel by reference and
- * are copied to the review chat, so no file id crosses bots.
+ * are copied to the review chat, so no file id crosses bots. Each part costs a copy in the review chat from the bot's
+ * shared send rate, so a submission holds at most SUBMISSION_MAX_PARTS messages. After the journey has ended nothing
+ * takes a submission: the student hears that reviews are closed instead of an unanswered button.
  */
 export const submit = new Composer<CourseContext>();
 
@@ -25,6 +29,7 @@ submit.callbackQuery(dayButtonPattern.sub, async (ctx) => {
         union all select 1 from sent_messages where key like ${`lesson:${enrollment.id}:${day}:%`} limit 1`
     : [];
   if (!enrollment || !delivered) return void (await ctx.answerCallbackQuery({ text: ctx.t.notDelivered() }));
+  if (enrollment.stage === 'completed') return void (await ctx.answerCallbackQuery({ text: ctx.t.courseEnded() }));
   await ctx.answerCallbackQuery();
   ctx.session.submission = { slug, day, parts: [] };
   await ctx.reply(ctx.t.startSubmission({ day }));
@@ -43,14 +48,16 @@ submit.chatType('private').on('message', async (ctx, next) => {
   // One prompt per message, or per album (its photos arrive as separate messages with one media_group_id).
   const album = ctx.message.media_group_id;
   const prompt = !album || album !== submission.lastAlbum;
+  submission.lastAlbum = album;
+  const keyboard = new InlineKeyboard().text(ctx.t.send(), 'sub-send').text(ctx.t.cancel(), 'sub-cancel');
+  const max = ctx.deps.settings.maxSubmissionParts ?? DEFAULT_SUBMISSION_MAX_PARTS;
+  if (submission.parts.length >= max) {
+    if (prompt) await ctx.reply(ctx.t.submissionFull({ max }), { reply_markup: keyboard });
+    return;
+  }
   submission.parts.push(part);
   submission.firstMessageId ??= ctx.message.message_id;
-  submission.lastAlbum = album;
-  if (prompt) {
-    await ctx.reply(ctx.t.received({ count: submission.parts.length }), {
-      reply_markup: new InlineKeyboard().text(ctx.t.send(), 'sub-send').text(ctx.t.cancel(), 'sub-cancel'),
-    });
-  }
+  if (prompt) await ctx.reply(ctx.t.received({ count: submission.parts.length }), { reply_markup: keyboard });
 });
 
 submit.callbackQuery('sub-send', async (ctx) => {
@@ -60,16 +67,23 @@ submit.callbackQuery('sub-send', async (ctx) => {
   const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from.id, submission.slug);
   if (!enrollment)
     return void (await ctx.answerCallbackQuery({ text: ctx.t.notEnrolled({ salesBot: ctx.deps.settings.salesBot }) }));
-  await ctx.deps.enrollments
-    .handle({ userId: enrollment.userId, courseSlug: enrollment.courseSlug })
-    .signal(assignmentSubmittedSignal, {
-      submissionKey: `${ctx.chat!.id}:${submission.firstMessageId}`,
-      day: submission.day,
-      parts: submission.parts,
-    });
+  let answer = ctx.t.submitted();
+  try {
+    await ctx.deps.enrollments
+      .handle({ userId: enrollment.userId, courseSlug: enrollment.courseSlug })
+      .signal(assignmentSubmittedSignal, {
+        submissionKey: `${ctx.chat!.id}:${submission.firstMessageId}`,
+        day: submission.day,
+        parts: submission.parts,
+      });
+  } catch (err) {
+    // The journey ended while the student was putting the submission together.
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    answer = ctx.t.courseEnded();
+  }
   ctx.session.submission = undefined;
-  await ctx.answerCallbackQuery({ text: ctx.t.submitted() });
-  await ctx.editMessageText(ctx.t.submitted()).catch(() => {});
+  await ctx.answerCallbackQuery({ text: answer });
+  await ctx.editMessageText(answer).catch(() => {});
 });
 
 submit.callbackQuery('sub-cancel', async (ctx) => {

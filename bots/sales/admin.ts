@@ -2,13 +2,16 @@ import { Composer } from 'grammy';
 import type { SalesContext } from './context';
 import { deliverSupportAnswer } from './support';
 
-/** The admin chat: answers to support questions, and /refund <charge id> for Telegram Stars payments. */
+/** Commands the sales bot serves in the admin chat. */
+export const SALES_ADMIN_COMMANDS = ['refund'];
+
+/**
+ * The admin chat: answers to support questions, and /refund <charge id> for Telegram Stars payments. Mounted behind
+ * the allow-list (adminChat in ../admin-chat), so only REVIEWER_IDS get here.
+ */
 export const admin = new Composer<SalesContext>();
 
-const inAdminChat = (ctx: SalesContext) =>
-  ctx.deps.settings.adminChatId !== undefined && ctx.chat?.id === ctx.deps.settings.adminChatId;
-
-admin.filter(inAdminChat).command('refund', async (ctx) => {
+admin.command('refund', async (ctx) => {
   const chargeId = ctx.match.trim();
   const order = chargeId
     ? await ctx.deps.sql<{ publicId: string }[]>`
@@ -25,6 +28,6 @@ admin.filter(inAdminChat).command('refund', async (ctx) => {
   await ctx.reply(`Refunded ${found.amountMinor} ⭐ to user #${found.userId}: ${outcome}.`);
 });
 
-admin.filter(inAdminChat).on('message', async (ctx, next) => {
+admin.on('message', async (ctx, next) => {
   if (!(await deliverSupportAnswer(ctx))) await next();
 });

@@ -6,6 +6,7 @@ import type { PaymentCompletion } from '../../payments/completion';
 import type { OrderStore } from '../../payments/orders';
 import type { PaymentProvider } from '../../payments/types';
 import type { EnrollmentClient } from '../../services/enrollments';
+import type { AdminChatSettings } from '../admin-chat';
 
 /** What the bot is waiting for from this user's next message, if anything. */
 export interface SalesSession {
@@ -17,10 +18,10 @@ export interface SalesSession {
   promo?: { slug: string; code: string };
 }
 
-export interface SalesSettings {
+export interface SalesSettings extends AdminChatSettings {
   /** The course the bot sells; the first imported course when unset. */
   courseSlug?: string;
-  /** Where "talk to a human" questions go; admins answer by replying there. */
+  /** Where "talk to a human" questions go; admins (REVIEWER_IDS) answer by replying there and may /refund. */
   adminChatId?: number;
   offerUrl: string;
   privacyUrl: string;

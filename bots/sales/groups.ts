@@ -6,7 +6,8 @@ export const GROUP_UPDATES = ['chat_member', 'chat_join_request'] as const;
 
 /**
  * Private groups per tariff. A one-person invite link is revoked as soon as its person joined; a join request is
- * approved only for a buyer whose paid, still running enrollment includes that group, and declined otherwise.
+ * approved only for a buyer whose paid, still running enrollment includes that group and whom no admin blocked
+ * (/block), and declined otherwise.
  */
 export const groups = new Composer<SalesContext>();
 
@@ -28,7 +29,7 @@ groups.on('chat_join_request', async (ctx) => {
     select 1 from enrollments e
     join users u on u.id = e.user_id
     join course_tariffs t on t.course_id = e.course_id and t.tariff = e.tariff
-    where u.telegram_id = ${request.from.id} and e.access_granted_at is not null
+    where u.telegram_id = ${request.from.id} and u.blocked_at is null and e.access_granted_at is not null
       and e.stage not in ('refunded', 'expired') and ${request.chat.id} = any(t.group_chat_ids)`;
   if (entitled) await ctx.approveChatJoinRequest(request.from.id);
   else await ctx.declineChatJoinRequest(request.from.id);

@@ -2,11 +2,13 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, session } from 'grammy';
 import type { ApiClientOptions } from 'grammy';
 import { salesMessagesFor } from '../../locales/sales';
+import { adminChat, inAdminChat } from '../admin-chat';
 import { refuseBlockedUsers } from '../blocked';
-import { logBotError } from '../errors';
+import { handleBotError, logBotError } from '../errors';
+import { ownCommandsInGroups } from '../group-commands';
 import { noticeReturns } from '../returns';
 import { postgresSessionStorage } from '../session';
-import { admin } from './admin';
+import { admin, SALES_ADMIN_COMMANDS } from './admin';
 import { catalog, staleButton } from './catalog';
 import { checkout } from './checkout';
 import { groups } from './groups';
@@ -38,22 +40,28 @@ export function createSalesBot(token: string, deps: SalesBotDeps, client?: ApiCl
   // A reply refused with 429 (or a Telegram 5xx) is sent again after retry_after instead of being lost.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 4, maxDelaySeconds: 30 }));
   bot.use(onePerChat<SalesContext>());
-  bot.use(async (ctx, next) => {
+  const handlers = bot.errorBoundary(handleBotError<SalesContext>('sales bot', deps.log, (ctx) => ctx.t.failed()));
+  handlers.use(async (ctx, next) => {
     ctx.deps = deps;
     ctx.t = salesMessagesFor(ctx.from?.language_code);
     await next();
   });
-  bot.use(
+  handlers.use(
+    ownCommandsInGroups<SalesContext>((ctx, command) => inAdminChat(ctx) && SALES_ADMIN_COMMANDS.includes(command)),
+  );
+  handlers.use(
     session({
       initial: (): SalesSession => ({}),
       storage: postgresSessionStorage<SalesSession>(deps.sql, `sales:${token.split(':')[0]}`),
     }),
   );
-  bot.use(refuseBlockedUsers<SalesContext>(deps.sql, (ctx) => ctx.t.suspended()));
-  bot.use(noticeReturns<SalesContext>('sales bot', deps));
-  bot.use(admin, stars, groups, catalog, checkout, support, info);
+  handlers.use(adminChat<SalesContext>((ctx) => ctx.t.onlyReviewers(), admin));
+  handlers.use(refuseBlockedUsers<SalesContext>(deps.sql, (ctx) => ctx.t.suspended()));
+  handlers.use(noticeReturns<SalesContext>('sales bot', deps));
+  handlers.use(stars, groups, catalog, checkout, support, info);
   // Button data nobody recognised (forged, or from an older version of the bot).
-  bot.on('callback_query:data', staleButton);
+  handlers.on('callback_query:data', staleButton);
+  // Only what escapes the boundary above (onePerChat) lands here, in long polling.
   bot.catch(logBotError('sales bot', deps.log));
   return bot;
 }

@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import { recordOfReply } from '../reply-records';
 import type { SalesContext } from './context';
 import { upsertUser } from './users';
 
@@ -36,14 +37,20 @@ support.chatType('private').on('message', async (ctx, next) => {
   await ctx.reply(ctx.t.questionSent());
 });
 
-/** An admin's reply in the admin chat to a copied question goes back to the student who asked. */
+/**
+ * An admin's reply in the admin chat to a copied question goes back to the student who asked. The student is found
+ * only through support_messages, for a message this bot posted; never through what any message says.
+ */
 export async function deliverSupportAnswer(ctx: SalesContext): Promise<boolean> {
   const reply = ctx.message?.reply_to_message;
   const chat = ctx.chat;
-  if (!reply || !chat || chat.id !== ctx.deps.settings.adminChatId) return false;
-  const [thread]: [{ id: number; telegramId: number }?] = await ctx.deps.sql`
-    select s.id, u.telegram_id from support_messages s join users u on u.id = s.user_id
-    where s.admin_chat_id = ${chat.id} and s.admin_message_id = ${reply.message_id}`;
+  if (!reply || !chat || chat.id !== ctx.deps.settings.adminChatId || reply.from?.id !== ctx.me.id) return false;
+  const thread = await recordOfReply(reply, async () => {
+    const [row]: [{ id: number; telegramId: number }?] = await ctx.deps.sql`
+      select s.id, u.telegram_id from support_messages s join users u on u.id = s.user_id
+      where s.admin_chat_id = ${chat.id} and s.admin_message_id = ${reply.message_id}`;
+    return row;
+  });
   if (!thread) return false;
   await ctx.api.sendMessage(thread.telegramId, ctx.t.answerFromTeam());
   await ctx.api.copyMessage(thread.telegramId, chat.id, ctx.message!.message_id);

@@ -28,6 +28,11 @@ export const courseEn = {
   submitted: () => `📤 Sent. You'll hear back here.`,
   cancelled: () => `Cancelled; nothing was sent.`,
   emptySubmission: () => `Nothing to send yet: add your work first.`,
+  submissionFull: (p: { max: number }) =>
+    `One submission holds at most ${p.max} messages, so this one was not added. Press “Send” for what is there, or “Cancel”.`,
+  courseEnded: () =>
+    `🏁 The course has ended, so reviews are closed and this assignment was not sent. Thank you for taking part!`,
+  failed: () => `Something went wrong on our side. Please try again in a minute.`,
   unsupported: () =>
     `I can't take this kind of message as an assignment. Send text, photos, videos, documents or voice.`,
   noSubmissionOpen: () => `To hand in an assignment, press “Submit assignment” under it.`,
@@ -45,7 +50,8 @@ export const courseEn = {
     `❓ Question from ${p.student} · ${p.tariff} · day ${p.day} of ${p.course}. Reply to answer.`,
   curatorAnswer: () => `💬 Your curator answers:`,
   answerSent: () => `✅ Answer sent to the student.`,
-  onlyReviewers: () => `Only reviewers can answer assignments; nothing was changed.`,
+  onlyReviewers: () => `Only reviewers (REVIEWER_IDS) can do this here; nothing was changed.`,
+  notLinked: () => `Not sent: this message is not linked to an assignment or a question.`,
   feedbackSent: (p: { id: number }) => `✅ Feedback on #${p.id} sent to the student.`,
   feedbackRefused: (p: { id: number; reason: string }) => `⚠️ Not sent (#${p.id}): ${p.reason}`,
   queueEmpty: () => `No assignments are waiting. 🎉`,

@@ -58,6 +58,8 @@ export const salesEn = {
   badTimeZone: () => `I don't know that time zone. Use the Area/City form, for example Europe/Berlin.`,
   timeZoneSet: (p: { timeZone: string }) => `🌍 Time zone set to ${p.timeZone}.`,
   alreadyScheduled: () => `Your lesson time is set.`,
+  onlyReviewers: () => `Only reviewers (REVIEWER_IDS) can do this here; nothing was changed.`,
+  failed: () => `Something went wrong on our side. Please try again in a minute.`,
 };
 
 export type SalesMessages = typeof salesEn;

@@ -52,4 +52,6 @@ export const salesRu: SalesMessages = {
   badTimeZone: () => `Не знаю такого часового пояса. Используйте вид Регион/Город, например Europe/Moscow.`,
   timeZoneSet: (p) => `🌍 Часовой пояс: ${p.timeZone}.`,
   alreadyScheduled: () => `Время уроков сохранено.`,
+  onlyReviewers: () => `Это могут только проверяющие (REVIEWER_IDS); ничего не изменилось.`,
+  failed: () => `У нас что-то пошло не так. Попробуйте ещё раз через минуту.`,
 };

@@ -49,8 +49,12 @@ export interface Student {
   waitForText(pattern: RegExp, nth?: number): Promise<SentMessage>;
 }
 
+/** The admins (REVIEWER_IDS) the sales tests act as in the admin chat. */
+export const SALES_ADMIN_IDS = [1, 2];
+
 const settings: SalesSettings = {
   adminChatId: ADMIN_CHAT_ID,
+  reviewerIds: SALES_ADMIN_IDS,
   offerUrl: 'https://example.com/offer',
   privacyUrl: 'https://example.com/privacy',
   termsVersion: '2026-01',
