@@ -56,6 +56,10 @@ const schema = z.object({
     .regex(/^(off|[\w.-]+:\d{1,5})$/, 'must be host:port (like 0.0.0.0:9464) or off')
     .default('0.0.0.0:9464'),
   TELEGRAM_SENDS_PER_SECOND: z.coerce.number().positive().max(1000).default(28),
+  TELEGRAM_CHAT_BURST: z.coerce.number().int().min(1).max(100).default(3),
+  TELEGRAM_CHAT_SENDS_PER_SECOND: z.coerce.number().positive().max(30).default(1),
+  TELEGRAM_GROUP_BURST: z.coerce.number().int().min(1).max(100).default(20),
+  TELEGRAM_GROUP_SENDS_PER_MINUTE: z.coerce.number().positive().max(1800).default(20),
   BOT_MODE: z.enum(['polling', 'webhook'], 'must be polling or webhook').default('polling'),
   TELEGRAM_WEBHOOK_SECRET: z
     .string()
@@ -165,6 +169,8 @@ export interface AppConfig {
     submissionMaxParts: number;
     /** Messages per second per bot that workers send, together (Telegram allows about 30). */
     sendsPerSecond: number;
+    /** Per chat, within `sendsPerSecond` and across all processes: a burst, then a steady rate. */
+    chatLimits: { chatBurst: number; chatPerSecond: number; groupBurst: number; groupPerMinute: number };
     /** Long polling, or webhooks at `<PUBLIC_URL>/telegram/<bot>` checked against `webhookSecret`. */
     mode: 'polling' | 'webhook';
     webhookSecret?: string;
@@ -244,6 +250,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       reviewerIds: e.REVIEWER_IDS,
       submissionMaxParts: e.SUBMISSION_MAX_PARTS,
       sendsPerSecond: e.TELEGRAM_SENDS_PER_SECOND,
+      chatLimits: {
+        chatBurst: e.TELEGRAM_CHAT_BURST,
+        chatPerSecond: e.TELEGRAM_CHAT_SENDS_PER_SECOND,
+        groupBurst: e.TELEGRAM_GROUP_BURST,
+        groupPerMinute: e.TELEGRAM_GROUP_SENDS_PER_MINUTE,
+      },
       mode: e.BOT_MODE,
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
     },

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
         salesToken: config.telegram.salesBotToken!,
         courseToken: config.telegram.courseBotToken!,
         apiRoot: config.telegram.apiRoot,
-        pacer: createSendPacer(sql, config.telegram.sendsPerSecond),
+        pacer: createSendPacer(sql, config.telegram.sendsPerSecond, config.telegram.chatLimits),
       }),
       adminChatId: config.telegram.adminChatId,
     });

@@ -1,5 +1,9 @@
 import type { Api } from 'grammy';
 import type { Sql } from '../db';
+import { pause } from '../lib/pause';
+import type { AbortSignalLike } from '../lib/pause';
+import { TELEGRAM_CHAT_LIMITS, createChatPacer } from './chat-pacing';
+import type { ChatLimits } from './chat-pacing';
 
 /** Bot API methods that put a message in a chat: what Telegram's ~30 messages/s per bot counts. */
 const PACED_METHODS = new Set([
@@ -23,18 +27,21 @@ const PACED_METHODS = new Set([
 ]);
 
 /**
- * A bot's send rate, shared by every worker and bot process through Postgres: each message reserves the bot's next
- * free slot (one row per bot) and waits for it, so adding processes never raises the rate. A token bucket: after a
- * quiet second up to `perSecond` messages go at once, then `perSecond` a second; so in any window of T seconds at
- * most perSecond × (T + 1) leave, under Telegram's ~30 × (T + 1). A reservation is one short UPDATE; how far ahead
- * slots go is bounded by the processes' concurrency.
+ * A bot's send rate and each chat's, shared by every worker and bot process through Postgres, so adding processes
+ * never raises either. Per bot, a token bucket on one row: after a quiet second up to `perSecond` messages go at
+ * once, then `perSecond` a second; in any window of T seconds at most perSecond × (T + 1) leave, under Telegram's
+ * ~30 × (T + 1). Per chat, a bucket of its own (`chatLimits`, see chat-pacing.ts): a short burst, then ~1/s to a
+ * private chat, 20 a minute to a group. A message takes its chat's slot and waits for it before it takes the bot's,
+ * so a message held back by its chat never holds a slot of the bot's rate that another chat could use. Each step is
+ * one short statement: a message to a chat costs three (chat slot, bot slot, sent), four or five when it waits.
  */
-export function createSendPacer(sql: Sql, perSecond: number) {
+export function createSendPacer(sql: Sql, perSecond: number, chatLimits: ChatLimits = TELEGRAM_CHAT_LIMITS) {
   if (!(perSecond > 0)) throw new RangeError(`perSecond must be positive, got ${perSecond}`);
+  const chats = createChatPacer(sql, chatLimits);
   const spacingMs = 1000 / perSecond;
   const burstMs = 1000; // a second's worth of slots may be used at once
-  /** Resolves at this bot's next free slot, which it takes. */
-  const slot = async (botId: number): Promise<void> => {
+  /** Takes this bot's next free slot and resolves with the ms until it. Issue #15's lanes would change this step. */
+  const takeBotSlot = async (botId: number): Promise<number> => {
     const [row] = await sql<{ waitMs: number }[]>`
         with now as (select (extract(epoch from clock_timestamp()) * 1000)::float8 as ms)
         insert into send_pacing as p (bot_id, next_slot_ms)
@@ -42,21 +49,57 @@ export function createSendPacer(sql: Sql, perSecond: number) {
         on conflict (bot_id) do update
           set next_slot_ms = greatest(p.next_slot_ms, (select ms from now) - ${burstMs}::float8) + ${spacingMs}::float8
         returning p.next_slot_ms - ${spacingMs}::float8 - (select ms from now) as wait_ms`;
-    const waitMs = row?.waitMs ?? 0;
-    if (waitMs > 1) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    return row?.waitMs ?? 0;
+  };
+  let lastSweepAt = Date.now();
+  /** Runs `call`, one message to `chatId` (none: the bot's rate only), once its chat's slot and then its bot's come. */
+  const pace = async <T>(
+    botId: number,
+    chatId: number | undefined,
+    call: () => Promise<T>,
+    signal?: AbortSignalLike,
+  ) => {
+    if (Date.now() - lastSweepAt >= SWEEP_EVERY_MS) {
+      lastSweepAt = Date.now();
+      await chats.sweep();
+    }
+    const chatSlot = chatId === undefined ? undefined : await chats.take(botId, chatId, signal);
+    const botWaitMs = await takeBotSlot(botId);
+    if (chatSlot && botWaitMs > 1) await chats.delayed(chatSlot, botWaitMs);
+    await pause(botWaitMs, signal);
+    try {
+      return await call();
+    } finally {
+      // Best effort: the message has gone, and a failure here must not fail (and so repeat) the send.
+      if (chatSlot) await chats.sent(chatSlot).catch(() => undefined);
+    }
   };
   return {
     perSecond,
-    slot,
-    /** Makes every message `api` sends wait for its slot. */
+    chatLimits,
+    pace,
+    /** Forgets chats whose bucket is full again (also done every minute as messages are sent). */
+    sweepIdle: () => chats.sweep(),
+    /** Makes every message `api` sends wait for its chat's slot and its bot's. */
     install(api: Api): void {
       const botId = Number(api.token.split(':')[0]);
-      api.config.use(async (prev, method, payload, signal) => {
-        if (PACED_METHODS.has(method)) await slot(botId);
-        return prev(method, payload, signal);
-      });
+      api.config.use((prev, method, payload, signal) =>
+        PACED_METHODS.has(method)
+          ? pace(botId, chatIdOf(payload), () => prev(method, payload, signal), signal)
+          : prev(method, payload, signal),
+      );
     },
   };
+}
+
+/** How often a pacer deletes idle chat rows: they are harmless, only the table's size is at stake. */
+const SWEEP_EVERY_MS = 60_000;
+
+/** A numeric chat id; a channel's `@username` is paced by the bot's rate only. */
+function chatIdOf(payload: unknown): number | undefined {
+  const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
+  if (typeof chatId === 'number') return chatId;
+  return typeof chatId === 'string' && /^-?\d+$/.test(chatId) ? Number(chatId) : undefined;
 }
 
 export type SendPacer = ReturnType<typeof createSendPacer>;

@@ -87,7 +87,7 @@ async function main(): Promise<void> {
       salesToken: config.telegram.salesBotToken ?? DEMO_SALES_TOKEN,
       courseToken: config.telegram.courseBotToken ?? DEMO_COURSE_TOKEN,
       apiRoot,
-      pacer: createSendPacer(sql, config.telegram.sendsPerSecond),
+      pacer: createSendPacer(sql, config.telegram.sendsPerSecond, config.telegram.chatLimits),
     }),
     adminChatId: config.telegram.adminChatId ?? (demo ? DEMO_ADMIN_CHAT : undefined),
   });

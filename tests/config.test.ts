@@ -25,6 +25,18 @@ describe('loadConfig', () => {
       'Missing required environment variable(s): DATABASE_URL, SALES_BOT_TOKEN',
     );
   });
+
+  it("paces each chat at Telegram's limits unless told otherwise", () => {
+    expect(loadConfig({}).telegram.chatLimits).toEqual({
+      chatBurst: 3,
+      chatPerSecond: 1,
+      groupBurst: 20,
+      groupPerMinute: 20,
+    });
+    const custom = loadConfig({ TELEGRAM_CHAT_SENDS_PER_SECOND: '0.5', TELEGRAM_GROUP_SENDS_PER_MINUTE: '10' });
+    expect(custom.telegram.chatLimits).toMatchObject({ chatPerSecond: 0.5, groupPerMinute: 10 });
+    expect(() => loadConfig({ TELEGRAM_CHAT_BURST: '0' })).toThrow(/TELEGRAM_CHAT_BURST/);
+  });
 });
 
 describe('payment providers', () => {
