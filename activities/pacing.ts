@@ -28,8 +28,8 @@ const PACED_METHODS = new Set([
 
 /**
  * A bot's send rate and each chat's, shared by every worker and bot process through Postgres, so adding processes
- * never raises either. Per bot, a token bucket on one row: after a quiet second up to `perSecond` messages go at
- * once, then `perSecond` a second; in any window of T seconds at most perSecond × (T + 1) leave, under Telegram's
+ * never raises either. Per bot, a token bucket on one row: after a quiet spell up to `perSecond / 2` messages go at
+ * once, then `perSecond` a second; in any window of T seconds at most perSecond × (T + 0.5) leave, under Telegram's
  * ~30 × (T + 1). Per chat, a bucket of its own (`chatLimits`, see chat-pacing.ts): a short burst, then ~1/s to a
  * private chat, 20 a minute to a group. A message takes its chat's slot and waits for it before it takes the bot's,
  * so a message held back by its chat never holds a slot of the bot's rate that another chat could use. Each step is
@@ -39,7 +39,9 @@ export function createSendPacer(sql: Sql, perSecond: number, chatLimits: ChatLim
   if (!(perSecond > 0)) throw new RangeError(`perSecond must be positive, got ${perSecond}`);
   const chats = createChatPacer(sql, chatLimits);
   const spacingMs = 1000 / perSecond;
-  const burstMs = 1000; // a second's worth of slots may be used at once
+  // Half a second's worth of slots may be used at once, not a whole second's: a busy process can send a burst a few
+  // hundred ms late, right next to the slots that follow it, and Telegram counts arrivals, not reservations.
+  const burstMs = 500;
   /** Takes this bot's next free slot and resolves with the ms until it. Issue #15's lanes would change this step. */
   const takeBotSlot = async (botId: number): Promise<number> => {
     const [row] = await sql<{ waitMs: number }[]>`

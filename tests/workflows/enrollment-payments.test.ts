@@ -47,7 +47,9 @@ describe('payments reaching a journey', () => {
 
     await platform.telegram.waitForMessages(telegramId, 2);
     const texts = platform.telegram.sent(telegramId).map((m) => m.text ?? '');
-    expect(texts[0]).toContain('We received 10.00 USD, but this tariff costs 49.00 USD');
+    // Both notices, in either order: the two payments' activities run side by side.
+    expect(texts).toContainEqual(expect.stringContaining('We received 10.00 USD, but this tariff costs 49.00 USD'));
+    expect(texts).toContainEqual(expect.stringContaining('We received 99.00 EUR, but this tariff costs 99.00 USD'));
     const progress = await eventually(
       () => handle.query(progressQuery),
       (p) => p.payments.length === 2,
