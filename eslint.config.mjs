@@ -13,8 +13,6 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
-      // A `let` read by handlers before its one assignment (the workflow's plan) is deliberate.
-      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       eqeqeq: 'error',
     },
   },

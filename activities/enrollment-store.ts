@@ -96,18 +96,26 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
           and provider_payment_id = ${input.providerPaymentId}`;
     },
 
-    /** Mirrors the journey's stage into Postgres for bots and reports (the workflow stays the source of truth). */
+    /**
+     * Mirrors the journey's stage into Postgres for bots and reports (the workflow stays the source of truth). Writes
+     * may land out of order (a handler's and the journey's at once, a retried attempt), so each carries the journey's
+     * sequence number and an older one never overwrites a newer. A write scheduled before writes were numbered has no
+     * `seq`: it applies only while no numbered write has landed.
+     */
     async recordStage(input: {
       enrollmentId: number;
       stage: EnrollmentStage;
       currentDay: number;
       reason: string | null;
+      seq?: number;
     }) {
+      const seq = input.seq ?? 0;
       await sql`
         update enrollments
         set stage = ${input.stage}, current_day = ${input.currentDay}, stage_reason = ${input.reason},
-            stage_changed_at = now(), completed_at = case when ${input.stage} = 'completed' then now() end
-        where id = ${input.enrollmentId}`;
+            stage_changed_at = now(), completed_at = case when ${input.stage} = 'completed' then now() end,
+            stage_seq = ${seq}
+        where id = ${input.enrollmentId} and (stage_seq < ${seq} or (stage_seq = 0 and ${seq} = 0))`;
     },
 
     /** Stores a submission once per submissionKey and returns its assignment id. */

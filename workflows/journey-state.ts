@@ -8,6 +8,27 @@ import type {
   Tariff,
 } from '../lib/enrollment-definitions';
 
+/** A price in minor units (cents, kopecks; whole stars for XTR). */
+export interface Price {
+  priceMinor: number;
+  currency: string;
+}
+
+/** How a new payment stands against its price, as recordPayment stores it. */
+export interface PaymentCheck {
+  status: 'accepted' | 'underpaid';
+  /** Why it is underpaid (wrong currency, too little, tariff not sold); absent when accepted. */
+  reason?: string;
+  /** The price it had to meet; null when the tariff is not sold. */
+  price: Price | null;
+}
+
+/**
+ * What a journey does with a payment once Postgres has stored it: `not-ours` (another enrollment's money, or already
+ * refunded: nothing changes), `underpaid` (tell the student), `upgrade` (the paid tariff moved up) or `paid`.
+ */
+export type PaymentOutcome = 'not-ours' | 'underpaid' | 'upgrade' | 'paid';
+
 export interface AssignmentEntry {
   id: number;
   day: number;
@@ -57,11 +78,65 @@ export class JourneyState {
     return 'active';
   }
 
+  get refunded(): boolean {
+    return this.ended === 'refunded';
+  }
+
+  /** The tariff paid for (the latest upgrade). Every step after payment reads it here; before payment it is a bug. */
+  get tariff(): Tariff {
+    if (this.paidTariff === null) throw new Error('The journey asked for its tariff before a payment was taken');
+    return this.paidTariff;
+  }
+
+  /** When lessons are scheduled from, once access is being granted. Lessons read it here; earlier it is a bug. */
+  get courseStart(): number {
+    if (this.startedAt === null) throw new Error('The journey asked when the course started before access');
+    return this.startedAt;
+  }
+
   /** Marks a payment id as seen; false when it was seen before (a duplicate signal). */
   firstSightOf(payment: PaymentReceived): boolean {
     if (this.seenPaymentIds.has(payment.providerPaymentId)) return false;
     this.seenPaymentIds.add(payment.providerPaymentId);
     return true;
+  }
+
+  /** Checks a new payment against its price: an order's own price (promo, upgrade) wins over the tariff's list price. */
+  checkPayment(payment: PaymentReceived, prices: Partial<Record<Tariff, Price>>): PaymentCheck {
+    const listed = prices[payment.tariff];
+    const price = payment.order
+      ? { priceMinor: payment.order.amountMinor, currency: payment.order.currency }
+      : listed
+        ? { priceMinor: listed.priceMinor, currency: listed.currency }
+        : null;
+    const reason = !price
+      ? `tariff ${payment.tariff} is not sold`
+      : payment.currency !== price.currency
+        ? `paid in ${payment.currency}, the price is in ${price.currency}`
+        : payment.amountMinor < price.priceMinor
+          ? `below ${price.priceMinor} ${price.currency}`
+          : undefined;
+    return reason ? { status: 'underpaid', reason, price } : { status: 'accepted', price };
+  }
+
+  /**
+   * Takes a payment as Postgres stored it (the first store of a provider id wins, so its status may differ from ours).
+   * An upgrade moves the tariff only from the tariff it was priced from; any other accepted payment sets the tariff
+   * once, and a later one for another tariff changes nothing.
+   */
+  settlePayment(
+    payment: PaymentReceived,
+    stored: { status: 'accepted' | 'underpaid'; ownedByThisEnrollment: boolean },
+  ): PaymentOutcome {
+    if (!stored.ownedByThisEnrollment) return 'not-ours';
+    this.payments.set(payment.providerPaymentId, stored.status);
+    if (stored.status === 'underpaid') return 'underpaid';
+    if (payment.order?.upgradeFrom && payment.order.upgradeFrom === this.paidTariff) {
+      this.paidTariff = payment.tariff;
+      return 'upgrade';
+    }
+    this.paidTariff ??= payment.tariff;
+    return 'paid';
   }
 
   /** Why feedback cannot be taken for this assignment, or null when it can. */
@@ -77,6 +152,12 @@ export class JourneyState {
       entry.status === 'awaiting-review' || (entry.status === 'submitted' && this.paidTariff !== 'BASIC');
     if (!reviewable) return `Assignment ${assignmentId} is not waiting for review (${entry.status})`;
     return null;
+  }
+
+  /** Keeps feedback that passed `feedbackRejection`; the journey's wait for it then ends. */
+  takeFeedback(feedback: FeedbackInput): void {
+    const entry = this.assignments.get(feedback.assignmentId);
+    if (entry) entry.feedback = feedback;
   }
 
   pendingReviews(): number {

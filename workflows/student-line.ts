@@ -13,16 +13,12 @@ export interface StudentLine {
   /**
    * Runs a student-facing step. If the student cannot be reached, the journey turns `blocked` and waits for
    * studentReturnedSignal, then runs the step again. False when it gave up waiting: the caller ends the journey.
-   * `scheduledAt` tells how late a returning student is, so the rest of the schedule moves with them.
+   * `onReturn` runs when the student is back, before the step is tried again (the lesson schedule moves with them).
    */
-  reach(step: () => Promise<unknown>, scheduledAt?: () => number): Promise<boolean>;
+  reach(step: () => Promise<unknown>, onReturn?: () => void): Promise<boolean>;
 }
 
-export function createStudentLine(
-  state: JourneyState,
-  syncStage: () => Promise<void>,
-  onLateReturn: (lateByMs: number) => void,
-): StudentLine {
+export function createStudentLine(state: JourneyState, syncStage: () => Promise<void>): StudentLine {
   async function retrying<T>(step: () => Promise<T>): Promise<T> {
     for (let round = 1; ; round++) {
       try {
@@ -35,7 +31,7 @@ export function createStudentLine(
     }
   }
 
-  async function reach(step: () => Promise<unknown>, scheduledAt?: () => number): Promise<boolean> {
+  async function reach(step: () => Promise<unknown>, onReturn?: () => void): Promise<boolean> {
     for (;;) {
       try {
         await retrying(step);
@@ -49,7 +45,7 @@ export function createStudentLine(
         if (!(await condition(() => state.returns > seen, UNREACHABLE_GIVE_UP))) return false;
         state.unreachable--;
         if (state.unreachable === 0) state.unreachableReason = null;
-        if (scheduledAt) onLateReturn(Math.max(0, Date.now() - scheduledAt()));
+        onReturn?.();
         await syncStage();
       }
     }

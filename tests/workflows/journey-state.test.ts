@@ -188,3 +188,140 @@ describe('JourneyState.progress and details', () => {
     expect(state.details()).not.toContain('Next lesson');
   });
 });
+
+describe('JourneyState.checkPayment', () => {
+  const prices = { BASIC: { priceMinor: 1900, currency: 'USD' }, FEEDBACK: { priceMinor: 4900, currency: 'USD' } };
+
+  it('accepts the list price or more, in the price currency', () => {
+    const state = new JourneyState();
+    const price = { priceMinor: 1900, currency: 'USD' };
+    expect(state.checkPayment(payment('pay-1'), prices)).toEqual({ status: 'accepted', price });
+    expect(state.checkPayment({ ...payment('pay-2'), amountMinor: 2500 }, prices)).toEqual({
+      status: 'accepted',
+      price,
+    });
+  });
+
+  it('calls underpaid a payment below the price, in another currency, or for a tariff not sold', () => {
+    const state = new JourneyState();
+    expect(state.checkPayment({ ...payment('pay-1'), amountMinor: 1899 }, prices)).toEqual({
+      status: 'underpaid',
+      reason: 'below 1900 USD',
+      price: { priceMinor: 1900, currency: 'USD' },
+    });
+    expect(state.checkPayment({ ...payment('pay-2'), currency: 'EUR' }, prices)).toEqual({
+      status: 'underpaid',
+      reason: 'paid in EUR, the price is in USD',
+      price: { priceMinor: 1900, currency: 'USD' },
+    });
+    expect(state.checkPayment({ ...payment('pay-3'), tariff: 'PREMIUM' }, prices)).toEqual({
+      status: 'underpaid',
+      reason: 'tariff PREMIUM is not sold',
+      price: null,
+    });
+  });
+
+  it("measures an order's payment against the order's own price (promo, upgrade), not the list price", () => {
+    const state = new JourneyState();
+    const order = { publicId: 'o-1', amountMinor: 1000, currency: 'EUR', upgradeFrom: null };
+    expect(state.checkPayment({ ...payment('pay-1'), amountMinor: 1000, currency: 'EUR', order }, prices)).toEqual({
+      status: 'accepted',
+      price: { priceMinor: 1000, currency: 'EUR' },
+    });
+    expect(state.checkPayment({ ...payment('pay-2'), amountMinor: 999, currency: 'EUR', order }, prices)).toEqual({
+      status: 'underpaid',
+      reason: 'below 1000 EUR',
+      price: { priceMinor: 1000, currency: 'EUR' },
+    });
+    // Not sold on the list, but priced by an order: the order decides.
+    const premium = { ...payment('pay-3'), tariff: 'PREMIUM' as const, amountMinor: 1000, currency: 'EUR', order };
+    expect(state.checkPayment(premium, prices).status).toBe('accepted');
+  });
+});
+
+describe('JourneyState.settlePayment', () => {
+  const accepted = { status: 'accepted' as const, ownedByThisEnrollment: true };
+
+  it("changes nothing for another enrollment's payment id", () => {
+    const state = new JourneyState();
+    expect(state.settlePayment(payment('pay-1'), { ...accepted, ownedByThisEnrollment: false })).toBe('not-ours');
+    expect(state.paidTariff).toBeNull();
+    expect(state.payments.size).toBe(0);
+  });
+
+  it('remembers an underpaid payment without granting a tariff', () => {
+    const state = new JourneyState();
+    expect(state.settlePayment(payment('pay-1'), { ...accepted, status: 'underpaid' })).toBe('underpaid');
+    expect(state.paidTariff).toBeNull();
+    expect([...state.payments]).toEqual([['pay-1', 'underpaid']]);
+  });
+
+  it('takes the status Postgres stored, not the one the journey asked for', () => {
+    const state = new JourneyState();
+    expect(state.settlePayment(payment('pay-1'), { ...accepted, status: 'underpaid' })).toBe('underpaid');
+    expect(state.settlePayment(payment('pay-2'), accepted)).toBe('paid');
+    expect([...state.payments]).toEqual([
+      ['pay-1', 'underpaid'],
+      ['pay-2', 'accepted'],
+    ]);
+  });
+
+  it('sets the tariff from the first accepted payment; a later one for another tariff changes nothing', () => {
+    const state = new JourneyState();
+    expect(state.settlePayment(payment('pay-1'), accepted)).toBe('paid');
+    expect(state.settlePayment({ ...payment('pay-2'), tariff: 'PREMIUM' }, accepted)).toBe('paid');
+    expect(state.paidTariff).toBe('BASIC');
+  });
+
+  it('upgrades only from the tariff the upgrade was priced from', () => {
+    const state = new JourneyState();
+    state.paidTariff = 'BASIC';
+    const upgrade = (from: 'BASIC' | 'FEEDBACK', id: string) => ({
+      ...payment(id),
+      tariff: 'PREMIUM' as const,
+      order: { publicId: id, amountMinor: 8000, currency: 'USD', upgradeFrom: from },
+    });
+    expect(state.settlePayment(upgrade('FEEDBACK', 'pay-1'), accepted)).toBe('paid');
+    expect(state.paidTariff).toBe('BASIC');
+    expect(state.settlePayment(upgrade('BASIC', 'pay-2'), accepted)).toBe('upgrade');
+    expect(state.paidTariff).toBe('PREMIUM');
+  });
+
+  it('never upgrades a journey that has no tariff yet: the payment sets it', () => {
+    const state = new JourneyState();
+    const order = { publicId: 'o-1', amountMinor: 8000, currency: 'USD', upgradeFrom: 'BASIC' as const };
+    expect(state.settlePayment({ ...payment('pay-1'), tariff: 'PREMIUM', order }, accepted)).toBe('paid');
+    expect(state.paidTariff).toBe('PREMIUM');
+  });
+});
+
+describe('JourneyState: what the steps read after payment', () => {
+  it('is refunded only when it ended refunded', () => {
+    const state = new JourneyState();
+    expect(state.refunded).toBe(false);
+    state.ended = 'completed';
+    expect(state.refunded).toBe(false);
+    state.ended = 'refunded';
+    expect(state.refunded).toBe(true);
+  });
+
+  it('names the tariff and the course start once known, and fails loudly when asked before', () => {
+    const state = new JourneyState();
+    expect(() => state.tariff).toThrow('The journey asked for its tariff before a payment was taken');
+    expect(() => state.courseStart).toThrow('The journey asked when the course started before access');
+    state.paidTariff = 'FEEDBACK';
+    state.startedAt = 0;
+    expect(state.tariff).toBe('FEEDBACK');
+    expect(state.courseStart).toBe(0);
+  });
+
+  it('keeps feedback for a known assignment, and ignores it for an unknown one', () => {
+    const state = active();
+    state.assignments.set(1, { id: 1, day: 1, status: 'awaiting-review' });
+    const feedback = { assignmentId: 1, reviewerTelegramId: 5, parts: [] };
+    state.takeFeedback(feedback);
+    state.takeFeedback({ ...feedback, assignmentId: 2 });
+    expect(state.assignments.get(1)?.feedback).toBe(feedback);
+    expect([...state.assignments.keys()]).toEqual([1]);
+  });
+});
