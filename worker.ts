@@ -1,7 +1,7 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createTelegramBots } from './activities';
 import { createSendPacer } from './activities/pacing';
-import { ConfigError, loadConfig, loadDotEnv, requireSettings, secretsOf } from './config';
+import { ConfigError, loadDotEnv, loadWorkerConfig, secretsIn } from './config';
 import { createSql } from './db';
 import { createLogger, temporalLogger } from './lib/logger';
 import { surviveDatabaseRestarts } from './lib/process-guards';
@@ -14,15 +14,14 @@ import { createEnrollmentWorker, metricsTelemetry } from './services/worker';
  */
 async function main(): Promise<void> {
   loadDotEnv();
-  const config = loadConfig();
-  const logger = createLogger('worker', { level: config.logLevel, secrets: secretsOf(config) });
+  const config = loadWorkerConfig(process.env);
+  const logger = createLogger('worker', { level: config.logLevel, secrets: secretsIn(process.env) });
   surviveDatabaseRestarts(logger);
-  requireSettings(config, ['databaseUrl', 'salesBotToken']);
   Runtime.install({
     logger: temporalLogger(logger),
     ...metricsTelemetry(config.metricsAddress),
   });
-  const sql = createSql(config.databaseUrl!);
+  const sql = createSql(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
     const worker = await createEnrollmentWorker({
@@ -32,8 +31,8 @@ async function main(): Promise<void> {
       workflowBundlePath: config.temporal.workflowBundlePath,
       sql,
       telegram: createTelegramBots({
-        salesToken: config.telegram.salesBotToken!,
-        courseToken: config.telegram.courseBotToken!,
+        salesToken: config.telegram.salesBotToken,
+        courseToken: config.telegram.courseBotToken,
         apiRoot: config.telegram.apiRoot,
         pacer: createSendPacer(sql, config.telegram.sendsPerSecond, config.telegram.chatLimits),
       }),

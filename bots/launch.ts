@@ -5,19 +5,16 @@ import type { RequestHandler, Router } from 'express';
 import { webhookCallback } from 'grammy';
 import type { Bot, Context } from 'grammy';
 import type { Update } from 'grammy/types';
-import type { AppConfig } from '../config';
-import { requireSettings } from '../config';
+import type { BotModeConfig } from '../config';
 
 export type BotMode =
   | { kind: 'polling' }
   /** Telegram POSTs updates to `<publicUrl>/telegram/<name>`, served by `routes`, checked against `secret`. */
   | { kind: 'webhook'; routes: Router; publicUrl: string; secret: string };
 
-/** Polling, or webhooks on `routes` when BOT_MODE=webhook (which needs TELEGRAM_WEBHOOK_SECRET). */
-export function botModeOf(config: AppConfig, routes: Router): BotMode {
-  if (config.telegram.mode === 'polling') return { kind: 'polling' };
-  requireSettings(config, ['webhookSecret']);
-  return { kind: 'webhook', routes, publicUrl: config.http.publicUrl, secret: config.telegram.webhookSecret! };
+/** Polling, or webhooks served on `routes` when BOT_MODE=webhook. */
+export function botModeOf(config: BotModeConfig, routes: Router): BotMode {
+  return config.kind === 'webhook' ? { ...config, routes } : config;
 }
 
 export interface LaunchedBot {

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { USAGE, UsageError, runAdminCli } from '../admin/cli';
 import { AdminOpError } from '../services/admin-ops';
-import { ConfigError, loadConfig, loadDotEnv, requireSettings } from '../config';
+import { ConfigError, loadAdminConfig, loadDotEnv } from '../config';
 import { CourseContentError } from '../content/loader';
 import { createSql } from '../db';
 import { runMigrations } from '../db/migrate';
@@ -9,11 +9,10 @@ import { runMigrations } from '../db/migrate';
 /** `npm run admin -- <command>`: ops tasks against DATABASE_URL and TEMPORAL_ADDRESS. Exit 2 on a usage mistake. */
 async function main(): Promise<number> {
   loadDotEnv();
-  const config = loadConfig();
-  requireSettings(config, ['databaseUrl']);
+  const config = loadAdminConfig(process.env);
   const argv = process.argv.slice(2);
-  if (argv[0] === 'import') await runMigrations(config.databaseUrl!);
-  const sql = createSql(config.databaseUrl!, { max: 2 });
+  if (argv[0] === 'import') await runMigrations(config.databaseUrl);
+  const sql = createSql(config.databaseUrl, { max: 2 });
   let connection: Connection | undefined;
   const client = async () => {
     connection ??= await Connection.connect({ address: config.temporal.address });

@@ -1,10 +1,9 @@
-import { loadConfig, requireSettings } from '../config';
+import { loadMigrateConfig } from '../config';
 import { runMigrations } from '../db/migrate';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  requireSettings(config, ['databaseUrl']);
-  await runMigrations(config.databaseUrl!, (line) => console.log(line));
+  const config = loadMigrateConfig(process.env);
+  await runMigrations(config.databaseUrl, (line) => console.log(line));
 }
 
 main().catch((err: unknown) => {

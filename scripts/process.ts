@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
-import type { AppConfig, Setting } from '../config';
-import { ConfigError, loadConfig, loadDotEnv, requireSettings, secretsOf } from '../config';
+import type { BaseConfig, DatabaseConfig } from '../config';
+import { ConfigError, loadDotEnv, secretsIn } from '../config';
 import { createSql } from '../db';
 import type { Sql } from '../db';
 import { createLogger } from '../lib/logger';
@@ -9,13 +9,13 @@ import { surviveDatabaseRestarts } from '../lib/process-guards';
 /**
  * The skeleton every bot process shares: read the config (failing with the missing variables' names), connect to
  * Postgres and Temporal, start, and on SIGINT/SIGTERM stop the service before closing its connections. Logs are
- * JSON lines on stdout, scrubbed of every secret the config holds.
+ * JSON lines on stdout, scrubbed of every secret the environment holds.
  */
-export function runProcess(
+export function runProcess<Config extends BaseConfig & DatabaseConfig>(
   name: string,
-  needed: Setting[],
+  loadConfig: (env: NodeJS.ProcessEnv) => Config,
   start: (deps: {
-    config: AppConfig;
+    config: Config;
     sql: Sql;
     client: Client;
     log: (line: string) => void;
@@ -25,11 +25,10 @@ export function runProcess(
   const log = (line: string) => logger.info(line);
   const main = async () => {
     loadDotEnv();
-    const config = loadConfig();
-    logger = createLogger(name, { level: config.logLevel, secrets: secretsOf(config) });
+    const config = loadConfig(process.env);
+    logger = createLogger(name, { level: config.logLevel, secrets: secretsIn(process.env) });
     surviveDatabaseRestarts(logger);
-    requireSettings(config, ['databaseUrl', ...needed]);
-    const sql = createSql(config.databaseUrl!);
+    const sql = createSql(config.databaseUrl);
     const connection = await Connection.connect({ address: config.temporal.address });
     const client = new Client({ connection, namespace: config.temporal.namespace });
     const service = await start({ config, sql, client, log });

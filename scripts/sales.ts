@@ -1,7 +1,6 @@
+import { loadSalesConfig } from '../config';
 import { startSalesRuntime } from '../services/sales-runtime';
 import { runProcess } from './process';
 
-/** `npm run sales`: the sales bot (long polling) and the payment webhooks, as one production process. */
-runProcess('sales', ['salesBotToken'], ({ config, ...deps }) =>
-  startSalesRuntime({ config, ...deps, salesToken: config.telegram.salesBotToken!, apiRoot: config.telegram.apiRoot }),
-);
+/** `npm run sales`: the sales bot (long polling or webhook) and the payment webhooks, as one production process. */
+runProcess('sales', loadSalesConfig, startSalesRuntime);

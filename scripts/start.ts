@@ -1,15 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import { createTelegramBots } from '../activities';
 import { createSendPacer } from '../activities/pacing';
-import { ConfigError, loadConfig, loadDotEnv } from '../config';
+import { ConfigError, loadDotEnv, loadPlatformConfig, loadStartConfig } from '../config';
 import { importCourses } from '../content/catalog';
 import { CourseContentError } from '../content/loader';
 import { createSql } from '../db';
 import type { Sql } from '../db';
-import { asDemoCourse, runDemo } from '../services/demo';
+import { asDemoCourse, demoEnvironment, runDemo } from '../services/demo';
 import { enrollmentClient } from '../services/enrollments';
 import { startSalesRuntime } from '../services/sales-runtime';
 import { startCourseRuntime } from '../services/course-runtime';
@@ -47,86 +46,80 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
   loadDotEnv();
-  const config = loadConfig();
-  const demo = !config.telegram.salesBotToken;
+  const { stack: stackConfig, demo } = loadStartConfig(process.env);
 
-  const stack: LocalStack = await startLocalStack(config, log);
+  // Without bot tokens the platform talks to the local Bot API stand-in, configured for the demo from its own copy of
+  // the environment: the parsed config is never changed afterwards.
+  const standIn = demo ? await startBotApiStandIn({ port: 0 }) : undefined;
+  if (standIn) {
+    cleanups.push(() => standIn.stop());
+    log(`no SALES_BOT_TOKEN: using the local Bot API stand-in at ${standIn.apiRoot}`);
+  }
+  const config = loadPlatformConfig(
+    standIn
+      ? demoEnvironment(process.env, {
+          apiRoot: standIn.apiRoot,
+          salesToken: DEMO_SALES_TOKEN,
+          courseToken: DEMO_COURSE_TOKEN,
+          adminChatId: DEMO_ADMIN_CHAT,
+          reviewerId: DEMO_REVIEWER.id,
+        })
+      : process.env,
+  );
+
+  const stack: LocalStack = await startLocalStack(stackConfig, log);
   cleanups.push(() => stack.stop());
   const sql: Sql = createSql(stack.databaseUrl);
   cleanups.push(() => sql.end({ timeout: 5 }));
 
   // The demo runs the course at demo pace; real bots get the interval the course files give.
-  const demoInterval = config.demoLessonIntervalMs;
   const imported = await importCourses(sql, undefined, (course) =>
-    demo ? asDemoCourse(course, demoInterval) : course,
+    demo ? asDemoCourse(course, demo.lessonIntervalMs) : course,
   );
   for (const r of imported) log(`course "${r.slug}": ${r.lessons} lessons (${r.changed ? 'imported' : 'unchanged'})`);
 
-  let apiRoot = config.telegram.apiRoot;
-  let standIn: Awaited<ReturnType<typeof startBotApiStandIn>> | undefined;
-  if (demo) {
-    standIn = await startBotApiStandIn({ port: 0 });
-    cleanups.push(() => standIn!.stop());
-    apiRoot = standIn.apiRoot;
-    log(`no SALES_BOT_TOKEN: using the local Bot API stand-in at ${apiRoot}`);
-  }
-
+  const { temporal, telegram, metricsAddress } = config.worker;
   Runtime.install({
     logger: new DefaultLogger('WARN', compactLog),
-    ...metricsTelemetry(config.metricsAddress),
+    ...metricsTelemetry(metricsAddress),
   });
   const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
   cleanups.push(() => nativeConnection.close());
   const worker: Worker = await createEnrollmentWorker({
     connection: nativeConnection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    workflowBundlePath: config.temporal.workflowBundlePath,
+    namespace: temporal.namespace,
+    taskQueue: temporal.taskQueue,
+    workflowBundlePath: temporal.workflowBundlePath,
     sql,
     telegram: createTelegramBots({
-      salesToken: config.telegram.salesBotToken ?? DEMO_SALES_TOKEN,
-      courseToken: config.telegram.courseBotToken ?? DEMO_COURSE_TOKEN,
-      apiRoot,
-      pacer: createSendPacer(sql, config.telegram.sendsPerSecond, config.telegram.chatLimits),
+      salesToken: telegram.salesBotToken,
+      courseToken: telegram.courseBotToken,
+      apiRoot: telegram.apiRoot,
+      pacer: createSendPacer(sql, telegram.sendsPerSecond, telegram.chatLimits),
     }),
-    adminChatId: config.telegram.adminChatId ?? (demo ? DEMO_ADMIN_CHAT : undefined),
+    adminChatId: telegram.adminChatId,
   });
   const running = worker.run();
   cleanups.push(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
   });
-  log(`worker: polling "${config.temporal.taskQueue}" on ${stack.temporalAddress}`);
-  if (config.metricsAddress) log(`metrics for Prometheus: http://${config.metricsAddress}/metrics`);
-  if (stack.temporalUiUrl) log(`Temporal UI: ${stack.temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows`);
+  log(`worker: polling "${temporal.taskQueue}" on ${stack.temporalAddress}`);
+  if (metricsAddress) log(`metrics for Prometheus: http://${metricsAddress}/metrics`);
+  if (stack.temporalUiUrl) log(`Temporal UI: ${stack.temporalUiUrl}/namespaces/${temporal.namespace}/workflows`);
 
   const connection = await Connection.connect({ address: stack.temporalAddress });
   cleanups.push(() => connection.close());
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  if (demo) {
-    // The demo needs no secrets from you: example documents and a mock-payment secret for this run only.
-    config.sales.offerUrl ??= 'https://example.com/offer';
-    config.sales.privacyUrl ??= 'https://example.com/privacy';
-    config.payments.mockSecret ??= randomBytes(24).toString('hex');
-    if (config.payments.providers.length === 0) config.payments.providers = ['mock'];
-    // The local demo is the mock provider's opt-in; NODE_ENV=production still refuses it.
-    config.payments.allowMock = true;
-    config.telegram.adminChatId ??= DEMO_ADMIN_CHAT;
-    if (config.telegram.reviewerIds.length === 0) config.telegram.reviewerIds = [DEMO_REVIEWER.id];
-  }
-  const salesToken = config.telegram.salesBotToken ?? DEMO_SALES_TOKEN;
-  const sales = await startSalesRuntime({ config, sql, client, salesToken, apiRoot, log });
+  const client = new Client({ connection, namespace: temporal.namespace });
+  const sales = await startSalesRuntime({ config: config.sales, sql, client, log });
   cleanups.push(() => sales.stop());
-  const courseToken = config.telegram.courseBotToken ?? DEMO_COURSE_TOKEN;
-  if (courseToken === salesToken) {
+  if (config.course.telegram.courseBotToken === config.sales.telegram.salesBotToken) {
     log('course bot: COURSE_BOT_TOKEN is the sales bot token; set a token of its own to run the course bot');
   } else {
     const course = await startCourseRuntime({
-      config,
+      config: config.course,
       sql,
       client,
-      courseToken,
-      apiRoot,
       salesBot: sales.username,
       // With BOT_MODE=webhook both bots share the sales runtime's HTTP server.
       mode: sales.botMode,
@@ -135,15 +128,15 @@ async function main(): Promise<void> {
     cleanups.push(() => course.stop());
   }
 
-  if (demo) {
-    const enrollments = enrollmentClient(client, config.temporal.taskQueue);
+  if (standIn) {
+    const enrollments = enrollmentClient(client, temporal.taskQueue);
     const { slug } = imported.find((r) => r.slug === 'demo') ?? imported[0]!;
     runDemo({
       sql,
       enrollments,
-      standIn: standIn!,
-      salesToken,
-      courseToken,
+      standIn,
+      salesToken: DEMO_SALES_TOKEN,
+      courseToken: DEMO_COURSE_TOKEN,
       reviewer: DEMO_REVIEWER,
       courseSlug: slug,
       adminChatId: DEMO_ADMIN_CHAT,

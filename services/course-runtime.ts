@@ -4,7 +4,7 @@ import { API_CONSTANTS } from 'grammy';
 import { createCourseBot, COURSE_COMMANDS } from '../bots/course';
 import { botModeOf, launchBot } from '../bots/launch';
 import type { BotMode } from '../bots/launch';
-import type { AppConfig } from '../config';
+import type { CourseConfig } from '../config';
 import type { Sql } from '../db';
 import { createHttpApp, platformReadiness, serve } from '../server/app';
 import { enrollmentClient } from './enrollments';
@@ -20,11 +20,9 @@ export interface CourseRuntime {
  * BOT_MODE=webhook), on an HTTP server of its own at HTTP_PORT with /healthz and /readyz.
  */
 export async function startCourseRuntime(options: {
-  config: AppConfig;
+  config: CourseConfig;
   sql: Sql;
   client: Client;
-  courseToken: string;
-  apiRoot: string;
   /** How students are pointed to the sales bot, e.g. "@my_sales_bot". */
   salesBot: string;
   /** Defaults to BOT_MODE: polling, or webhooks on a server of its own. */
@@ -36,7 +34,7 @@ export async function startCourseRuntime(options: {
   let mode = options.mode;
   if (!mode) {
     const routes = express.Router();
-    mode = botModeOf(config, routes);
+    mode = botModeOf(config.bot, routes);
     if (mode.kind === 'webhook') {
       const app = createHttpApp({ routes, log, readiness: platformReadiness(options.sql, options.client) });
       server = await serve(app, config.http.port);
@@ -46,7 +44,7 @@ export async function startCourseRuntime(options: {
     log('course bot: REVIEWER_IDS is empty, so nobody can answer or run admin commands in the review chat');
   }
   const bot = createCourseBot(
-    options.courseToken,
+    config.telegram.courseBotToken,
     {
       sql: options.sql,
       enrollments: enrollmentClient(options.client, config.temporal.taskQueue),
@@ -58,7 +56,7 @@ export async function startCourseRuntime(options: {
       },
       log,
     },
-    { apiRoot: options.apiRoot },
+    { apiRoot: config.telegram.apiRoot },
   );
   // Replies share the bot's rate with the workers' sends (one Postgres slot per message): a crowd is answered at
   // Telegram's pace instead of in waves of 429s that retries could give up on.

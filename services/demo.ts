@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { CourseDefinition } from '../content/loader';
+import { withoutBlanks } from '../lib/env';
+import type { Env } from '../lib/env';
 import type { Sql } from '../db';
 import { progressQuery } from '../lib/enrollment-definitions';
 import type { BotApiStandIn, SentMessage, TgUser } from '../testing/bot-api';
@@ -17,6 +20,36 @@ export interface DemoOptions {
 }
 
 const DEMO_TELEGRAM_ID_BASE = 100_000_000;
+
+/** Who the demo is on the local Bot API stand-in: its two bots, its review chat and its reviewer. */
+export interface DemoIdentities {
+  apiRoot: string;
+  salesToken: string;
+  courseToken: string;
+  adminChatId: number;
+  reviewerId: number;
+}
+
+/**
+ * The environment `npm start` runs the platform with for the demo, built from the real one (never a change to a parsed
+ * config): the demo's bots, review chat and reviewer on the stand-in, and example documents and a mock-payment secret
+ * for this run unless .env names its own. The demo is the mock provider's opt-in; NODE_ENV=production still refuses it.
+ */
+export function demoEnvironment(env: Env, demo: DemoIdentities): Env {
+  return {
+    OFFER_URL: 'https://example.com/offer',
+    PRIVACY_URL: 'https://example.com/privacy',
+    MOCK_PAYMENT_SECRET: randomBytes(24).toString('hex'),
+    PAYMENT_PROVIDERS: 'mock',
+    ...withoutBlanks(env),
+    TELEGRAM_API_ROOT: demo.apiRoot,
+    SALES_BOT_TOKEN: demo.salesToken,
+    COURSE_BOT_TOKEN: demo.courseToken,
+    ADMIN_CHAT_ID: String(demo.adminChatId),
+    REVIEWER_IDS: String(demo.reviewerId),
+    ALLOW_MOCK_PAYMENTS: 'true',
+  };
+}
 
 /**
  * Example private groups for the paid tariffs, so the demo shows the one-person invite links. They exist only in the

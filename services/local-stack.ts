@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AppConfig } from '../config';
+import type { StackConfig } from '../config';
 import { createSql, withDatabase } from '../db';
 import { runMigrations } from '../db/migrate';
 import { startEmbeddedPostgres } from './embedded-postgres';
@@ -24,7 +24,7 @@ export interface LocalStack {
  * an embedded Postgres and a Temporal dev server, both keeping their data in .data/ so a second run picks up where
  * the first stopped. Migrations are applied either way.
  */
-export async function startLocalStack(config: AppConfig, log: (line: string) => void): Promise<LocalStack> {
+export async function startLocalStack(config: StackConfig, log: (line: string) => void): Promise<LocalStack> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((err: unknown) => log(`shutdown: ${String(err)}`));

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Api } from 'grammy';
-import type { AppConfig, Setting } from '../config';
-import { assertMockAllowed, requireSettings } from '../config';
+import type { SalesConfig } from '../config';
+import { assertMockAllowed } from '../config';
 import { createMockProvider } from '../payments/mock';
 import { createStarsProvider } from '../payments/stars';
 import { createStripeProvider } from '../payments/stripe';
@@ -14,43 +14,38 @@ import { sourceGuard } from '../server/source-guard';
 export const EMAIL_REQUIRED_BY = ['yookassa'];
 
 /**
- * The payment providers PAYMENT_PROVIDERS lists, in its order, each with the secrets it needs (a missing one is a
- * ConfigError naming the variable).
+ * The payment providers PAYMENT_PROVIDERS lists, in its order; the config has already checked that each has the
+ * secrets it needs. The mock provider is checked once more here, so no config built in code can slip it past.
  */
 export function createPaymentProviders(
-  config: AppConfig,
+  config: Pick<SalesConfig, 'production' | 'payments' | 'http'>,
   salesApi: Api,
   log: (line: string) => void = () => {},
 ): PaymentProvider[] {
-  const { payments, http } = config;
-  requireSettings(config, ['paymentProviders']);
-  return payments.providers.map((name): PaymentProvider => {
-    const need = (settings: Setting[]) => requireSettings(config, settings);
-    switch (name) {
+  const { publicUrl } = config.http;
+  return config.payments.providers.map((provider): PaymentProvider => {
+    switch (provider.name) {
       case 'mock':
         assertMockAllowed(config);
-        need(['mockSecret']);
         log(
           'payments: the MOCK provider is on: anyone who opens its checkout page gets access for free (development only)',
         );
-        return createMockProvider({ secret: payments.mockSecret!, publicUrl: http.publicUrl });
+        return createMockProvider({ secret: provider.secret, publicUrl });
       case 'stars':
         return createStarsProvider(salesApi);
       case 'stripe':
-        need(['stripeSecretKey', 'stripeWebhookSecret']);
         return createStripeProvider({
-          secretKey: payments.stripe.secretKey!,
-          webhookSecret: payments.stripe.webhookSecret!,
-          returnUrl: `${http.publicUrl}/paid`,
-          apiBase: payments.stripe.apiBase,
+          secretKey: provider.secretKey,
+          webhookSecret: provider.webhookSecret,
+          returnUrl: `${publicUrl}/paid`,
+          apiBase: provider.apiBase,
         });
       case 'yookassa':
-        need(['yookassaShopId', 'yookassaSecretKey']);
         return createYooKassaProvider({
-          shopId: payments.yookassa.shopId!,
-          secretKey: payments.yookassa.secretKey!,
-          returnUrl: `${http.publicUrl}/paid`,
-          apiBase: payments.yookassa.apiBase,
+          shopId: provider.shopId,
+          secretKey: provider.secretKey,
+          returnUrl: `${publicUrl}/paid`,
+          apiBase: provider.apiBase,
         });
     }
   });
@@ -62,16 +57,16 @@ export function createPaymentProviders(
  * otherwise) and at most YOOKASSA_NOTIFICATIONS_PER_MINUTE from one address.
  */
 export function webhookGuards(
-  config: AppConfig,
+  config: Pick<SalesConfig, 'payments'>,
   log: (line: string) => void = () => {},
 ): Record<string, RequestHandler> {
-  const { allowedIps, notificationsPerMinute } = config.payments.yookassa;
-  if (!config.payments.providers.includes('yookassa')) return {};
+  const yookassa = config.payments.providers.find((provider) => provider.name === 'yookassa');
+  if (!yookassa) return {};
   return {
     yookassa: sourceGuard({
       name: 'webhook yookassa',
-      allowed: allowedIps ? addressMatcher(allowedIps) : undefined,
-      perMinute: notificationsPerMinute,
+      allowed: yookassa.allowedIps ? addressMatcher(yookassa.allowedIps) : undefined,
+      perMinute: yookassa.notificationsPerMinute,
       log,
     }),
   };

@@ -4,8 +4,7 @@ import { API_CONSTANTS, Api } from 'grammy';
 import { botModeOf, launchBot } from '../bots/launch';
 import type { BotMode } from '../bots/launch';
 import { createSalesBot, GROUP_UPDATES, SALES_COMMANDS } from '../bots/sales';
-import type { AppConfig } from '../config';
-import { requireSettings } from '../config';
+import type { SalesConfig } from '../config';
 import type { Sql } from '../db';
 import { createPaymentCompletion } from '../payments/completion';
 import { createOrderStore } from '../payments/orders';
@@ -28,23 +27,21 @@ export interface SalesRuntime {
  * webhooks), wired to Postgres and the Temporal client. `npm start` and `npm run sales` both run it.
  */
 export async function startSalesRuntime(options: {
-  config: AppConfig;
+  config: SalesConfig;
   sql: Sql;
   client: Client;
-  salesToken: string;
-  apiRoot: string;
   log: (line: string) => void;
 }): Promise<SalesRuntime> {
   const { config, sql, log } = options;
-  requireSettings(config, ['offerUrl', 'privacyUrl']);
-  const api = new Api(options.salesToken, { apiRoot: options.apiRoot });
+  const { salesBotToken, apiRoot } = config.telegram;
+  const api = new Api(salesBotToken, { apiRoot });
   const providers = createPaymentProviders(config, api, log);
   const enrollments = enrollmentClient(options.client, config.temporal.taskQueue);
   const orders = createOrderStore(sql, { lifetimeMs: config.payments.orderLifetimeMs });
   const completion = createPaymentCompletion({ orders, enrollments, log });
   const mock = providers.find((p) => p.name === 'mock') as ReturnType<typeof createMockProvider> | undefined;
   const routes = express.Router();
-  const mode = botModeOf(config, routes);
+  const mode = botModeOf(config.bot, routes);
   const app = createHttpApp({
     payments: { providers, completion },
     webhookGuards: webhookGuards(config, log),
@@ -61,7 +58,7 @@ export async function startSalesRuntime(options: {
     log('sales bot: REVIEWER_IDS is empty, so nobody can answer support questions or /refund in the admin chat');
   }
   const bot = createSalesBot(
-    options.salesToken,
+    salesBotToken,
     {
       sql,
       enrollments,
@@ -73,14 +70,14 @@ export async function startSalesRuntime(options: {
         courseSlug: config.sales.courseSlug,
         adminChatId: config.telegram.adminChatId,
         reviewerIds: config.telegram.reviewerIds,
-        offerUrl: config.sales.offerUrl!,
-        privacyUrl: config.sales.privacyUrl!,
+        offerUrl: config.sales.offerUrl,
+        privacyUrl: config.sales.privacyUrl,
         termsVersion: config.sales.termsVersion,
         supportContact: config.sales.supportContact,
         emailRequiredBy: EMAIL_REQUIRED_BY,
       },
     },
-    { apiRoot: options.apiRoot },
+    { apiRoot },
   );
   // Replies share the bot's rate with the workers' sends (one Postgres slot per message): a crowd is answered at
   // Telegram's pace instead of in waves of 429s that retries could give up on.

@@ -1,9 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config';
 import { importCourses } from '../../content/catalog';
 import { progressQuery } from '../../lib/enrollment-definitions';
 import { freePort } from '../../lib/ports';
-import { startCourseRuntime } from '../../services/course-runtime';
 import type { SalesRuntime } from '../../services/sales-runtime';
 import type { TgUser } from '../../testing/bot-api';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
@@ -11,7 +9,7 @@ import { saveHistoryIfCapturing } from '../helpers/histories';
 import { enrollmentRows, lessonArrivals } from '../helpers/journey';
 import { ADMIN_CHAT_ID, COURSE_TOKEN, SALES_TOKEN, eventually, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
-import { allowedUpdatesOf, runtimeEnv, startSalesRuntimeOn } from '../helpers/runtime';
+import { allowedUpdatesOf, runtimeEnv, startCourseRuntimeOn, startSalesRuntimeOn } from '../helpers/runtime';
 
 const INTERVAL_MS = 4_000;
 const REVIEWER: TgUser = { id: 42, first_name: 'Rita' }; // REVIEWER_IDS in runtimeEnv
@@ -36,17 +34,9 @@ describe('a returning student resumes', () => {
       intervalMs: INTERVAL_MS,
       lessons: [1, 2, 3].map((day) => ({ day, tasks: {} })),
     });
-    const config = loadConfig(runtimeEnv(p, await freePort()));
-    sales = await startSalesRuntimeOn(p, runtimeEnv(p, config.http.port), (line) => log.push(line));
-    const course = await startCourseRuntime({
-      config,
-      sql: p.db.sql,
-      client: p.temporal.client,
-      courseToken: COURSE_TOKEN,
-      apiRoot: p.telegram.apiRoot,
-      salesBot: sales.username,
-      log: (line) => log.push(line),
-    });
+    const env = runtimeEnv(p, await freePort());
+    sales = await startSalesRuntimeOn(p, env, (line) => log.push(line));
+    const course = await startCourseRuntimeOn(p, env, { salesBot: sales.username, log: (line) => log.push(line) });
     stopCourse = () => course.stop();
   });
   afterAll(async () => {

@@ -1,4 +1,6 @@
-import { loadConfig } from '../../config';
+import { loadCourseConfig, loadSalesConfig } from '../../config';
+import { startCourseRuntime } from '../../services/course-runtime';
+import type { BotMode } from '../../bots/launch';
 import { startSalesRuntime } from '../../services/sales-runtime';
 import { ADMIN_CHAT_ID, COURSE_TOKEN, SALES_TOKEN } from './platform';
 import type { Platform } from './platform';
@@ -6,6 +8,7 @@ import type { Platform } from './platform';
 /** The environment `npm run sales` / `npm run course` would read, pointed at this platform; `extra` adds or overrides. */
 export function runtimeEnv(p: Platform, port: number, extra: Record<string, string> = {}): Record<string, string> {
   return {
+    DATABASE_URL: p.db.url,
     TEMPORAL_TASK_QUEUE: p.temporal.taskQueue,
     TELEGRAM_API_ROOT: p.telegram.apiRoot,
     SALES_BOT_TOKEN: SALES_TOKEN,
@@ -24,16 +27,24 @@ export function runtimeEnv(p: Platform, port: number, extra: Record<string, stri
   };
 }
 
-/** The sales runtime (`npm run sales`) on this platform, configured by `env`. */
-export function startSalesRuntimeOn(p: Platform, env: Record<string, string>, log: (line: string) => void = () => {}) {
-  return startSalesRuntime({
-    config: loadConfig(env),
-    sql: p.db.sql,
-    client: p.temporal.client,
-    apiRoot: p.telegram.apiRoot,
-    salesToken: SALES_TOKEN,
-    log,
-  });
+/** The sales runtime (`npm run sales`) on this platform, configured by `env` (a config error rejects). */
+export async function startSalesRuntimeOn(
+  p: Platform,
+  env: Record<string, string>,
+  log: (line: string) => void = () => {},
+) {
+  return startSalesRuntime({ config: loadSalesConfig(env), sql: p.db.sql, client: p.temporal.client, log });
+}
+
+/** The course runtime (`npm run course`) on this platform, configured by `env`; `mode` shares the sales server. */
+export async function startCourseRuntimeOn(
+  p: Platform,
+  env: Record<string, string>,
+  options: { salesBot: string; mode?: BotMode; log?: (line: string) => void },
+) {
+  const { salesBot, mode, log = () => {} } = options;
+  const config = loadCourseConfig(env);
+  return startCourseRuntime({ config, sql: p.db.sql, client: p.temporal.client, salesBot, mode, log });
 }
 
 /** The allowed_updates a recorded getUpdates or setWebhook call asked for (grammY sends them as a JSON array). */

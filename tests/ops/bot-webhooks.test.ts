@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../config';
+import { ConfigError } from '../../config';
 import { importCourses } from '../../content/catalog';
-import { startCourseRuntime } from '../../services/course-runtime';
-import { startSalesRuntime } from '../../services/sales-runtime';
 import type { SalesRuntime } from '../../services/sales-runtime';
 import { COURSE_TOKEN, SALES_TOKEN, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
 import { freePort } from '../../lib/ports';
-import { allowedUpdatesOf, runtimeEnv, startSalesRuntimeOn } from '../helpers/runtime';
+import { allowedUpdatesOf, runtimeEnv, startCourseRuntimeOn, startSalesRuntimeOn } from '../helpers/runtime';
 
 const SECRET = 'webhook-secret-for-tests_0123456789';
 
@@ -28,12 +26,8 @@ describe('bots in webhook mode', () => {
     await importCourses(p.db.sql);
     const port = await freePort();
     httpUrl = `http://127.0.0.1:${port}`;
-    const config = loadConfig(env(port));
-    const deps = { config, sql: p.db.sql, client: p.temporal.client, apiRoot: p.telegram.apiRoot };
-    sales = await startSalesRuntime({ ...deps, salesToken: SALES_TOKEN, log: (line) => log.push(line) });
-    const course = await startCourseRuntime({
-      ...deps,
-      courseToken: COURSE_TOKEN,
+    sales = await startSalesRuntimeOn(p, env(port), (line) => log.push(line));
+    const course = await startCourseRuntimeOn(p, env(port), {
       salesBot: sales.username,
       mode: sales.botMode,
       log: (line) => log.push(line),

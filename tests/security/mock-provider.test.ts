@@ -1,45 +1,66 @@
 import { Api } from 'grammy';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../config';
+import { ConfigError, loadPlatformConfig, loadSalesConfig } from '../../config';
+import type { SalesConfig } from '../../config';
+import { demoEnvironment } from '../../services/demo';
 import { createPaymentProviders } from '../../services/payment-providers';
 
 const secret = { MOCK_PAYMENT_SECRET: 'sixteen-chars-at-least' };
+/** What the sales process needs besides its payment providers. */
+const sales = {
+  DATABASE_URL: 'postgres://localhost/course',
+  SALES_BOT_TOKEN: '1:x',
+  OFFER_URL: 'https://example.com/offer',
+  PRIVACY_URL: 'https://example.com/privacy',
+};
 const api = new Api('1:x', { apiRoot: 'http://127.0.0.1:9' });
+/** A config built in code that adds the mock provider after parsing. */
+const withMock = (config: SalesConfig, allowMock: boolean): SalesConfig => ({
+  ...config,
+  payments: { ...config.payments, providers: [{ name: 'mock', secret: secret.MOCK_PAYMENT_SECRET }], allowMock },
+});
 
 /** The mock provider's checkout page grants access for free: it must never be on by accident, nor in production. */
 describe('the mock payment provider', () => {
   it('is refused without the explicit opt-in, naming the variable', () => {
-    const attempt = () => loadConfig({ PAYMENT_PROVIDERS: 'stripe,mock', ...secret });
+    const attempt = () => loadSalesConfig({ ...sales, PAYMENT_PROVIDERS: 'stars,mock', ...secret });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/ALLOW_MOCK_PAYMENTS/);
   });
 
   it('is refused in production even with the opt-in', () => {
     const env = {
-      PAYMENT_PROVIDERS: 'stripe,mock',
+      ...sales,
+      PAYMENT_PROVIDERS: 'stars,mock',
       NODE_ENV: 'production',
       PUBLIC_URL: 'https://pay.example.com',
       ALLOW_MOCK_PAYMENTS: 'true',
       ...secret,
     };
-    expect(() => loadConfig(env)).toThrow(ConfigError);
-    expect(() => loadConfig(env)).toThrow(/NODE_ENV=production/);
-    // Nor can code that adds it after parsing (as the demo does) slip it past the provider factory.
-    const config = loadConfig({ ...env, PAYMENT_PROVIDERS: 'stripe' });
-    config.payments.providers = ['mock'];
-    config.payments.allowMock = true;
-    expect(() => createPaymentProviders(config, api)).toThrow(/NODE_ENV=production/);
+    expect(() => loadSalesConfig(env)).toThrow(ConfigError);
+    expect(() => loadSalesConfig(env)).toThrow(/NODE_ENV=production/);
+    // Nor can a config built in code slip it past the provider factory, nor the demo's environment past the parse.
+    const config = loadSalesConfig({ ...env, PAYMENT_PROVIDERS: 'stars' });
+    expect(() => createPaymentProviders(withMock(config, true), api)).toThrow(/NODE_ENV=production/);
+    const demo = {
+      apiRoot: 'http://127.0.0.1:9',
+      salesToken: '1:a',
+      courseToken: '2:b',
+      adminChatId: -1,
+      reviewerId: 7,
+    };
+    expect(() => loadPlatformConfig(demoEnvironment({ NODE_ENV: 'production' }, demo))).toThrow(/NODE_ENV=production/);
   });
 
   it('is refused by the provider factory without the opt-in', () => {
-    const config = loadConfig({ ...secret });
-    config.payments.providers = ['mock'];
-    expect(() => createPaymentProviders(config, api)).toThrow(/ALLOW_MOCK_PAYMENTS/);
+    const config = loadSalesConfig({ ...sales, PAYMENT_PROVIDERS: 'stars', ...secret });
+    expect(() => createPaymentProviders(withMock(config, false), api)).toThrow(/ALLOW_MOCK_PAYMENTS/);
   });
 
   it('runs in development with the opt-in, and rejects a malformed opt-in', () => {
-    const config = loadConfig({ PAYMENT_PROVIDERS: 'mock', ALLOW_MOCK_PAYMENTS: 'true', ...secret });
+    const config = loadSalesConfig({ ...sales, PAYMENT_PROVIDERS: 'mock', ALLOW_MOCK_PAYMENTS: 'true', ...secret });
     expect(createPaymentProviders(config, api).map((p) => p.name)).toEqual(['mock']);
-    expect(() => loadConfig({ ALLOW_MOCK_PAYMENTS: 'yes please' })).toThrow(/ALLOW_MOCK_PAYMENTS/);
+    const malformed = { ...sales, PAYMENT_PROVIDERS: 'stars', ALLOW_MOCK_PAYMENTS: 'yes please' };
+    expect(() => loadSalesConfig(malformed)).toThrow(/ALLOW_MOCK_PAYMENTS/);
   });
 });

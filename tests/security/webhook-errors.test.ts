@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config';
 import { importCourses } from '../../content/catalog';
 import { freePort } from '../../lib/ports';
-import { startCourseRuntime } from '../../services/course-runtime';
-import { startSalesRuntime } from '../../services/sales-runtime';
 import type { SalesRuntime } from '../../services/sales-runtime';
 import { COURSE_TOKEN, SALES_TOKEN, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
-import { runtimeEnv } from '../helpers/runtime';
+import { runtimeEnv, startCourseRuntimeOn, startSalesRuntimeOn } from '../helpers/runtime';
 
 const SECRET = 'webhook-secret-for-error-tests_0123';
 let nextId = 940_000_000 + Math.floor(Math.random() * 1_000_000) * 10;
@@ -44,12 +41,9 @@ describe('bot webhooks: handler errors and the secret', () => {
     await importCourses(p.db.sql);
     const port = await freePort();
     httpUrl = `http://127.0.0.1:${port}`;
-    const config = loadConfig(runtimeEnv(p, port, { BOT_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET }));
-    const deps = { config, sql: p.db.sql, client: p.temporal.client, apiRoot: p.telegram.apiRoot };
-    sales = await startSalesRuntime({ ...deps, salesToken: SALES_TOKEN, log: (line) => log.push(line) });
-    const course = await startCourseRuntime({
-      ...deps,
-      courseToken: COURSE_TOKEN,
+    const env = runtimeEnv(p, port, { BOT_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET });
+    sales = await startSalesRuntimeOn(p, env, (line) => log.push(line));
+    const course = await startCourseRuntimeOn(p, env, {
       salesBot: sales.username,
       mode: sales.botMode,
       log: (line) => log.push(line),

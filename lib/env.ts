@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { isAddressRange } from './address-ranges';
+import { parseDuration } from './schedule';
+
+/**
+ * Parsing the environment for config.ts: value parsers whose messages say what a good value looks like and never repeat
+ * the value itself (it may be a secret), and one parse that names every variable at fault at once.
+ */
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** `VAR=` in a .env file means "not set". */
+export function withoutBlanks(env: Env): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+}
+
+/**
+ * Parses `vars` with every part's schema, so one ConfigError names every variable at fault: first the missing ones
+ * (in the words operators search for), then the malformed ones with what a good value looks like.
+ */
+export function parseEnv<P extends Record<string, z.ZodType>>(vars: Env, parts: P): z.output<z.ZodObject<P>> {
+  const parsed = z.object(parts).safeParse(Object.fromEntries(Object.keys(parts).map((part) => [part, vars])));
+  if (parsed.success) return parsed.data;
+  const missing = new Set<string>();
+  const invalid = new Set<string>();
+  for (const issue of parsed.error.issues) {
+    const [, variable] = issue.path;
+    if (typeof variable !== 'string') invalid.add(`${issue.path.join('.')}: ${issue.message}`);
+    else if (vars[variable] === undefined) missing.add(variable);
+    else invalid.add(`${variable}: ${issue.message}`);
+  }
+  const problems = [
+    ...(missing.size > 0 ? [`Missing required environment variable(s): ${[...missing].join(', ')}`] : []),
+    ...(invalid.size > 0 ? [`Invalid environment:\n  ${[...invalid].join('\n  ')}`] : []),
+  ];
+  throw new ConfigError(problems.join('\n'));
+}
+
+export const botToken = z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF (from @BotFather)');
+
+export const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL');
+
+export const tcpPort = z.coerce.number().int().min(1).max(65535);
+
+export const chatId = z.coerce.number().int();
+
+/** A comma-separated list, blanks dropped; unset is the empty list. */
+export function commaList<T extends z.ZodType<unknown, string>>(item: T) {
+  return z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+}
+
+/** `24h`, `90m`, `15s`: milliseconds, at least `minMs`. */
+export function duration(fallback: string, minMs: number, message: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      try {
+        const ms = parseDuration(value);
+        if (ms >= minMs) return ms;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    });
+}
+
+/** A comma-separated list of addresses and CIDR ranges, or `off`. */
+export const addressRanges = z
+  .string()
+  .transform((value) => value.split(',').map((entry) => entry.trim()))
+  .refine((entries) => entries.join() === 'off' || entries.every(isAddressRange), {
+    message: 'must be off or comma-separated addresses and CIDR ranges (like 185.71.76.0/27)',
+  })
+  .transform((entries) => (entries.join() === 'off' ? ('off' as const) : entries));
+
+/** Express's `trust proxy`: a number of hops, or addresses, ranges and the names Express knows. */
+export const trustProxy = z
+  .string()
+  .transform((value) => (/^\d{1,2}$/.test(value) ? Number(value) : value.split(',').map((entry) => entry.trim())))
+  .refine(
+    (value) =>
+      typeof value === 'number' ||
+      value.every((entry) => ['loopback', 'linklocal', 'uniquelocal'].includes(entry) || isAddressRange(entry)),
+    { message: 'must be a number of proxy hops, or addresses, CIDR ranges, loopback, linklocal, uniquelocal' },
+  );
