@@ -50,6 +50,41 @@ export default tseslint.config(
     },
   },
   {
+    // Bots reach journeys through the Temporal client (services/) and Telegram through telegram/ (the button codec, send
+    // keys, lesson rendering): what activities and workflows do inside is theirs alone, not a protocol to copy.
+    files: ['bots/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/activities', '**/activities/**', '**/workflows', '**/workflows/**'],
+              message: 'Bots never import activities/ or workflows/: share through telegram/ or lib/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // telegram/ is what activities and bots share, so it imports neither of them (nor the workflows).
+    files: ['telegram/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/activities', '**/activities/**', '**/bots', '**/bots/**', '**/workflows', '**/workflows/**'],
+              message: 'telegram/ is shared by activities and bots: it imports neither, nor workflows/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // A worker must outlive a Postgres restart: postgres.js can crash the process when the server goes away under an
     // open `sql.begin` (porsager/postgres#1155, #1201). Activities write with single statements (CTEs) instead.
     files: ['activities/**/*.ts'],

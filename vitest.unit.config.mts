@@ -10,7 +10,7 @@ export default defineConfig({
       'tests/lib/schedule.test.ts',
       'tests/payments/pricing.test.ts',
       'tests/workflows/journey-state.test.ts',
-      'tests/bots/callback-data.test.ts',
+      'tests/telegram/callback-data.test.ts',
     ],
   },
 });

@@ -1,10 +1,12 @@
 import type { Sql } from '../db';
 import type { PaymentReceived, Tariff } from '../lib/enrollment-definitions';
 import { escapeHtml, formatMoney } from '../locales';
+import { callTelegram } from '../telegram/call';
+import { inlineButton } from '../telegram/callback-data';
+import { sendKey } from '../telegram/send-keys';
 import { BotBlockedError } from './errors';
 import { recipientOf, sendTextOnce } from './recipient';
 import type { Recipient } from './recipient';
-import { callTelegram } from './telegram';
 import type { TelegramBots } from './telegram';
 
 export interface AccessDeps {
@@ -42,7 +44,7 @@ export function createAccess({ sql, telegram, inviteTtlMs = 7 * 24 * 3600_000 }:
         await sql`insert into group_invites (enrollment_id, chat_id, invite_link) values (${enrollmentId}, ${chatId}, ${link})`;
       }
       await sendTextOnce(sql, telegram.sales, {
-        key: `invite:${enrollmentId}:${chatId}`,
+        key: sendKey.groupInvite(enrollmentId, chatId),
         chatId: r.chatId,
         html: r.t.groupInvite({ link: escapeHtml(link) }),
       });
@@ -64,15 +66,17 @@ export function createAccess({ sql, telegram, inviteTtlMs = 7 * 24 * 3600_000 }:
         ? `\n\n${r.t.chooseLessonTime({ minutes: Math.max(1, Math.round(onboardingWaitMs / 60_000)) })}`
         : `\n${r.t.firstLessonNow()}`;
       await sendTextOnce(sql, telegram.sales, {
-        key: `welcome:${input.enrollmentId}`,
+        key: sendKey.welcome(input.enrollmentId),
         chatId: r.chatId,
         html: r.t.welcome({ course: escapeHtml(r.courseTitle), tariff: input.tariff }) + next,
         ...(onboarding
           ? {
               replyMarkup: {
                 inline_keyboard: [
-                  LESSON_TIME_CHOICES.map((time) => ({ text: time, callback_data: `sched:${r.courseSlug}:${time}` })),
-                  [{ text: r.t.startNow(), callback_data: `sched:${r.courseSlug}:now` }],
+                  LESSON_TIME_CHOICES.map((time) =>
+                    inlineButton(time, { kind: 'lesson-time', slug: r.courseSlug, time }),
+                  ),
+                  [inlineButton(r.t.startNow(), { kind: 'lesson-time', slug: r.courseSlug, time: null })],
                 ],
               },
             }
@@ -86,7 +90,7 @@ export function createAccess({ sql, telegram, inviteTtlMs = 7 * 24 * 3600_000 }:
       const r = await recipientOf(sql, input.enrollmentId);
       await sql`update enrollments set tariff = ${input.tariff} where id = ${input.enrollmentId}`;
       await sendTextOnce(sql, telegram.sales, {
-        key: `upgrade:${input.enrollmentId}:${input.tariff}`,
+        key: sendKey.upgrade(input.enrollmentId, input.tariff),
         chatId: r.chatId,
         html: r.t.upgraded({ tariff: input.tariff }),
       });
@@ -106,7 +110,7 @@ export function createAccess({ sql, telegram, inviteTtlMs = 7 * 24 * 3600_000 }:
         price: input.price ? formatMoney(input.price.priceMinor, input.price.currency) : '—',
       });
       await sendTextOnce(sql, telegram.sales, {
-        key: `underpaid:${p.provider}:${p.providerPaymentId}`,
+        key: sendKey.underpaid(p.provider, p.providerPaymentId),
         chatId: r.chatId,
         html,
       });
@@ -132,7 +136,7 @@ export function createAccess({ sql, telegram, inviteTtlMs = 7 * 24 * 3600_000 }:
       }
       try {
         await sendTextOnce(sql, telegram.sales, {
-          key: `refunded:${input.enrollmentId}`,
+          key: sendKey.accessEnded(input.enrollmentId),
           chatId: r.chatId,
           html: r.t.accessEnded(),
         });

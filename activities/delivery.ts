@@ -2,10 +2,13 @@ import type { Sql } from '../db';
 import type { Tariff } from '../lib/enrollment-definitions';
 import type { LessonPart, LessonTasks } from '../lib/lesson-content';
 import { escapeHtml } from '../locales';
+import { inlineButton } from '../telegram/callback-data';
+import { renderLesson } from '../telegram/lesson-render';
+import { createMediaCache } from '../telegram/media-cache';
+import { sendKey } from '../telegram/send-keys';
+import { sendPart } from '../telegram/send-part';
 import { NotFoundError } from './errors';
-import { renderLesson } from './lesson-render';
-import { createMediaCache } from './media-cache';
-import { recipientOf, sendPart, sendTextOnce } from './recipient';
+import { recipientOf, sendTextOnce } from './recipient';
 import { sendOnce } from './send-once';
 import type { TelegramBots } from './telegram';
 
@@ -36,9 +39,8 @@ export function createDelivery({ sql, telegram }: DeliveryDeps) {
       const parts = renderLesson({ day: input.day, ...lesson }, input.tariff, r.t, { courseSlug: r.courseSlug });
       const messageIds: number[] = [];
       for (const [i, part] of parts.entries()) {
-        const key = `lesson:${input.enrollmentId}:${input.day}:${i}`;
         messageIds.push(
-          ...(await sendOnce(sql, key, r.chatId, () =>
+          ...(await sendOnce(sql, sendKey.lessonPart(input.enrollmentId, input.day, i), r.chatId, () =>
             sendPart(telegram.course, r.chatId, part, { protect: r.protectContent, media }),
           )),
         );
@@ -60,7 +62,7 @@ export function createDelivery({ sql, telegram }: DeliveryDeps) {
       const r = await recipientOf(sql, input.enrollmentId);
       const basic = input.tariff === 'BASIC';
       await sendTextOnce(sql, telegram.course, {
-        key: `assignment-ack:${input.assignmentId}`,
+        key: sendKey.assignmentAck(input.assignmentId),
         chatId: r.chatId,
         html: basic ? r.t.assignmentAutoAnswer() : r.t.assignmentQueued(),
       });
@@ -74,11 +76,13 @@ export function createDelivery({ sql, telegram }: DeliveryDeps) {
       if (handedIn) return;
       const r = await recipientOf(sql, input.enrollmentId);
       await sendTextOnce(sql, telegram.course, {
-        key: `reminder:${input.enrollmentId}:${input.day}`,
+        key: sendKey.reminder(input.enrollmentId, input.day),
         chatId: r.chatId,
         html: r.t.reminder({ day: input.day }),
         replyMarkup: {
-          inline_keyboard: [[{ text: r.t.submitAssignment(), callback_data: `sub:${r.courseSlug}:${input.day}` }]],
+          inline_keyboard: [
+            [inlineButton(r.t.submitAssignment(), { kind: 'submit', slug: r.courseSlug, day: input.day })],
+          ],
         },
       });
     },
@@ -86,7 +90,7 @@ export function createDelivery({ sql, telegram }: DeliveryDeps) {
     async sendCompletion(input: { enrollmentId: number }) {
       const r = await recipientOf(sql, input.enrollmentId);
       await sendTextOnce(sql, telegram.course, {
-        key: `completion:${input.enrollmentId}`,
+        key: sendKey.completion(input.enrollmentId),
         chatId: r.chatId,
         html: r.t.completion({ course: escapeHtml(r.courseTitle) }),
       });

@@ -2,8 +2,11 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../db';
 import type { FeedbackInput, MessagePart, Tariff } from '../lib/enrollment-definitions';
 import { escapeHtml } from '../locales';
+import { inlineButton } from '../telegram/callback-data';
+import { sendKey } from '../telegram/send-keys';
+import { fromMessagePart, sendPart } from '../telegram/send-part';
 import { NotFoundError } from './errors';
-import { fromMessagePart, recipientOf, sendPart, sendTextOnce } from './recipient';
+import { recipientOf, sendTextOnce } from './recipient';
 import { sendOnce } from './send-once';
 import type { TelegramBots } from './telegram';
 
@@ -49,14 +52,18 @@ export function createReview({ sql, telegram, adminChatId }: ReviewDeps) {
       };
       const [headerId] = await remember(
         await sendTextOnce(sql, telegram.course, {
-          key: `review:${input.assignmentId}:header`,
+          key: sendKey.reviewHeader(input.assignmentId),
           chatId: adminChatId,
           html: header,
           replyMarkup: {
             inline_keyboard: [
               [
-                { text: r.t.approve(), callback_data: `rv:ok:${input.assignmentId}` },
-                { text: r.t.requestChanges(), callback_data: `rv:redo:${input.assignmentId}` },
+                inlineButton(r.t.approve(), { kind: 'verdict', assignmentId: input.assignmentId, verdict: 'approved' }),
+                inlineButton(r.t.requestChanges(), {
+                  kind: 'verdict',
+                  assignmentId: input.assignmentId,
+                  verdict: 'changes-requested',
+                }),
               ],
             ],
           },
@@ -64,7 +71,7 @@ export function createReview({ sql, telegram, adminChatId }: ReviewDeps) {
       );
       for (const [i, part] of a.parts.entries()) {
         await remember(
-          await sendOnce(sql, `review:${input.assignmentId}:${i}`, adminChatId, () =>
+          await sendOnce(sql, sendKey.reviewPart(input.assignmentId, i), adminChatId, () =>
             sendPart(telegram.course, adminChatId, fromMessagePart(part)),
           ),
         );
@@ -94,19 +101,21 @@ export function createReview({ sql, telegram, adminChatId }: ReviewDeps) {
             ? r.t.feedbackChangesRequested({ day: a.day })
             : r.t.feedbackHeader({ day: a.day });
       await sendTextOnce(sql, telegram.course, {
-        key: `feedback:${input.assignmentId}:header`,
+        key: sendKey.feedbackHeader(input.assignmentId),
         chatId: r.chatId,
         html: heading,
         ...(verdict === 'changes-requested'
           ? {
               replyMarkup: {
-                inline_keyboard: [[{ text: r.t.submitAssignment(), callback_data: `sub:${r.courseSlug}:${a.day}` }]],
+                inline_keyboard: [
+                  [inlineButton(r.t.submitAssignment(), { kind: 'submit', slug: r.courseSlug, day: a.day })],
+                ],
               },
             }
           : {}),
       });
       for (const [i, part] of parts.entries()) {
-        await sendOnce(sql, `feedback:${input.assignmentId}:${i}`, r.chatId, () =>
+        await sendOnce(sql, sendKey.feedbackPart(input.assignmentId, i), r.chatId, () =>
           sendPart(telegram.course, r.chatId, fromMessagePart(part)),
         );
       }

@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import type { CommandContext, Filter } from 'grammy';
 import { TARIFFS } from '../../lib/enrollment-definitions';
 import { formatMoney } from '../../locales';
 import { AdminOpError, createAdminOps } from '../../services/admin-ops';
@@ -16,10 +17,14 @@ export const admin = new Composer<CourseContext>();
 /** The commands below: in the admin chat the course bot claims them (see ownCommandsInGroups). */
 export const ADMIN_COMMANDS = ['stats', 'block', 'unblock', 'grant', 'revoke', 'move'];
 
+/** A command a reviewer wrote in the admin chat (a message, so it has a sender). */
+type DeskContext = CommandContext<Filter<CourseContext, 'message'>>;
+const deskMessages = admin.on('message');
+
 /** An admin command whose AdminOpError ("no such student") is the answer, not a failure. */
 const desk = {
-  command(name: string, handler: (ctx: CourseContext) => Promise<unknown>) {
-    admin.command(name, async (ctx) => {
+  command(name: string, handler: (ctx: DeskContext) => Promise<unknown>) {
+    deskMessages.command(name, async (ctx) => {
       try {
         await handler(ctx);
       } catch (err) {
@@ -31,7 +36,7 @@ const desk = {
 };
 
 const opsOf = (ctx: CourseContext) => createAdminOps(ctx.deps);
-const actorOf = (ctx: CourseContext): AdminActor => ({ telegramId: ctx.from!.id, via: 'review-chat' });
+const actorOf = (ctx: DeskContext): AdminActor => ({ telegramId: ctx.from.id, via: 'review-chat' });
 
 const args = (ctx: CourseContext) =>
   typeof ctx.match === 'string' ? ctx.match.trim().split(/\s+/).filter(Boolean) : [];
@@ -73,7 +78,7 @@ desk.command('grant', async (ctx) => {
   const tariff = TARIFFS.find((t) => t === tariffArg?.toUpperCase());
   if (!telegramId || !tariff)
     return void (await ctx.reply('Usage: /grant <telegram id> <BASIC|FEEDBACK|PREMIUM> [course]'));
-  const requestId = `${ctx.from!.id}:${ctx.message!.message_id}`;
+  const requestId = `${ctx.from.id}:${ctx.message.message_id}`;
   const { courseSlug } = await opsOf(ctx).grant(actorOf(ctx), { telegramId, tariff, slug, requestId });
   await ctx.reply(`🎁 ${telegramId} has ${tariff} access to ${courseSlug}.`);
 });

@@ -1,4 +1,4 @@
-import type { Context, SessionFlavor } from 'grammy';
+import type { ChatTypeContext, Context, SessionFlavor } from 'grammy';
 import type { Sql } from '../../db';
 import type { MessagePart } from '../../lib/enrollment-definitions';
 import type { CourseMessages } from '../../locales/course';
@@ -29,3 +29,6 @@ export interface CourseBotDeps {
 }
 
 export type CourseContext = Context & SessionFlavor<CourseSession> & { t: CourseMessages; deps: CourseBotDeps };
+
+/** A student in their private chat with the bot, where every student feature lives: `from` and `chat` are set. */
+export type StudentContext = ChatTypeContext<CourseContext, 'private'>;

@@ -1,20 +1,22 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import { renderLesson } from '../../activities/lesson-render';
-import { createMediaCache } from '../../activities/media-cache';
-import { sendPart } from '../../activities/recipient';
 import { progressQuery } from '../../lib/enrollment-definitions';
 import type { LessonPart, LessonTasks } from '../../lib/lesson-content';
 import { escapeHtml, messagesFor } from '../../locales';
-import { dayButtonPattern, parseDayButton } from '../callback-data';
-import type { CourseContext } from './context';
+import { encodeButton } from '../../telegram/callback-data';
+import { renderLesson } from '../../telegram/lesson-render';
+import { createMediaCache } from '../../telegram/media-cache';
+import { sendPart } from '../../telegram/send-part';
+import { onButton } from '../buttons';
+import type { CourseContext, StudentContext } from './context';
 import { currentEnrollment } from './enrollment';
 import type { StudentEnrollment } from './enrollment';
 
 /** /lesson, /lessons and /progress: only what has been delivered, never a lesson that is not due yet. */
 export const lessons = new Composer<CourseContext>();
+const student = lessons.chatType('private');
 
-async function enrolledOrPointed(ctx: CourseContext): Promise<StudentEnrollment | undefined> {
-  const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from!.id);
+async function enrolledOrPointed(ctx: StudentContext): Promise<StudentEnrollment | undefined> {
+  const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from.id);
   if (!enrollment) await ctx.reply(ctx.t.notEnrolled({ salesBot: ctx.deps.settings.salesBot }));
   return enrollment;
 }
@@ -28,17 +30,17 @@ async function deliveredDays(
     where d.enrollment_id = ${enrollment.id} order by d.day`;
 }
 
-async function sendLesson(ctx: CourseContext, enrollment: StudentEnrollment, day: number): Promise<void> {
+async function sendLesson(ctx: StudentContext, enrollment: StudentEnrollment, day: number): Promise<void> {
   const [lesson]: [{ title: string; parts: LessonPart[]; tasks: LessonTasks }?] = await ctx.deps.sql`
     select title, parts, tasks from lessons where course_id = ${enrollment.courseId} and day = ${day}`;
   if (!lesson) return void (await ctx.reply(ctx.t.notDelivered()));
-  const t = messagesFor(ctx.from?.language_code, enrollment.defaultLanguage);
+  const t = messagesFor(ctx.from.language_code, enrollment.defaultLanguage);
   const parts = renderLesson({ day, ...lesson }, enrollment.tariff, t, { courseSlug: enrollment.courseSlug });
   const media = createMediaCache(ctx.deps.sql);
-  for (const part of parts) await sendPart(ctx.api, ctx.chat!.id, part, { protect: enrollment.protectContent, media });
+  for (const part of parts) await sendPart(ctx.api, ctx.chat.id, part, { protect: enrollment.protectContent, media });
 }
 
-lessons.command('lesson', async (ctx) => {
+student.command('lesson', async (ctx) => {
   const enrollment = await enrolledOrPointed(ctx);
   if (!enrollment) return;
   const days = await deliveredDays(ctx, enrollment);
@@ -47,26 +49,27 @@ lessons.command('lesson', async (ctx) => {
   await sendLesson(ctx, enrollment, latest.day);
 });
 
-lessons.command('lessons', async (ctx) => {
+student.command('lessons', async (ctx) => {
   const enrollment = await enrolledOrPointed(ctx);
   if (!enrollment) return;
   const days = await deliveredDays(ctx, enrollment);
   if (days.length === 0) return void (await ctx.reply(ctx.t.noLessonYet()));
   const keyboard = new InlineKeyboard();
   for (const { day, title } of days)
-    keyboard.text(ctx.t.lessonButton({ day, title }), `lesson:${enrollment.courseSlug}:${day}`).row();
+    keyboard
+      .text(ctx.t.lessonButton({ day, title }), encodeButton({ kind: 'lesson', slug: enrollment.courseSlug, day }))
+      .row();
   await ctx.reply(ctx.t.chooseLesson(), { reply_markup: keyboard });
 });
 
-lessons.callbackQuery(dayButtonPattern.lesson, async (ctx) => {
-  const { slug, day } = parseDayButton('lesson', ctx.callbackQuery.data)!;
+onButton(student, 'lesson', async (ctx, { slug, day }) => {
   const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from.id, slug);
   const delivered = enrollment && (await deliveredDays(ctx, enrollment)).some((d) => d.day === day);
   await ctx.answerCallbackQuery(delivered ? {} : { text: ctx.t.notDelivered() });
   if (enrollment && delivered) await sendLesson(ctx, enrollment, day);
 });
 
-lessons.command('progress', async (ctx) => {
+student.command('progress', async (ctx) => {
   const enrollment = await enrolledOrPointed(ctx);
   if (!enrollment) return;
   const progress = await ctx.deps.enrollments

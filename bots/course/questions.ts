@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import { dayButtonPattern, parseDayButton } from '../callback-data';
+import { onButton } from '../buttons';
 import type { CourseContext } from './context';
 import { currentEnrollment } from './enrollment';
 
@@ -8,9 +8,9 @@ import { currentEnrollment } from './enrollment';
  * day; a reviewer's reply to it comes back to the student (see review.ts).
  */
 export const questions = new Composer<CourseContext>();
+const student = questions.chatType('private');
 
-questions.callbackQuery(dayButtonPattern.ask, async (ctx) => {
-  const { slug, day } = parseDayButton('ask', ctx.callbackQuery.data)!;
+onButton(student, 'ask', async (ctx, { slug, day }) => {
   const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from.id, slug);
   if (!enrollment || ctx.deps.settings.adminChatId === undefined) {
     return void (await ctx.answerCallbackQuery({ text: ctx.t.notEnrolled({ salesBot: ctx.deps.settings.salesBot }) }));
@@ -20,7 +20,7 @@ questions.callbackQuery(dayButtonPattern.ask, async (ctx) => {
   await ctx.reply(ctx.t.askQuestion());
 });
 
-questions.chatType('private').on('message', async (ctx, next) => {
+student.on('message', async (ctx, next) => {
   const question = ctx.session.question;
   const adminChatId = ctx.deps.settings.adminChatId;
   if (!question || adminChatId === undefined || ctx.message.text?.startsWith('/')) return next();

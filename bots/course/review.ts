@@ -5,7 +5,7 @@ import type { Sql } from '../../db';
 import { submitFeedbackUpdate } from '../../lib/enrollment-definitions';
 import type { FeedbackInput } from '../../lib/enrollment-definitions';
 import { escapeHtml } from '../../locales';
-import { parseReviewButton, reviewButtonPattern } from '../callback-data';
+import { onButton } from '../buttons';
 import { recordOfReply } from '../reply-records';
 import type { CourseContext } from './context';
 
@@ -41,8 +41,7 @@ async function answer(ctx: CourseContext, feedback: FeedbackInput): Promise<stri
   }
 }
 
-review.callbackQuery(reviewButtonPattern, async (ctx) => {
-  const { assignmentId, verdict } = parseReviewButton(ctx.callbackQuery.data)!;
+onButton(review, 'verdict', async (ctx, { assignmentId, verdict }) => {
   const result = await answer(ctx, { assignmentId, reviewerTelegramId: ctx.from.id, parts: [], verdict });
   await ctx.answerCallbackQuery({ text: result });
   await ctx.reply(result);
@@ -69,6 +68,17 @@ review.command('queue', async (ctx) => {
   await ctx.reply(lines.join('\n'));
 });
 
+/** What a reviewer's answer may be, as the student's copy will show it. */
+const ANSWER_KINDS = [
+  'text',
+  'voice',
+  'photo',
+  'video',
+  'document',
+  'audio',
+  'video_note',
+] as const satisfies readonly (keyof Message)[];
+
 /**
  * A reply answers whatever stored rows say the replied-to message belongs to (review_messages, support_messages),
  * and only for a message this bot posted. Never what a message says: a student's copied question may read "#1 · …".
@@ -80,10 +90,7 @@ review.on('message', async (ctx, next) => {
   const replyParameters = { reply_parameters: { message_id: ctx.message.message_id } };
   if (!target) return void (await ctx.reply(ctx.t.notLinked(), replyParameters));
   if ('telegramId' in target) return answerQuestion(ctx, target);
-  const kind =
-    ['text', 'voice', 'photo', 'video', 'document', 'audio', 'video_note'].find(
-      (k) => ctx.message[k as keyof Message] !== undefined,
-    ) ?? 'message';
+  const kind = ANSWER_KINDS.find((k) => ctx.message[k] !== undefined) ?? 'message';
   const result = await answer(ctx, {
     assignmentId: target.assignmentId,
     reviewerTelegramId: ctx.from.id,
@@ -109,11 +116,11 @@ async function replyTarget(
 
 /** A reviewer's reply to a student's question (or its header) goes back to that student. */
 async function answerQuestion(
-  ctx: CourseContext & { chat: { id: number } },
+  ctx: CourseContext & { chat: { id: number }; message: { message_id: number } },
   thread: { id: number; telegramId: number },
 ) {
   await ctx.api.sendMessage(thread.telegramId, ctx.t.curatorAnswer());
-  await ctx.api.copyMessage(thread.telegramId, ctx.chat.id, ctx.msg!.message_id);
+  await ctx.api.copyMessage(thread.telegramId, ctx.chat.id, ctx.message.message_id);
   await ctx.deps.sql`update support_messages set answered_at = now() where id = ${thread.id}`;
   await ctx.reply(ctx.t.answerSent());
 }

@@ -10,8 +10,9 @@ import { currentEnrollment } from './enrollment';
  * moves with the pause, no lesson is lost).
  */
 export const settings = new Composer<CourseContext>();
+const student = settings.chatType('private');
 
-settings.command('time', async (ctx) => {
+student.command('time', async (ctx) => {
   const text = ctx.match.trim();
   let time: string | null = null;
   if (text !== 'off') {
@@ -22,16 +23,16 @@ settings.command('time', async (ctx) => {
       return void (await ctx.reply(ctx.t.badTime()));
     }
   }
-  const saved = await saveSchedule(ctx.deps, ctx.from!.id, { preferredLessonTime: time });
+  const saved = await saveSchedule(ctx.deps, ctx.from.id, { preferredLessonTime: time });
   await ctx.reply(
     ctx.t.scheduleSaved({ time: saved.preferredLessonTime ?? ctx.t.noFixedTime(), timeZone: saved.timeZone }),
   );
 });
 
-settings.command('timezone', async (ctx) => {
+student.command('timezone', async (ctx) => {
   const timeZone = canonicalTimeZone(ctx.match.trim());
   if (!timeZone?.includes('/')) return void (await ctx.reply(ctx.t.badTimeZone()));
-  const saved = await saveSchedule(ctx.deps, ctx.from!.id, { timeZone });
+  const saved = await saveSchedule(ctx.deps, ctx.from.id, { timeZone });
   await ctx.reply(
     ctx.t.scheduleSaved({ time: saved.preferredLessonTime ?? ctx.t.noFixedTime(), timeZone: saved.timeZone }),
   );
@@ -41,8 +42,8 @@ for (const [command, signal] of [
   ['pause', pauseSignal],
   ['resume', resumeSignal],
 ] as const) {
-  settings.command(command, async (ctx) => {
-    const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from!.id);
+  student.command(command, async (ctx) => {
+    const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from.id);
     if (!enrollment) return void (await ctx.reply(ctx.t.notEnrolled({ salesBot: ctx.deps.settings.salesBot })));
     const handle = ctx.deps.enrollments.handle({ userId: enrollment.userId, courseSlug: enrollment.courseSlug });
     await handle.signal(signal);

@@ -4,11 +4,22 @@ import type { Message } from 'grammy/types';
 import { DEFAULT_SUBMISSION_MAX_PARTS } from '../../config';
 import { assignmentSubmittedSignal } from '../../lib/enrollment-definitions';
 import type { MessagePart } from '../../lib/enrollment-definitions';
-import { dayButtonPattern, parseDayButton } from '../callback-data';
+import { encodeButton } from '../../telegram/callback-data';
+import { lessonArrived } from '../../telegram/send-keys';
+import { onButton } from '../buttons';
 import type { CourseContext } from './context';
 import { currentEnrollment } from './enrollment';
 
-const KINDS = ['text', 'photo', 'video', 'document', 'voice', 'audio', 'video_note', 'animation'] as const;
+const KINDS = [
+  'text',
+  'photo',
+  'video',
+  'document',
+  'voice',
+  'audio',
+  'video_note',
+  'animation',
+] as const satisfies readonly (keyof Message)[];
 
 /**
  * Handing in an assignment: "Submit assignment" opens a submission, every message the student sends joins it (text,
@@ -18,16 +29,11 @@ const KINDS = ['text', 'photo', 'video', 'document', 'voice', 'audio', 'video_no
  * takes a submission: the student hears that reviews are closed instead of an unanswered button.
  */
 export const submit = new Composer<CourseContext>();
+const student = submit.chatType('private');
 
-submit.callbackQuery(dayButtonPattern.sub, async (ctx) => {
-  const { slug, day } = parseDayButton('sub', ctx.callbackQuery.data)!;
+onButton(student, 'submit', async (ctx, { slug, day }) => {
   const enrollment = await currentEnrollment(ctx.deps.sql, ctx.from.id, slug);
-  // A lesson counts as arrived once any of its messages was sent (the delivery row follows the last one).
-  const [delivered] = enrollment
-    ? await ctx.deps.sql`
-        select 1 from lesson_deliveries where enrollment_id = ${enrollment.id} and day = ${day}
-        union all select 1 from sent_messages where key like ${`lesson:${enrollment.id}:${day}:%`} limit 1`
-    : [];
+  const delivered = enrollment !== undefined && (await lessonArrived(ctx.deps.sql, enrollment.id, day));
   if (!enrollment || !delivered) return void (await ctx.answerCallbackQuery({ text: ctx.t.notDelivered() }));
   if (enrollment.stage === 'completed') return void (await ctx.answerCallbackQuery({ text: ctx.t.courseEnded() }));
   await ctx.answerCallbackQuery();
@@ -35,21 +41,23 @@ submit.callbackQuery(dayButtonPattern.sub, async (ctx) => {
   await ctx.reply(ctx.t.startSubmission({ day }));
 });
 
-submit.chatType('private').on('message', async (ctx, next) => {
+student.on('message', async (ctx, next) => {
   const submission = ctx.session.submission;
   if (!submission) {
     if (ctx.message.text?.startsWith('/')) return next();
     return void (await ctx.reply(ctx.t.noSubmissionOpen()));
   }
   if (ctx.message.text?.startsWith('/')) return next();
-  const kind = KINDS.find((k) => (ctx.message as Message)[k as keyof Message] !== undefined);
+  const kind = KINDS.find((k) => ctx.message[k] !== undefined);
   if (!kind) return void (await ctx.reply(ctx.t.unsupported()));
   const part: MessagePart = { type: 'message', chatId: ctx.chat.id, messageId: ctx.message.message_id, kind };
   // One prompt per message, or per album (its photos arrive as separate messages with one media_group_id).
   const album = ctx.message.media_group_id;
   const prompt = !album || album !== submission.lastAlbum;
   submission.lastAlbum = album;
-  const keyboard = new InlineKeyboard().text(ctx.t.send(), 'sub-send').text(ctx.t.cancel(), 'sub-cancel');
+  const keyboard = new InlineKeyboard()
+    .text(ctx.t.send(), encodeButton({ kind: 'send-submission' }))
+    .text(ctx.t.cancel(), encodeButton({ kind: 'cancel-submission' }));
   const max = ctx.deps.settings.maxSubmissionParts ?? DEFAULT_SUBMISSION_MAX_PARTS;
   if (submission.parts.length >= max) {
     if (prompt) await ctx.reply(ctx.t.submissionFull({ max }), { reply_markup: keyboard });
@@ -60,7 +68,7 @@ submit.chatType('private').on('message', async (ctx, next) => {
   if (prompt) await ctx.reply(ctx.t.received({ count: submission.parts.length }), { reply_markup: keyboard });
 });
 
-submit.callbackQuery('sub-send', async (ctx) => {
+onButton(student, 'send-submission', async (ctx) => {
   const submission = ctx.session.submission;
   if (!submission || submission.parts.length === 0)
     return void (await ctx.answerCallbackQuery({ text: ctx.t.emptySubmission() }));
@@ -72,7 +80,7 @@ submit.callbackQuery('sub-send', async (ctx) => {
     await ctx.deps.enrollments
       .handle({ userId: enrollment.userId, courseSlug: enrollment.courseSlug })
       .signal(assignmentSubmittedSignal, {
-        submissionKey: `${ctx.chat!.id}:${submission.firstMessageId}`,
+        submissionKey: `${ctx.chat.id}:${submission.firstMessageId}`,
         day: submission.day,
         parts: submission.parts,
       });
@@ -86,7 +94,7 @@ submit.callbackQuery('sub-send', async (ctx) => {
   await ctx.editMessageText(answer).catch(() => {});
 });
 
-submit.callbackQuery('sub-cancel', async (ctx) => {
+onButton(student, 'cancel-submission', async (ctx) => {
   ctx.session.submission = undefined;
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(ctx.t.cancelled()).catch(() => {});

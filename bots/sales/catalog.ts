@@ -2,7 +2,8 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { TARIFFS } from '../../lib/enrollment-definitions';
 import type { Tariff } from '../../lib/enrollment-definitions';
 import { escapeHtml, formatMoney } from '../../locales';
-import { courseButtonPattern, parseTariffButton, tariffButtonPattern } from '../callback-data';
+import { encodeButton } from '../../telegram/callback-data';
+import { onButton } from '../buttons';
 import type { SalesContext } from './context';
 import { recordReferral, upsertUser } from './users';
 
@@ -37,11 +38,11 @@ export async function showCourse(ctx: SalesContext, edit = false): Promise<void>
     keyboard
       .text(
         ctx.t.tariffButton({ title: t.title, price: formatMoney(t.priceMinor, t.currency) }),
-        `t:${course.slug}:${t.tariff}`,
+        encodeButton({ kind: 'tariff', slug: course.slug, tariff: t.tariff }),
       )
       .row();
   }
-  keyboard.text(ctx.t.talkToHuman(), 'support');
+  keyboard.text(ctx.t.talkToHuman(), encodeButton({ kind: 'support' }));
   const text = ctx.t.courseCard({ title: escapeHtml(course.title), description: escapeHtml(course.description) });
   if (edit) await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard });
   else await ctx.reply(text, { parse_mode: 'HTML', reply_markup: keyboard });
@@ -50,8 +51,8 @@ export async function showCourse(ctx: SalesContext, edit = false): Promise<void>
 /** /start, /start <partner_id>, and browsing the tariffs. */
 export const catalog = new Composer<SalesContext>();
 
-catalog.command('start', async (ctx) => {
-  const user = await upsertUser(ctx.deps.sql, ctx.from!);
+catalog.chatType('private').command('start', async (ctx) => {
+  const user = await upsertUser(ctx.deps.sql, ctx.from);
   const partner = ctx.match.trim();
   if (partner && (await recordReferral(ctx.deps.sql, user, partner)))
     ctx.deps.log?.(`referral: user ${user.id} via ${partner}`);
@@ -59,13 +60,12 @@ catalog.command('start', async (ctx) => {
   await showCourse(ctx);
 });
 
-catalog.callbackQuery(courseButtonPattern, async (ctx) => {
+onButton(catalog, 'course', async (ctx) => {
   await ctx.answerCallbackQuery();
   await showCourse(ctx, true);
 });
 
-catalog.callbackQuery(tariffButtonPattern.t, async (ctx) => {
-  const { slug, tariff } = parseTariffButton('t', ctx.callbackQuery.data)!;
+onButton(catalog, 'tariff', async (ctx, { slug, tariff }) => {
   const course = await loadCourse(ctx);
   const t = course && course.slug === slug ? course.tariffs.find((x) => x.tariff === tariff) : undefined;
   if (!course || !t) return staleButton(ctx);
@@ -78,7 +78,10 @@ catalog.callbackQuery(tariffButtonPattern.t, async (ctx) => {
     }),
     {
       parse_mode: 'HTML',
-      reply_markup: new InlineKeyboard().text(ctx.t.buy(), `b:${slug}:${tariff}`).row().text(ctx.t.back(), `c:${slug}`),
+      reply_markup: new InlineKeyboard()
+        .text(ctx.t.buy(), encodeButton({ kind: 'buy', slug, tariff }))
+        .row()
+        .text(ctx.t.back(), encodeButton({ kind: 'course', slug })),
     },
   );
 });

@@ -3,25 +3,24 @@ import type { Tariff } from '../../lib/enrollment-definitions';
 import { formatMoney } from '../../locales';
 import type { Quote } from '../../payments/orders';
 import { CheckoutError } from '../../payments/pricing';
-import { parsePaymentButton, parseTariffButton, paymentButtonPattern, tariffButtonPattern } from '../callback-data';
+import { encodeButton } from '../../telegram/callback-data';
+import { onButton } from '../buttons';
 import { loadCourse, staleButton } from './catalog';
 import { recordConsent, requireConsent } from './consent';
-import type { SalesContext } from './context';
+import type { BuyerContext, SalesContext } from './context';
 import { upsertUser } from './users';
 
 /** Consent, promo codes, the payment method and the order: everything between "Buy" and the provider's page. */
 export const checkout = new Composer<SalesContext>();
 
-checkout.callbackQuery(tariffButtonPattern.b, async (ctx) => {
-  const { slug, tariff } = parseTariffButton('b', ctx.callbackQuery.data)!;
+onButton(checkout, 'buy', async (ctx, { slug, tariff }) => {
   if (!(await isSold(ctx, slug, tariff))) return staleButton(ctx);
   await ctx.answerCallbackQuery();
   if (!(await requireConsent(ctx, slug, tariff))) return;
   await offerPayment(ctx, slug, tariff);
 });
 
-checkout.callbackQuery(tariffButtonPattern.ok, async (ctx) => {
-  const { slug, tariff } = parseTariffButton('ok', ctx.callbackQuery.data)!;
+onButton(checkout, 'accept-terms', async (ctx, { slug, tariff }) => {
   if (!(await isSold(ctx, slug, tariff))) return staleButton(ctx);
   await ctx.answerCallbackQuery();
   const user = await upsertUser(ctx.deps.sql, ctx.from);
@@ -29,8 +28,7 @@ checkout.callbackQuery(tariffButtonPattern.ok, async (ctx) => {
   await offerPayment(ctx, slug, tariff);
 });
 
-checkout.callbackQuery(tariffButtonPattern.pr, async (ctx) => {
-  const { slug, tariff } = parseTariffButton('pr', ctx.callbackQuery.data)!;
+onButton(checkout, 'promo-code', async (ctx, { slug, tariff }) => {
   if (!(await isSold(ctx, slug, tariff))) return staleButton(ctx);
   await ctx.answerCallbackQuery();
   if (!(await requireConsent(ctx, slug, tariff))) return;
@@ -38,8 +36,7 @@ checkout.callbackQuery(tariffButtonPattern.pr, async (ctx) => {
   await ctx.reply(ctx.t.askPromo());
 });
 
-checkout.callbackQuery(paymentButtonPattern, async (ctx) => {
-  const { slug, tariff, provider: providerName } = parsePaymentButton(ctx.callbackQuery.data)!;
+onButton(checkout, 'pay', async (ctx, { slug, tariff, provider: providerName }) => {
   const provider = ctx.deps.providers.find((p) => p.name === providerName);
   if (!provider || !(await isSold(ctx, slug, tariff))) return staleButton(ctx);
   await ctx.answerCallbackQuery();
@@ -83,12 +80,12 @@ async function isSold(ctx: SalesContext, slug: string, tariff: Tariff): Promise<
 
 /** The price for this student now (promo, upgrade), or a polite refusal and undefined. */
 async function quoteOrExplain(
-  ctx: SalesContext,
+  ctx: BuyerContext,
   slug: string,
   tariff: Tariff,
   extra: { promoCode?: string; stars?: boolean } = {},
 ): Promise<Quote | undefined> {
-  const user = await upsertUser(ctx.deps.sql, ctx.from!);
+  const user = await upsertUser(ctx.deps.sql, ctx.from);
   try {
     return await ctx.deps.orders.quote({ userId: user.id, courseSlug: slug, tariff, ...extra });
   } catch (err) {
@@ -103,7 +100,7 @@ function promoFor(ctx: SalesContext, slug: string): string | undefined {
 }
 
 /** Price and payment methods; a 100% promo code grants access at once, with no payment at all. */
-async function offerPayment(ctx: SalesContext, slug: string, tariff: Tariff): Promise<void> {
+async function offerPayment(ctx: BuyerContext, slug: string, tariff: Tariff): Promise<void> {
   const quote = await quoteOrExplain(ctx, slug, tariff, { promoCode: promoFor(ctx, slug) });
   if (!quote) return;
   if (quote.amountMinor === 0) return startCheckout(ctx, slug, tariff, 'promo');
@@ -114,9 +111,15 @@ async function offerPayment(ctx: SalesContext, slug: string, tariff: Tariff): Pr
       : '';
   const keyboard = new InlineKeyboard();
   for (const provider of ctx.deps.providers) {
-    keyboard.text(ctx.t.provider[provider.name] ?? provider.name, `p:${slug}:${tariff}:${provider.name}`).row();
+    keyboard
+      .text(
+        ctx.t.provider[provider.name] ?? provider.name,
+        encodeButton({ kind: 'pay', slug, tariff, provider: provider.name }),
+      )
+      .row();
   }
-  if (!quote.upgradeFrom && !quote.promo) keyboard.text(ctx.t.havePromo(), `pr:${slug}:${tariff}`);
+  if (!quote.upgradeFrom && !quote.promo)
+    keyboard.text(ctx.t.havePromo(), encodeButton({ kind: 'promo-code', slug, tariff }));
   await ctx.reply(ctx.t.choosePayment({ price: formatMoney(quote.amountMinor, quote.currency), note }), {
     parse_mode: 'HTML',
     reply_markup: keyboard,
@@ -127,12 +130,12 @@ async function offerPayment(ctx: SalesContext, slug: string, tariff: Tariff): Pr
  * Creates the order at today's price (claiming its promo code) and hands the student to the provider (a page, or a
  * Telegram invoice). Every order is made here, so consent is checked here too, whichever step led here.
  */
-async function startCheckout(ctx: SalesContext, slug: string, tariff: Tariff, providerName: string): Promise<void> {
+async function startCheckout(ctx: BuyerContext, slug: string, tariff: Tariff, providerName: string): Promise<void> {
   if (!(await requireConsent(ctx, slug, tariff))) return;
   const stars = providerName === 'stars';
   const quote = await quoteOrExplain(ctx, slug, tariff, { promoCode: stars ? undefined : promoFor(ctx, slug), stars });
   if (!quote) return;
-  const user = await upsertUser(ctx.deps.sql, ctx.from!);
+  const user = await upsertUser(ctx.deps.sql, ctx.from);
   const free = quote.amountMinor === 0;
   let order;
   try {

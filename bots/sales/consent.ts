@@ -1,6 +1,7 @@
 import { InlineKeyboard } from 'grammy';
+import { encodeButton } from '../../telegram/callback-data';
 import type { Tariff } from '../../lib/enrollment-definitions';
-import type { SalesBotDeps, SalesContext } from './context';
+import type { BuyerContext, SalesBotDeps } from './context';
 import { upsertUser } from './users';
 
 type ConsentDeps = Pick<SalesBotDeps, 'sql' | 'settings'>;
@@ -27,14 +28,14 @@ export async function recordConsent(deps: ConsentDeps, userId: number): Promise<
 }
 
 /** True when the student has consented; otherwise asks for it (with "I accept" for this tariff) and returns false. */
-export async function requireConsent(ctx: SalesContext, slug: string, tariff: Tariff): Promise<boolean> {
-  const user = await upsertUser(ctx.deps.sql, ctx.from!);
+export async function requireConsent(ctx: BuyerContext, slug: string, tariff: Tariff): Promise<boolean> {
+  const user = await upsertUser(ctx.deps.sql, ctx.from);
   if (await hasConsented(ctx.deps, user.id)) return true;
   const { offerUrl, privacyUrl } = ctx.deps.settings;
   await ctx.reply(ctx.t.consent({ offerUrl, privacyUrl }), {
     parse_mode: 'HTML',
     link_preview_options: { is_disabled: true },
-    reply_markup: new InlineKeyboard().text(ctx.t.accept(), `ok:${slug}:${tariff}`),
+    reply_markup: new InlineKeyboard().text(ctx.t.accept(), encodeButton({ kind: 'accept-terms', slug, tariff })),
   });
   return false;
 }

@@ -1,4 +1,5 @@
 import type { Context, SessionFlavor } from 'grammy';
+import type { User } from 'grammy/types';
 import type { Sql } from '../../db';
 import type { Tariff } from '../../lib/enrollment-definitions';
 import type { SalesMessages } from '../../locales/sales';
@@ -44,3 +45,6 @@ export interface SalesBotDeps {
 }
 
 export type SalesContext = Context & SessionFlavor<SalesSession> & { t: SalesMessages; deps: SalesBotDeps };
+
+/** An update with a sender: a button press, or a message from a user. Checkout steps act for this user. */
+export type BuyerContext = SalesContext & { from: User };

@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
 import { canonicalTimeZone } from '../../lib/schedule';
 import { suggestedTimeZone } from '../../locales/sales';
-import { parseScheduleButton, scheduleButtonPattern } from '../callback-data';
+import { onButton } from '../buttons';
 import { saveSchedule } from '../schedule';
 import type { SalesContext } from './context';
 import { upsertUser } from './users';
@@ -23,8 +23,7 @@ info.command('timezone', async (ctx) => {
 });
 
 /** The lesson-time buttons under the welcome message: `sched:<course>:<HH:MM>|now`. */
-info.callbackQuery(scheduleButtonPattern, async (ctx) => {
-  const { slug, preferredLessonTime } = parseScheduleButton(ctx.callbackQuery.data)!;
+onButton(info, 'lesson-time', async (ctx, { slug, time: preferredLessonTime }) => {
   const user = await upsertUser(ctx.deps.sql, ctx.from);
   // A student who never set a zone gets the one their Telegram language suggests (/timezone changes it).
   const timeZone = user.timeZone === 'UTC' ? suggestedTimeZone(ctx.from.language_code) : user.timeZone;

@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import { onButton } from '../buttons';
 import { recordOfReply } from '../reply-records';
 import type { SalesContext } from './context';
 import { upsertUser } from './users';
@@ -14,7 +15,7 @@ const askQuestion = async (ctx: SalesContext) => {
   await ctx.reply(ctx.t.askQuestion());
 };
 support.command('support', askQuestion);
-support.callbackQuery('support', async (ctx) => {
+onButton(support, 'support', async (ctx) => {
   await ctx.answerCallbackQuery();
   await askQuestion(ctx);
 });
@@ -42,9 +43,12 @@ support.chatType('private').on('message', async (ctx, next) => {
  * only through support_messages, for a message this bot posted; never through what any message says.
  */
 export async function deliverSupportAnswer(ctx: SalesContext): Promise<boolean> {
-  const reply = ctx.message?.reply_to_message;
+  const message = ctx.message;
+  const reply = message?.reply_to_message;
   const chat = ctx.chat;
-  if (!reply || !chat || chat.id !== ctx.deps.settings.adminChatId || reply.from?.id !== ctx.me.id) return false;
+  if (!message || !reply || !chat || chat.id !== ctx.deps.settings.adminChatId || reply.from?.id !== ctx.me.id) {
+    return false;
+  }
   const thread = await recordOfReply(reply, async () => {
     const [row]: [{ id: number; telegramId: number }?] = await ctx.deps.sql`
       select s.id, u.telegram_id from support_messages s join users u on u.id = s.user_id
@@ -53,7 +57,7 @@ export async function deliverSupportAnswer(ctx: SalesContext): Promise<boolean> 
   });
   if (!thread) return false;
   await ctx.api.sendMessage(thread.telegramId, ctx.t.answerFromTeam());
-  await ctx.api.copyMessage(thread.telegramId, chat.id, ctx.message!.message_id);
+  await ctx.api.copyMessage(thread.telegramId, chat.id, message.message_id);
   await ctx.deps.sql`update support_messages set answered_at = now() where id = ${thread.id}`;
   return true;
 }

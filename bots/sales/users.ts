@@ -18,7 +18,8 @@ export async function upsertUser(sql: Sql, from: User): Promise<StoredUser> {
       first_name = excluded.first_name, last_name = excluded.last_name, username = excluded.username,
       language_code = coalesce(excluded.language_code, users.language_code), updated_at = now()
     returning id, telegram_id, language_code, time_zone, email`;
-  return row!;
+  if (!row) throw new Error(`users upsert of ${from.id} returned no row`);
+  return row;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderLesson, splitText, taskFor, TEXT_LIMIT } from '../../activities/lesson-render';
+import { renderLesson, splitText, taskFor, TEXT_LIMIT } from '../../telegram/lesson-render';
 import { messagesFor } from '../../locales';
 
 describe('splitText', () => {

@@ -1,7 +1,7 @@
 import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMediaCache } from '../../activities/media-cache';
-import { sendPart } from '../../activities/recipient';
+import { createMediaCache } from '../../telegram/media-cache';
+import { sendPart } from '../../telegram/send-part';
 import { startBotApiStandIn } from '../../testing/bot-api';
 import type { BotApiStandIn } from '../../testing/bot-api';
 import { createTestDatabase } from '../helpers/database';

@@ -1,6 +1,7 @@
 import type { Tariff } from '../lib/enrollment-definitions';
 import type { LessonPart, LessonTasks, MediaKind } from '../lib/lesson-content';
 import type { Messages } from '../locales';
+import { inlineButton } from './callback-data';
 
 /** Telegram's limit for one text message (and 1024 for a caption). */
 export const TEXT_LIMIT = 4096;
@@ -61,11 +62,11 @@ export function renderLesson(
   }
   const last = out.at(-1);
   if (buttons && last?.kind === 'text' && last.task) {
-    const id = `${buttons.courseSlug}:${lesson.day}`;
+    const day = { slug: buttons.courseSlug, day: lesson.day };
     last.replyMarkup = {
       inline_keyboard: [
-        [{ text: t.submitAssignment(), callback_data: `sub:${id}` }],
-        [{ text: t.askCurator(), callback_data: `ask:${id}` }],
+        [inlineButton(t.submitAssignment(), { kind: 'submit', ...day })],
+        [inlineButton(t.askCurator(), { kind: 'ask', ...day })],
       ],
     };
   }

@@ -1,4 +1,6 @@
+import type { Message } from 'grammy/types';
 import type { Sql } from '../db';
+import type { MediaKind } from '../lib/lesson-content';
 
 /** Telegram's file ids for lesson media, per bot: a URL is fetched by Telegram once, then reused by its file_id. */
 export interface MediaCache {
@@ -25,8 +27,17 @@ export function createMediaCache(sql: Sql): MediaCache {
 }
 
 /** The file_id Telegram gave the media of a sent message (the largest size of a photo). */
-export function fileIdOf(message: Record<string, unknown>, kind: string): string | undefined {
-  const media = message[kind];
-  if (Array.isArray(media)) return (media.at(-1) as { file_id?: string } | undefined)?.file_id;
-  return (media as { file_id?: string } | undefined)?.file_id;
+export function fileIdOf(message: Message, kind: MediaKind): string | undefined {
+  switch (kind) {
+    case 'photo':
+      return message.photo?.at(-1)?.file_id;
+    case 'video':
+      return message.video?.file_id;
+    case 'document':
+      return message.document?.file_id;
+    case 'voice':
+      return message.voice?.file_id;
+    case 'audio':
+      return message.audio?.file_id;
+  }
 }

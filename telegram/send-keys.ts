@@ -1,0 +1,35 @@
+import type { Sql } from '../db';
+
+/**
+ * The business keys of sent_messages: a message is sent at most once per key (activities/send-once.ts), so these
+ * formats are part of the stored state of every running journey and never change. Only this module spells them.
+ */
+const lessonKeyPrefix = (enrollmentId: number, day: number) => `lesson:${enrollmentId}:${day}:`;
+
+export const sendKey = {
+  welcome: (enrollmentId: number) => `welcome:${enrollmentId}`,
+  groupInvite: (enrollmentId: number, groupChatId: number) => `invite:${enrollmentId}:${groupChatId}`,
+  upgrade: (enrollmentId: number, tariff: string) => `upgrade:${enrollmentId}:${tariff}`,
+  underpaid: (provider: string, providerPaymentId: string) => `underpaid:${provider}:${providerPaymentId}`,
+  accessEnded: (enrollmentId: number) => `refunded:${enrollmentId}`,
+  /** Message `part` (from 0) of lesson `day`. */
+  lessonPart: (enrollmentId: number, day: number, part: number) => `${lessonKeyPrefix(enrollmentId, day)}${part}`,
+  assignmentAck: (assignmentId: number) => `assignment-ack:${assignmentId}`,
+  reminder: (enrollmentId: number, day: number) => `reminder:${enrollmentId}:${day}`,
+  completion: (enrollmentId: number) => `completion:${enrollmentId}`,
+  reviewHeader: (assignmentId: number) => `review:${assignmentId}:header`,
+  reviewPart: (assignmentId: number, part: number) => `review:${assignmentId}:${part}`,
+  feedbackHeader: (assignmentId: number) => `feedback:${assignmentId}:header`,
+  feedbackPart: (assignmentId: number, part: number) => `feedback:${assignmentId}:${part}`,
+};
+
+/**
+ * Has lesson `day` reached the student? It has once any of its messages was sent: the delivery row follows the last
+ * one, so a student who presses the task's button at once may be quicker than the row.
+ */
+export async function lessonArrived(sql: Sql, enrollmentId: number, day: number): Promise<boolean> {
+  const rows = await sql`
+    select 1 from lesson_deliveries where enrollment_id = ${enrollmentId} and day = ${day}
+    union all select 1 from sent_messages where key like ${`${lessonKeyPrefix(enrollmentId, day)}%`} limit 1`;
+  return rows.length > 0;
+}
