@@ -131,8 +131,10 @@ export async function runFaults(
       })
       .catch(() => undefined);
     if (!hit) return;
-    const live = [a, b].filter((w) => w.isReady);
-    await Promise.all(live.map((worker) => record('aimed-sigkill', worker.name, () => worker.kill('SIGKILL'))));
+    // Every worker alive (a draining one may be the sender), at once: one fault.
+    const alive = [a, b].filter((w) => w.isAlive);
+    const names = alive.map((w) => w.name).join('+');
+    await record('aimed-sigkill', names, () => Promise.all(alive.map((worker) => worker.kill('SIGKILL'))));
   }
 
   const span = window.endMs - window.startMs;

@@ -39,8 +39,13 @@ export class Supervised {
     return this.child?.pid;
   }
 
+  /** Its process exists (it may be starting or draining). */
+  get isAlive(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   get isReady(): boolean {
-    return this.ready && this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    return this.ready && this.isAlive;
   }
 
   async start(): Promise<void> {
@@ -78,7 +83,7 @@ export class Supervised {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     this.expecting = true;
-    this.stopping = options.stay === true;
+    this.stopping ||= options.stay === true; // a worker stopped for good stays down even if killed while draining
     this.ready = false; // from now on no other fault picks it
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill(signal);
