@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
  * line of `.ci/run`. A file that failed to load counts as one failure even though it ran no test. Exits 1 when
  * anything failed or nothing ran, so the summary is a check of its own, not only a report.
  *
- * Usage: tsx scripts/test-summary.ts <vitest-json-report> <runner-exit-code>
+ * Usage: tsx scripts/test-summary.ts <vitest-json-report> <runner-exit-code> [<check>=<exit-code> ...]
+ * Each further check (e.g. `chaos=1`) that exited non-zero is named above the summary and fails it too.
  */
 interface VitestJsonReport {
   numPassedTests: number;
@@ -15,7 +16,8 @@ interface VitestJsonReport {
   testResults: { name: string; status: string; assertionResults: { status: string }[]; message?: string }[];
 }
 
-const [reportPath = '', runnerCode = '1'] = process.argv.slice(2);
+const [reportPath = '', runnerCode = '1', ...checks] = process.argv.slice(2);
+const failedChecks = checks.filter((check) => !check.endsWith('=0'));
 if (!existsSync(reportPath)) {
   console.log(`No test report at ${reportPath}: the run stopped before vitest reported (exit ${runnerCode}).`);
   console.log('0 passed, 0 failed');
@@ -32,5 +34,6 @@ const failed = report.numFailedTests + brokenFiles.length;
 const skipped = report.numPendingTests + report.numTodoTests;
 if (passed + failed === 0) console.log('No test ran.');
 if (runnerCode !== '0' && failed === 0) console.log(`The runner exited ${runnerCode} although no test failed.`);
+for (const check of failedChecks) console.log(`A check after the tests failed: ${check} (see above).`);
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
-process.exit(failed > 0 || passed === 0 || runnerCode !== '0' ? 1 : 0);
+process.exit(failed > 0 || passed === 0 || runnerCode !== '0' || failedChecks.length > 0 ? 1 : 0);
