@@ -2,7 +2,7 @@ import type { ApiCall } from '../../testing/bot-api';
 import { COURSE_TOKEN, SALES_TOKEN } from '../stack';
 import { summary } from '../stats';
 import { attributeDuplicates } from './attribution';
-import type { JourneyCount, MessageName } from './count';
+import type { JourneyCount, MessageName, RecordGap } from './count';
 import type { FaultRecord } from './faults';
 import type { Journey } from './journeys';
 import type { ChaosSettings } from './settings';
@@ -22,10 +22,10 @@ export function analyze(input: {
   counts: JourneyCount[];
   faults: FaultRecord[];
   calls: ApiCall[];
-  recordGapsMs: number[];
+  records: RecordGap[];
 }) {
   const { counts, calls } = input;
-  const { duplicates, sigkills } = attributeDuplicates(counts, input.faults, input.t0);
+  const { duplicates, sigkills } = attributeDuplicates(counts, input.faults, input.records, input.t0);
   const tooMany = calls.filter((c) => c.status === 429 && !c.description?.includes(INJECTED));
   const injected = (status: (s: number) => boolean) =>
     calls.filter((c) => status(c.status) && c.description?.includes(INJECTED)).length;
@@ -64,7 +64,11 @@ export function analyze(input: {
     forbiddenPerBlocker: summary(counts.filter((c) => c.role !== 'regular').map((c) => c.forbidden)),
     ...timing(input),
     ...returns(input.journeys, counts, input.t0),
-    sendToRecordMs: summary(input.recordGapsMs),
+    sendToRecordMs: summary(input.records.map((r) => r.gapMs)),
+    slowestRecords: [...input.records]
+      .sort((x, y) => y.gapMs - x.gapMs)
+      .slice(0, 5)
+      .map((r) => ({ key: r.key, atS: (r.at - input.t0) / 1000, gapMs: r.gapMs })),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { JourneyCount } from './count';
+import type { JourneyCount, RecordGap } from './count';
 import type { FaultRecord } from './faults';
 
 /**
@@ -11,17 +11,30 @@ export const ON_THE_WIRE_MS = 100;
 
 /**
  * Every message Telegram took more than once, with its cause: a SIGKILL (random or aimed) in the send → record
- * window when one fell between just before the first copy and the second, else unexplained (a bug). Also how many
- * kills landed in that window.
+ * window when one fell between just before the first copy and the second, else unexplained (a bug). The window is
+ * KILL_WINDOW_TOLERANCE_MS, or longer for a message sent while Postgres was restarting: as long as the records of
+ * the messages sent around then took (measured, `records`). Also how many kills landed in such a window.
  */
-export function attributeDuplicates(counts: JourneyCount[], faults: FaultRecord[], t0: number) {
+export function attributeDuplicates(counts: JourneyCount[], faults: FaultRecord[], records: RecordGap[], t0: number) {
   const kills = faults.filter((f) => f.kind === 'sigkill' || f.kind === 'aimed-sigkill');
+  const outages = faults
+    .filter((f) => f.kind === 'postgres-restart')
+    .map((f) => {
+      const [from, to] = [f.at - KILL_WINDOW_TOLERANCE_MS, f.endAt ?? f.at];
+      const around = records.filter((r) => r.at >= from && r.at <= to).map((r) => r.gapMs);
+      return { from, to, windowMs: Math.max(KILL_WINDOW_TOLERANCE_MS, ...around) };
+    });
+  const windowAfter = (sentAt: number) =>
+    Math.max(
+      KILL_WINDOW_TOLERANCE_MS,
+      ...outages.filter((o) => sentAt >= o.from && sentAt <= o.to).map((o) => o.windowMs),
+    );
   const explaining = new Set<FaultRecord>();
   const duplicates = counts.flatMap((c) =>
     c.duplicated.map((name) => {
       const [first, second] = c.copies[name] as [number, number];
       const kill = kills
-        .filter((k) => k.at >= first - ON_THE_WIRE_MS && k.at <= Math.min(second, first + KILL_WINDOW_TOLERANCE_MS))
+        .filter((k) => k.at >= first - ON_THE_WIRE_MS && k.at <= Math.min(second, first + windowAfter(first)))
         .sort((x, y) => Math.abs(x.at - first) - Math.abs(y.at - first))[0];
       if (kill) explaining.add(kill);
       const nearest = kills.map((k) => k.at - first).sort((x, y) => Math.abs(x) - Math.abs(y))[0];
@@ -32,7 +45,13 @@ export function attributeDuplicates(counts: JourneyCount[], faults: FaultRecord[
         firstAtS: (first - t0) / 1000,
         secondAfterMs: second - first,
         nearestKillAfterMs: nearest ?? null,
-        cause: kill ? (kill.kind === 'aimed-sigkill' ? 'aimed SIGKILL' : 'SIGKILL') : 'unexplained',
+        cause: !kill
+          ? 'unexplained'
+          : kill.kind === 'aimed-sigkill'
+            ? 'aimed SIGKILL'
+            : kill.at - first > KILL_WINDOW_TOLERANCE_MS
+              ? 'SIGKILL while the record waited for Postgres'
+              : 'SIGKILL',
         killAfterMs: kill ? kill.at - first : null,
       };
     }),
@@ -42,7 +61,9 @@ export function attributeDuplicates(counts: JourneyCount[], faults: FaultRecord[
     sigkills: {
       random: kills.filter((k) => k.kind === 'sigkill').length,
       aimed: kills.filter((k) => k.kind === 'aimed-sigkill').length,
-      /** Kills that explain at least one duplicate (an aimed kill of two workers counts once). */
+      /** How long after a send its record could take while Postgres restarted (ms, one per restart). */
+      postgresRestartWindowsMs: outages.map((o) => o.windowMs),
+      /** Kills that explain at least one duplicate. */
       landedInSendRecordWindow: explaining.size,
       randomInWindow: [...explaining].filter((k) => k.kind === 'sigkill').length,
     },

@@ -104,20 +104,27 @@ function messageName(m: SentMessage): MessageName | undefined {
   return /That was the last lesson/.test(text) ? 'completion' : undefined;
 }
 
+/** One message's send → record window: when Telegram took it (stand-in time) and how long until its record. */
+export interface RecordGap {
+  key: string;
+  at: number;
+  gapMs: number;
+}
+
 /**
  * How wide the send → record window was, per message: from Telegram taking it (stand-in time) to its sent_messages
  * row (Postgres' now() at the INSERT). A SIGKILL inside it sends that message again on retry.
  */
-export async function recordGaps(cluster: Cluster): Promise<number[]> {
+export async function recordGaps(cluster: Cluster): Promise<RecordGap[]> {
   const records = await cluster.sql<{ key: string; chatId: number; messageIds: number[]; sentAt: Date }[]>`
     select key, chat_id, message_ids, sent_at from sent_messages`;
   const accepted = new Map<string, number>();
   for (const m of cluster.telegram.sent()) accepted.set(`${m.botId}:${m.chatId}:${m.messageId}`, m.at);
-  const gaps: number[] = [];
+  const gaps: RecordGap[] = [];
   for (const r of records) {
     const bot = /^(lesson|completion):/.test(r.key) ? COURSE_BOT_ID : SALES_BOT_ID;
     const at = accepted.get(`${bot}:${Number(r.chatId)}:${Number(r.messageIds[0])}`);
-    if (at !== undefined) gaps.push(r.sentAt.getTime() - at);
+    if (at !== undefined) gaps.push({ key: r.key, at, gapMs: r.sentAt.getTime() - at });
   }
   return gaps;
 }

@@ -57,7 +57,7 @@ export async function runPhase(settings: ChaosSettings, logDir: string, log: (li
       counts,
       faults,
       calls: cluster.telegram.calls(),
-      recordGapsMs: await recordGaps(cluster),
+      records: await recordGaps(cluster),
     });
     // What Telegram saw of each chat that got a message twice for no reason the run knows: for the investigation.
     const suspects = new Set(figures.duplicates.filter((d) => d.cause === 'unexplained').map((d) => d.telegramId));
