@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { runPhase } from './phase';
 import { failures, table } from './report';
 import type { PhaseResult } from './report';
@@ -48,7 +49,9 @@ async function main(): Promise<void> {
   const name = only ? `chaos-only-${only.replace(/,/g, '+').replace(/:/g, 'x')}` : short ? 'chaos-short' : 'chaos';
   const file = path.join(__dirname, '..', 'results', `${name}.json`);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  // Formatted as the repository's Prettier would, so a committed result passes `npm run lint`.
+  const options = { ...(await resolveConfig(file)), parser: 'json' };
+  writeFileSync(file, await format(JSON.stringify(report), options));
   console.log(`\n${table(baseline, faults)}\n`);
   for (const d of faults.figures.duplicates) log(`duplicate: ${JSON.stringify(d)}`);
   const failed = [...(baseline ? failures('baseline', baseline) : []), ...failures('faults', faults)];
