@@ -32,9 +32,13 @@ export async function startCluster(log: (line: string) => void, logDir: string) 
   mkdirSync(logDir, { recursive: true });
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
     rmSync(scratch, { recursive: true, force: true });
   };
+  // Ctrl-C (or a CI timeout) stops the servers and processes too, instead of leaving them running.
+  const interrupted = () => void stop().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     const binaries = ensureTemporalBinaries({ log });
     const temporalOptions = {
