@@ -6,7 +6,8 @@ import { signalStudentReturned } from '../services/student-returns';
 /**
  * A student whose journey is blocked (a send was refused with 403) is back when they unblock this bot
  * (my_chat_member: the bot is a member again, no longer kicked) or write to it in any way: their blocked journeys
- * are told and send the missed message at once. Either bot counts. The journey retries its step with whichever bot
+ * are told and send the missed message at once. An unblock tells every unfinished journey of theirs, not only
+ * those Postgres already shows as blocked (see signalStudentReturned). Either bot counts. The journey retries its step with whichever bot
  * it belongs to (lessons: the course bot, welcome and invites: the sales bot); if that one is still blocked it
  * meets one more 403 and waits again, so a return costs at most one refused call. Mounted after refuseBlockedUsers:
  * a student ops hold (/block) comes back through /unblock, not by writing. The update is then handled as usual;
@@ -18,10 +19,12 @@ export function noticeReturns<C extends Context>(
 ): MiddlewareFn<C> {
   return async (ctx, next) => {
     const student = ctx.chat?.type === 'private' ? ctx.from : undefined;
-    const left = ctx.myChatMember && ctx.myChatMember.new_chat_member.status !== 'member';
+    const change = ctx.myChatMember;
+    const left = change && change.new_chat_member.status !== 'member';
+    const unblocked = change?.old_chat_member.status === 'kicked' && !left;
     if (student && !student.is_bot && !left) {
       try {
-        const told = await signalStudentReturned(deps, student.id);
+        const told = await signalStudentReturned(deps, student.id, unblocked ? 'unfinished' : 'blocked');
         if (told > 0) deps.log?.(`${name}: a returning student resumed ${told} blocked journey(s)`);
       } catch (err) {
         deps.log?.(`${name}: could not resume a returning student's journeys: ${String(err)}`);

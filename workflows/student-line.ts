@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, condition, log, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, log, patched, sleep } from '@temporalio/workflow';
 import type { JourneyState } from './journey-state';
 
 /** How long a journey waits for a student it cannot reach (blocked the bot, chat gone) before it ends as blocked. */
@@ -33,11 +33,19 @@ export function createStudentLine(state: JourneyState, syncStage: () => Promise<
 
   async function reach(step: () => Promise<unknown>, onReturn?: () => void): Promise<boolean> {
     for (;;) {
+      const returnsBefore = state.returns;
       try {
         await retrying(step);
         return true;
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
+        // The student came back while the refused step was still running (a return can overtake the 403's way
+        // back), so the step is tried again at once instead of waiting for a return that already came. If they
+        // returned before the 403, the second try meets one more 403 and the journey waits below.
+        if (state.returns > returnsBefore && patched('return-during-refused-step')) {
+          onReturn?.();
+          continue;
+        }
         const seen = state.returns;
         state.unreachable++;
         state.unreachableReason = describe(err);

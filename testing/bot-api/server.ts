@@ -9,7 +9,7 @@ import { BLOCKABLE_METHODS, METHODS, SEND_METHODS, canonicalMethod } from './met
 import { Params } from './params';
 import type { BotState } from './bot-state';
 import type { StandInState } from './state';
-import type { TgObject } from './types';
+import type { SlowSpec, TgObject } from './types';
 
 const MAX_BODY_BYTES = 50 * 1024 * 1024;
 const ROUTE = /^\/(file\/)?bot([^/]+)\/(.+)$/;
@@ -54,18 +54,30 @@ export class BotApiServer {
     let bot: BotState | undefined;
     let method = rawMethod!;
     let params: TgObject = {};
+    let answerDelayMs = 0;
     try {
       bot = this.state.bot(token);
       if (isFile) return this.download(res, bot, decodeURIComponent(rawMethod!));
       method = canonicalMethod(rawMethod!) ?? rawMethod!;
       params = { ...Object.fromEntries(url.searchParams), ...(await readBody(req)) };
       if (this.state.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.state.latencyMs));
-      const result = await this.dispatch(bot, method, new Params(params), aborted(res));
+      const chatId = params.chat_id === undefined ? undefined : Number(params.chat_id);
+      const slow = this.state.takeSlow(bot.id, method, chatId);
+      if (slow?.lateAnswer) answerDelayMs = slow.delayMs;
+      const result = await this.dispatch(
+        bot,
+        method,
+        new Params(params),
+        aborted(res),
+        slow?.lateAnswer ? undefined : slow,
+      );
       this.log(bot, method, params, 200);
+      await pause(answerDelayMs);
       send(res, 200, { ok: true, result });
     } catch (err) {
       const error = err instanceof ApiError ? err : new ApiError(500, `Internal Server Error: ${String(err)}`);
       this.log(bot, method, params, error.errorCode, error, token);
+      await pause(answerDelayMs);
       send(res, error.errorCode, {
         ok: false,
         error_code: error.errorCode,
@@ -75,11 +87,16 @@ export class BotApiServer {
     }
   }
 
-  private async dispatch(bot: BotState, method: string, params: Params, signal: AbortSignal): Promise<unknown> {
+  private async dispatch(
+    bot: BotState,
+    method: string,
+    params: Params,
+    signal: AbortSignal,
+    slow: SlowSpec | undefined,
+  ): Promise<unknown> {
     const chatId = params.has('chat_id') ? Number(params.raw.chat_id) : undefined;
-    const slow = this.state.takeSlow(bot.id, method, chatId);
     if (slow) {
-      await new Promise((resolve) => setTimeout(resolve, slow.delayMs));
+      await pause(slow.delayMs);
       // The client gave up while the request was on its way: Telegram never saw it.
       if (signal.aborted)
         throw new ApiError(499, 'Client Closed Request: the caller gave up before the request arrived');
@@ -157,4 +174,8 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
   res.end(json);
+}
+
+function pause(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }

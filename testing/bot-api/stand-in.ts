@@ -217,7 +217,8 @@ export class BotApiStandIn {
 
   /**
    * The next matching call (or `times` calls) arrives `delayMs` late: it runs then if its client still waits for the
-   * answer, and never if the client gave up (timed out or aborted) meanwhile.
+   * answer, and never if the client gave up (timed out or aborted) meanwhile. With `lateAnswer` it runs at once and
+   * only its answer is `delayMs` late.
    */
   slowNext(slow: SlowSpec): void {
     this.state.slow.push({ ...slow, left: slow.times ?? 1 });

@@ -96,12 +96,17 @@ export interface FaultSpec {
   times?: number;
 }
 
-/** A slow Telegram for some calls: the request takes `delayMs` to arrive, and a client that gave up meanwhile sent nothing. */
+/**
+ * A slow Telegram for some calls: the request takes `delayMs` to arrive, and a client that gave up meanwhile sent
+ * nothing; or, with `lateAnswer`, Telegram handles the call at once and its answer takes `delayMs` to come back.
+ */
 export interface SlowSpec {
   method?: string;
   chatId?: number;
   bot?: BotRef;
   delayMs: number;
+  /** The call takes effect (and is recorded) at once; only the answer is late. */
+  lateAnswer?: boolean;
   /** How many matching calls are slow (default 1). */
   times?: number;
 }

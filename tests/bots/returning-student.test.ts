@@ -77,9 +77,13 @@ describe('a returning student resumes', () => {
   }
 
   /** The missed lesson 2 came at once, the stage is active again, lesson 3 came at its own time; nothing twice. */
-  async function expectResumed(student: Awaited<ReturnType<typeof blockedStudent>>, returnedAt: number) {
+  async function expectResumed(
+    student: Awaited<ReturnType<typeof blockedStudent>>,
+    returnedAt: number,
+    withinMs = 2_000,
+  ) {
     const chatId = student.user.id;
-    expect(await arrivalOf(chatId, 2)).toBeLessThan(returnedAt + 2_000);
+    expect(await arrivalOf(chatId, 2)).toBeLessThan(returnedAt + withinMs);
     const progress = await eventually(
       () => student.handle.query(progressQuery),
       (pr) => pr.lessonsDelivered.includes(2) && pr.stage === 'active',
@@ -99,6 +103,26 @@ describe('a returning student resumes', () => {
     const returnedAt = Date.now();
     p.telegram.unblockUser(student.user.id, COURSE_TOKEN);
     await expectResumed(student, returnedAt);
+  });
+
+  it('resumes when the return overtakes the 403: the refusal is still on its way and Postgres says active', async () => {
+    const { userId, telegramId } = await insertUser(p.db.sql);
+    const user: TgUser = { id: telegramId, first_name: 'Ada', language_code: 'en' };
+    const input = { userId, courseSlug: slug };
+    const handle = p.temporal.enrollments.handle(input);
+    await p.temporal.enrollments.pay(input, payment('BASIC'));
+    await arrivalOf(telegramId, 1);
+    p.telegram.blockUser(telegramId, COURSE_TOKEN);
+    // Telegram refuses lesson 2 at once, but its answer takes 2.5 s to reach the worker.
+    const lateBy = 2_500;
+    p.telegram.slowNext({ bot: COURSE_TOKEN, chatId: telegramId, delayMs: lateBy, lateAnswer: true });
+    await p.telegram.waitFor(() => refused(telegramId)[0], { what: 'the 403 for lesson 2' });
+    expect((await enrollmentRows(p.db.sql, input))?.enrollment.stage).toBe('active');
+    const returnedAt = Date.now();
+    p.telegram.unblockUser(telegramId, COURSE_TOKEN);
+    await expectResumed({ user, input, handle }, returnedAt, lateBy + 2_000);
+    if (process.env.CAPTURE_HISTORIES === '1') await handle.result();
+    await saveHistoryIfCapturing(handle, 'return-overtakes-refusal');
   });
 
   it('resumes when a blocked student just writes /start to the course bot', async () => {
