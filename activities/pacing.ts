@@ -72,8 +72,10 @@ export function createSendPacer(sql: Sql, perSecond: number, chatLimits: ChatLim
     try {
       return await call();
     } finally {
-      // Best effort: the message has gone, and a failure here must not fail (and so repeat) the send.
-      if (chatSlot) await chats.sent(chatSlot).catch(() => undefined);
+      // Best effort and not awaited: the message has gone, a failure here must not fail (and so repeat) the send, and
+      // the caller's record of the send (send-once.ts) should not wait behind this statement: until that record is
+      // written, a killed worker sends the message again.
+      if (chatSlot) void chats.sent(chatSlot).catch(() => undefined);
     }
   };
   return {

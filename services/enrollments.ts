@@ -18,6 +18,9 @@ export function enrollmentClient(client: Client, taskQueue: string) {
     args: [input] as [EnrollmentInput],
     // A journey id is never reused: a second start of the same (course, user) is "already enrolled".
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    // A journey's tasks take milliseconds; a worker killed while it held one costs this long before another worker
+    // takes it (the server's default is 10 s, measured as a large share of lateness under SIGKILLs).
+    workflowTaskTimeout: '5s',
     // What ops read in the Temporal UI's list and header; ids only, no names (personal data stays in Postgres).
     staticSummary: `Student ${input.userId} in course ${input.courseSlug}`,
     typedSearchAttributes: [

@@ -34,6 +34,9 @@ export const WORKER_SHUTDOWN_GRACE = '20s';
 /** After this, shutdown gives up on stragglers and the process exits anyway. */
 export const WORKER_SHUTDOWN_FORCE = '40s';
 
+/** See createEnrollmentWorker; a busy worker that misses it costs a replay from history, not a failure. */
+export const STICKY_QUEUE_TIMEOUT = '3s';
+
 /** A worker for the enrollment task queue; any number of them can share the queue. */
 export function createEnrollmentWorker(options: EnrollmentWorkerOptions): Promise<Worker> {
   const { connection, namespace, taskQueue, workflowBundlePath, tuning, ...deps } = options;
@@ -46,6 +49,9 @@ export function createEnrollmentWorker(options: EnrollmentWorkerOptions): Promis
     interceptors: { activity: [enrollmentLogAttributes, heartbeatWhileRunning] },
     shutdownGraceTime: WORKER_SHUTDOWN_GRACE,
     shutdownForceTime: WORKER_SHUTDOWN_FORCE,
+    // A journey's next task waits this long on the sticky queue of the worker that holds it in cache before any
+    // worker may take it: what a dead worker costs each of its cached journeys (the SDK's default is 10 s).
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
     ...tuning,
   });
 }

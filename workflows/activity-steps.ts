@@ -22,7 +22,7 @@ export const DATABASE_STEP: ActivityOptions = {
 /** Telegram steps: 429 waits Telegram's retry_after (set by the activity), 5xx/network back off, 403 stops at once. */
 export const TELEGRAM_STEP: ActivityOptions = {
   startToCloseTimeout: '60s',
-  heartbeatTimeout: '10s',
+  heartbeatTimeout: '5s',
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,

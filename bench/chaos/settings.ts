@@ -54,10 +54,7 @@ export const SHORT: ChaosSettings = {
   lessons: 5,
   intervalMs: 5_000,
   blockers: 2,
-  // No returning student in the CI gate until window 5 of docs/reliability.md is closed: a return that comes before
-  // the `blocked` stage reaches Postgres is ignored (2 of 37 returns over all runs), which would fail CI by chance.
-  // The full run keeps its returners and reports that loss.
-  returners: 0,
+  returners: 1,
   patienceSeconds: 60,
   faults: {
     sigkills: 4,
