@@ -1,6 +1,6 @@
 import type { Sql } from '../db';
-import type { Tariff } from '../lib/enrollment-definitions';
-import type { LessonPart, LessonTasks } from '../lib/lesson-content';
+import type { Tariff } from '../domain/tariffs';
+import type { LessonPart, LessonTasks } from '../domain/lesson-content';
 import { escapeHtml } from '../locales';
 import { inlineButton } from '../telegram/callback-data';
 import { renderLesson } from '../telegram/lesson-render';

@@ -4,21 +4,8 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-
-export const TARIFFS = ['BASIC', 'FEEDBACK', 'PREMIUM'] as const;
-export type Tariff = (typeof TARIFFS)[number];
-
-export const STAGES = [
-  'awaiting-payment',
-  'active',
-  'awaiting-feedback',
-  'completed',
-  'blocked',
-  'expired',
-  'refunded',
-  'paused',
-] as const;
-export type EnrollmentStage = (typeof STAGES)[number];
+import type { EnrollmentStage } from '../domain/stages';
+import type { Tariff } from '../domain/tariffs';
 
 export type AssignmentStatus = 'submitted' | 'awaiting-review' | 'auto-answered' | 'answered' | 'changes-requested';
 

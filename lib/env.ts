@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isAddressRange } from './address-ranges';
-import { parseDuration } from './schedule';
+import { parseDuration } from '../domain/schedule';
 
 /**
  * Parsing the environment for config.ts: value parsers whose messages say what a good value looks like and never repeat

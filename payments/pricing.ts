@@ -1,4 +1,4 @@
-import type { Tariff } from '../lib/enrollment-definitions';
+import type { Tariff } from '../domain/tariffs';
 
 /**
  * Pricing rules, pure: what a tariff costs, what an upgrade costs, what a promo code takes off. The order store reads

@@ -1,6 +1,6 @@
 import type { Sql } from '../db';
 import { moveToDaySignal, pauseSignal, paymentRefundedSignal, resumeSignal } from '../lib/enrollment-definitions';
-import type { Tariff } from '../lib/enrollment-definitions';
+import type { Tariff } from '../domain/tariffs';
 import type { EnrollmentClient } from './enrollments';
 import { signalStudentReturned } from './student-returns';
 

@@ -1,5 +1,5 @@
-import type { Tariff } from '../lib/enrollment-definitions';
-import type { LessonPart, LessonTasks, MediaKind } from '../lib/lesson-content';
+import type { Tariff } from '../domain/tariffs';
+import type { LessonPart, LessonTasks, MediaKind } from '../domain/lesson-content';
 import type { Messages } from '../locales';
 import { inlineButton } from './callback-data';
 

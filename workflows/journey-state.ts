@@ -1,12 +1,12 @@
 import type {
   AssignmentStatus,
   EnrollmentProgress,
-  EnrollmentStage,
   FeedbackInput,
   PaymentReceived,
   ScheduleChoice,
-  Tariff,
 } from '../lib/enrollment-definitions';
+import type { EnrollmentStage } from '../domain/stages';
+import type { Tariff } from '../domain/tariffs';
 
 /** A price in minor units (cents, kopecks; whole stars for XTR). */
 export interface Price {

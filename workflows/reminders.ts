@@ -1,6 +1,6 @@
 import { CancellationScope, isCancellation, log, sleep } from '@temporalio/workflow';
 import type { ScheduleChoice } from '../lib/enrollment-definitions';
-import { localTimeOf, withinPreferredHours } from '../lib/schedule';
+import { localTimeOf, withinPreferredHours } from '../domain/schedule';
 import type { JourneyState } from './journey-state';
 
 export interface Reminders {

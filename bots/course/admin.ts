@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
 import type { CommandContext, Filter } from 'grammy';
-import { TARIFFS } from '../../lib/enrollment-definitions';
+import { TARIFFS } from '../../domain/tariffs';
 import { formatMoney } from '../../locales';
 import { AdminOpError, createAdminOps } from '../../services/admin-ops';
 import type { AdminActor } from '../../services/admin-ops';

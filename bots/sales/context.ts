@@ -1,7 +1,7 @@
 import type { Context, SessionFlavor } from 'grammy';
 import type { User } from 'grammy/types';
 import type { Sql } from '../../db';
-import type { Tariff } from '../../lib/enrollment-definitions';
+import type { Tariff } from '../../domain/tariffs';
 import type { SalesMessages } from '../../locales/sales';
 import type { PaymentCompletion } from '../../payments/completion';
 import type { OrderStore } from '../../payments/orders';

@@ -3,7 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createTelegramBots } from '../../activities';
-import { addDays, DAY_MS, localDateOf, zonedTimeToInstant } from '../../lib/schedule';
+import { addDays, DAY_MS, localDateOf, zonedTimeToInstant } from '../../domain/schedule';
 import { enrollmentClient } from '../../services/enrollments';
 import { registerSearchAttributes } from '../../services/search-attributes';
 import { createEnrollmentWorker } from '../../services/worker';
