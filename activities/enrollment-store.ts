@@ -1,5 +1,5 @@
 import type { Sql } from '../db';
-import type { AssignmentSubmitted, PaymentReceived } from '../lib/enrollment-definitions';
+import type { AssignmentSubmitted, PaymentReceived } from '../journey/definitions';
 import type { EnrollmentStage } from '../domain/stages';
 import type { Tariff } from '../domain/tariffs';
 import type { StudentSchedule } from '../domain/schedule';

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../db';
-import type { FeedbackInput, MessagePart } from '../lib/enrollment-definitions';
+import type { FeedbackInput, MessagePart } from '../journey/definitions';
 import type { Tariff } from '../domain/tariffs';
 import { escapeHtml } from '../locales';
 import { inlineButton } from '../telegram/callback-data';

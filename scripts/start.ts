@@ -9,7 +9,7 @@ import { CourseContentError } from '../content/loader';
 import { createSql } from '../db';
 import type { Sql } from '../db';
 import { asDemoCourse, demoEnvironment, runDemo } from '../services/demo';
-import { enrollmentClient } from '../services/enrollments';
+import { enrollmentClient } from '../journey/client';
 import { startSalesRuntime } from '../services/sales-runtime';
 import { startCourseRuntime } from '../services/course-runtime';
 import { startLocalStack } from '../services/local-stack';

@@ -6,7 +6,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { createSql, withDatabase } from '../db';
 import { runMigrations } from '../db/migrate';
-import { ALL_SEARCH_ATTRIBUTES } from '../lib/enrollment-definitions';
+import { ALL_SEARCH_ATTRIBUTES } from '../journey/definitions';
 import { startEmbeddedPostgres } from '../services/embedded-postgres';
 import type { EmbeddedPostgresHandle } from '../services/embedded-postgres';
 import { ensureTemporalBinaries } from '../services/temporal-binaries';

@@ -11,8 +11,8 @@ import {
   scheduleChosenSignal,
   studentReturnedSignal,
   submitFeedbackUpdate,
-} from '../lib/enrollment-definitions';
-import type { AssignmentSubmitted, PaymentReceived, PaymentRefunded } from '../lib/enrollment-definitions';
+} from '../journey/definitions';
+import type { AssignmentSubmitted, PaymentReceived, PaymentRefunded } from '../journey/definitions';
 import { db, telegram } from './activity-steps';
 import type { AssignmentEntry, JourneyState } from './journey-state';
 import type { Reminders } from './reminders';

@@ -4,7 +4,7 @@ import type {
   FeedbackInput,
   PaymentReceived,
   ScheduleChoice,
-} from '../lib/enrollment-definitions';
+} from '../journey/definitions';
 import type { EnrollmentStage } from '../domain/stages';
 import type { Tariff } from '../domain/tariffs';
 

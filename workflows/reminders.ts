@@ -1,5 +1,5 @@
 import { CancellationScope, isCancellation, log, sleep } from '@temporalio/workflow';
-import type { ScheduleChoice } from '../lib/enrollment-definitions';
+import type { ScheduleChoice } from '../journey/definitions';
 import { localTimeOf, withinPreferredHours } from '../domain/schedule';
 import type { JourneyState } from './journey-state';
 

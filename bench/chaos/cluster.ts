@@ -7,7 +7,7 @@ import { createSql, withDatabase } from '../../db';
 import type { Sql } from '../../db';
 import { runMigrations } from '../../db/migrate';
 import { freePort } from '../../lib/ports';
-import { enrollmentClient } from '../../services/enrollments';
+import { enrollmentClient } from '../../journey/client';
 import { startEmbeddedPostgres } from '../../services/embedded-postgres';
 import type { EmbeddedPostgresHandle } from '../../services/embedded-postgres';
 import { ensureTemporalBinaries } from '../../services/temporal-binaries';

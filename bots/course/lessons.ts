@@ -1,5 +1,5 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import { progressQuery } from '../../lib/enrollment-definitions';
+import { progressQuery } from '../../journey/definitions';
 import type { LessonPart, LessonTasks } from '../../domain/lesson-content';
 import { escapeHtml, messagesFor } from '../../locales';
 import { encodeButton } from '../../telegram/callback-data';

@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import { pauseSignal, progressQuery, resumeSignal } from '../../lib/enrollment-definitions';
+import { pauseSignal, progressQuery, resumeSignal } from '../../journey/definitions';
 import { canonicalTimeZone, parseLessonTime } from '../../domain/schedule';
 import { saveSchedule } from '../schedule';
 import type { CourseContext } from './context';

@@ -6,7 +6,7 @@ import type { SalesMessages } from '../../locales/sales';
 import type { PaymentCompletion } from '../../payments/completion';
 import type { OrderStore } from '../../payments/orders';
 import type { PaymentProvider } from '../../payments/types';
-import type { EnrollmentClient } from '../../services/enrollments';
+import type { EnrollmentClient } from '../../journey/client';
 import type { AdminChatSettings } from '../admin-chat';
 
 /** What the bot is waiting for from this user's next message, if anything. */

@@ -4,7 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
-import { enrollmentClient } from '../../services/enrollments';
+import { enrollmentClient } from '../../journey/client';
 import { createEnrollmentWorker } from '../../services/worker';
 
 export interface TemporalHarness {

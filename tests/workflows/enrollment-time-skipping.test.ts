@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createTelegramBots } from '../../activities';
 import { addDays, DAY_MS, localDateOf, zonedTimeToInstant } from '../../domain/schedule';
-import { enrollmentClient } from '../../services/enrollments';
+import { enrollmentClient } from '../../journey/client';
 import { registerSearchAttributes } from '../../services/search-attributes';
 import { createEnrollmentWorker } from '../../services/worker';
 import { startBotApiStandIn } from '../../testing/bot-api';

@@ -120,6 +120,11 @@ export const searchAttributes = {
 export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
 
 export const ENROLLMENT_WORKFLOW_TYPE = 'enrollmentWorkflow';
+/**
+ * The workflow's signature as clients start it by name, so they never import workflow code (a test checks that
+ * workflows/enrollment.ts keeps to it).
+ */
+export type EnrollmentWorkflow = (input: EnrollmentInput) => Promise<EnrollmentResult>;
 
 /** The one place an enrollment's workflow id is built: starting the same (course, user) twice is "already enrolled". */
 export function enrollmentWorkflowId(input: EnrollmentInput): string {
