@@ -12,9 +12,9 @@ import { asDemoCourse, demoEnvironment, runDemo } from '../services/demo';
 import { enrollmentClient } from '../journey/client';
 import { startSalesRuntime } from '../services/sales-runtime';
 import { startCourseRuntime } from '../services/course-runtime';
-import { startLocalStack } from '../services/local-stack';
-import type { LocalStack } from '../services/local-stack';
-import { TemporalUnavailableError } from '../services/temporal-binaries';
+import { startLocalStack } from '../infra/local-stack';
+import type { LocalStack } from '../infra/local-stack';
+import { TemporalUnavailableError } from '../infra/temporal-binaries';
 import { createEnrollmentWorker, metricsTelemetry } from '../services/worker';
 import { startBotApiStandIn } from '../testing/bot-api';
 

@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { createTelegramBots } from '../../activities';
 import { addDays, DAY_MS, localDateOf, zonedTimeToInstant } from '../../domain/schedule';
 import { enrollmentClient } from '../../journey/client';
-import { registerSearchAttributes } from '../../services/search-attributes';
+import { registerSearchAttributes } from '../../infra/search-attributes';
 import { createEnrollmentWorker } from '../../services/worker';
 import { startBotApiStandIn } from '../../testing/bot-api';
 import { createTestDatabase } from '../helpers/database';
