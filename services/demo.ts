@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CourseDefinition } from '../content/loader';
-import { withoutBlanks } from '../lib/env';
-import type { Env } from '../lib/env';
+import { withoutBlanks } from '../config/env';
+import type { Env } from '../config/env';
 import type { Sql } from '../db';
 import { progressQuery } from '../journey/definitions';
 import type { BotApiStandIn, SentMessage, TgUser } from '../testing/bot-api';

@@ -9,10 +9,10 @@ const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
 /** There is no Docker engine here: the deployment files are checked for consistency with the code instead. */
 describe('deployment files', () => {
-  // Read outside config.ts on purpose: they locate the Temporal binaries before any config exists.
+  // Read outside config/ on purpose: they locate the Temporal binaries before any config exists.
   const toolVariables = ['TEMPORAL_CLI_PATH', 'TEMPORAL_TEST_SERVER_PATH'];
 
-  it('.env.example and the README name every variable config.ts reads', () => {
+  it('.env.example and the README name every variable config/ reads', () => {
     const example = read('.env.example');
     const readme = read('README.md');
     for (const name of [...CONFIG_VARIABLES, ...toolVariables]) {
