@@ -10,7 +10,7 @@ import { ALL_SEARCH_ATTRIBUTES } from '../journey/definitions';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import type { EmbeddedPostgresHandle } from '../infra/embedded-postgres';
 import { ensureTemporalBinaries } from '../infra/temporal-binaries';
-import { WORKFLOWS_PATH } from '../services/worker';
+import { WORKFLOWS_PATH } from '../apps/enrollment-worker';
 import { freePort } from '../lib/ports';
 
 declare module 'vitest' {

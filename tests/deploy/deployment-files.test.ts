@@ -54,8 +54,8 @@ describe('deployment files', () => {
       expect(service.environment?.DATABASE_URL, name).toMatch(/@postgres:5432\//);
       expect(service.environment?.TEMPORAL_ADDRESS, name).toBe('temporal:7233');
     }
-    expect(services.sales?.command?.join(' ')).toContain('scripts/sales.ts');
-    expect(services.course?.command?.join(' ')).toContain('scripts/course.ts');
+    expect(services.sales?.command?.join(' ')).toContain('apps/sales.ts');
+    expect(services.course?.command?.join(' ')).toContain('apps/course.ts');
     expect(services.sales?.ports).toContain('3000:3000');
     expect(services['temporal-ui']?.ports).toContain('8080:8080');
     // Every search attribute the journeys set is registered.

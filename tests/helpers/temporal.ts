@@ -5,7 +5,7 @@ import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { enrollmentClient } from '../../journey/client';
-import { createEnrollmentWorker } from '../../services/worker';
+import { createEnrollmentWorker } from '../../apps/enrollment-worker';
 
 export interface TemporalHarness {
   client: Client;

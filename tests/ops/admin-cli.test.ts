@@ -117,7 +117,7 @@ describe('the admin CLI', () => {
       TEMPORAL_TASK_QUEUE: p.temporal.taskQueue,
     };
     const run = (...argv: string[]) =>
-      spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'scripts', 'admin.ts'), ...argv], {
+      spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'apps', 'admin.ts'), ...argv], {
         cwd: ROOT,
         env,
         encoding: 'utf8',

@@ -82,8 +82,8 @@ describe('a Postgres restart under load', () => {
     };
     const cwd = mkdtempSync(path.join(tmpdir(), 'postgres-restart-cwd-'));
     const worker = spawnProduction('worker.ts', env, cwd);
-    const sales = spawnProduction('scripts/sales.ts', env, cwd);
-    const course = spawnProduction('scripts/course.ts', { ...env, HTTP_PORT: String(await freePort()) }, cwd);
+    const sales = spawnProduction('apps/sales.ts', env, cwd);
+    const course = spawnProduction('apps/course.ts', { ...env, HTTP_PORT: String(await freePort()) }, cwd);
     processes.push(worker, sales, course);
     const up = (child: ProductionProcess, pattern: RegExp) =>
       eventually(

@@ -6,7 +6,7 @@ import { createTelegramBots } from '../../activities';
 import { addDays, DAY_MS, localDateOf, zonedTimeToInstant } from '../../domain/schedule';
 import { enrollmentClient } from '../../journey/client';
 import { registerSearchAttributes } from '../../infra/search-attributes';
-import { createEnrollmentWorker } from '../../services/worker';
+import { createEnrollmentWorker } from '../../apps/enrollment-worker';
 import { startBotApiStandIn } from '../../testing/bot-api';
 import { createTestDatabase } from '../helpers/database';
 import type { TestDatabase } from '../helpers/database';

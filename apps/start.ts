@@ -8,14 +8,14 @@ import { importCourses } from '../content/catalog';
 import { CourseContentError } from '../content/loader';
 import { createSql } from '../db';
 import type { Sql } from '../db';
-import { asDemoCourse, demoEnvironment, runDemo } from '../services/demo';
+import { asDemoCourse, demoEnvironment, runDemo } from './demo';
 import { enrollmentClient } from '../journey/client';
-import { startSalesRuntime } from '../services/sales-runtime';
-import { startCourseRuntime } from '../services/course-runtime';
+import { startSalesRuntime } from './sales-runtime';
+import { startCourseRuntime } from './course-runtime';
 import { startLocalStack } from '../infra/local-stack';
 import type { LocalStack } from '../infra/local-stack';
 import { TemporalUnavailableError } from '../infra/temporal-binaries';
-import { createEnrollmentWorker, metricsTelemetry } from '../services/worker';
+import { createEnrollmentWorker, metricsTelemetry } from './enrollment-worker';
 import { startBotApiStandIn } from '../testing/bot-api';
 
 const DEMO_SALES_TOKEN = '1000001:local-demo-sales';
