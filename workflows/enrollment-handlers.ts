@@ -13,6 +13,7 @@ import {
   submitFeedbackUpdate,
 } from '../journey/definitions';
 import type { AssignmentSubmitted, PaymentReceived, PaymentRefunded } from '../journey/definitions';
+import { isReviewed } from '../domain/tariffs';
 import { db, telegram } from './activity-steps';
 import type { AssignmentEntry, JourneyState } from './journey-state';
 import type { Reminders } from './reminders';
@@ -114,7 +115,7 @@ export function setHandlers({ state, planned, syncStage, student, reminders }: H
     state.assignments.set(assignmentId, entry);
     const tariff = state.paidTariff;
     if (!(await student.reach(() => telegram.acknowledgeAssignment({ enrollmentId, assignmentId, tariff })))) return;
-    if (tariff === 'BASIC') {
+    if (!isReviewed(tariff)) {
       entry.status = 'auto-answered';
       return;
     }

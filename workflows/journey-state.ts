@@ -6,6 +6,7 @@ import type {
   ScheduleChoice,
 } from '../journey/definitions';
 import type { EnrollmentStage } from '../domain/stages';
+import { isReviewed } from '../domain/tariffs';
 import type { Tariff } from '../domain/tariffs';
 
 /** A price in minor units (cents, kopecks; whole stars for XTR). */
@@ -149,7 +150,8 @@ export class JourneyState {
     // 'submitted' too: a reviewer may answer the moment the assignment shows in the review chat, before the journey
     // has recorded that routing finished. BASIC assignments are never reviewed.
     const reviewable =
-      entry.status === 'awaiting-review' || (entry.status === 'submitted' && this.paidTariff !== 'BASIC');
+      entry.status === 'awaiting-review' ||
+      (entry.status === 'submitted' && (this.paidTariff === null || isReviewed(this.paidTariff)));
     if (!reviewable) return `Assignment ${assignmentId} is not waiting for review (${entry.status})`;
     return null;
   }
