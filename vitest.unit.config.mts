@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      'tests/lib/schedule.test.ts',
+      'tests/domain/schedule.test.ts',
       'tests/payments/pricing.test.ts',
       'tests/workflows/journey-state.test.ts',
       'tests/telegram/callback-data.test.ts',

@@ -4,8 +4,8 @@ import { createSendPacer } from './activities/pacing';
 import { ConfigError, loadDotEnv, loadWorkerConfig, secretsIn } from './config';
 import { createSql } from './db';
 import { createLogger, temporalLogger } from './lib/logger';
-import { surviveDatabaseRestarts } from './lib/process-guards';
-import { createEnrollmentWorker, metricsTelemetry } from './services/worker';
+import { surviveDatabaseRestarts } from './apps/process-guards';
+import { createEnrollmentWorker, metricsTelemetry } from './apps/enrollment-worker';
 
 /**
  * Production worker: JSON logs on stdout (journey lines carry workflowId and enrollmentId, never a secret), Temporal

@@ -1,5 +1,6 @@
 import type { Sql } from '../db';
-import type { PaymentReceived, Tariff } from '../lib/enrollment-definitions';
+import type { PaymentReceived } from '../journey/definitions';
+import type { Tariff } from '../domain/tariffs';
 import { escapeHtml, formatMoney } from '../locales';
 import { callTelegram } from '../telegram/call';
 import { inlineButton } from '../telegram/callback-data';

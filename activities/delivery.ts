@@ -1,6 +1,7 @@
 import type { Sql } from '../db';
-import type { Tariff } from '../lib/enrollment-definitions';
-import type { LessonPart, LessonTasks } from '../lib/lesson-content';
+import { isReviewed } from '../domain/tariffs';
+import type { Tariff } from '../domain/tariffs';
+import type { LessonPart, LessonTasks } from '../domain/lesson-content';
 import { escapeHtml } from '../locales';
 import { inlineButton } from '../telegram/callback-data';
 import { renderLesson } from '../telegram/lesson-render';
@@ -60,7 +61,7 @@ export function createDelivery({ sql, telegram }: DeliveryDeps) {
     /** BASIC gets the automatic answer, reviewed tariffs hear that a curator will answer. */
     async acknowledgeAssignment(input: { enrollmentId: number; assignmentId: number; tariff: Tariff }) {
       const r = await recipientOf(sql, input.enrollmentId);
-      const basic = input.tariff === 'BASIC';
+      const basic = !isReviewed(input.tariff);
       await sendTextOnce(sql, telegram.course, {
         key: sendKey.assignmentAck(input.assignmentId),
         chatId: r.chatId,

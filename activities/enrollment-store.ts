@@ -1,6 +1,8 @@
 import type { Sql } from '../db';
-import type { AssignmentSubmitted, EnrollmentStage, PaymentReceived, Tariff } from '../lib/enrollment-definitions';
-import type { StudentSchedule } from '../lib/schedule';
+import type { AssignmentSubmitted, PaymentReceived } from '../journey/definitions';
+import type { EnrollmentStage } from '../domain/stages';
+import type { Tariff } from '../domain/tariffs';
+import type { StudentSchedule } from '../domain/schedule';
 import { NotFoundError } from './errors';
 
 /** What a journey needs to know about its course and student, read once at the start. */

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../db';
-import type { FeedbackInput, MessagePart, Tariff } from '../lib/enrollment-definitions';
+import type { FeedbackInput, MessagePart } from '../journey/definitions';
+import type { Tariff } from '../domain/tariffs';
 import { escapeHtml } from '../locales';
 import { inlineButton } from '../telegram/callback-data';
 import { sendKey } from '../telegram/send-keys';

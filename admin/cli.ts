@@ -3,11 +3,13 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { importCourses } from '../content/catalog';
 import type { Sql } from '../db';
-import { ENROLLMENT_WORKFLOW_TYPE, STAGES, TARIFFS, searchAttributes } from '../lib/enrollment-definitions';
-import type { Tariff } from '../lib/enrollment-definitions';
-import { createAdminOps } from '../services/admin-ops';
-import type { AdminActor } from '../services/admin-ops';
-import { enrollmentClient } from '../services/enrollments';
+import { ENROLLMENT_WORKFLOW_TYPE, searchAttributes } from '../journey/definitions';
+import { STAGES } from '../domain/stages';
+import { TARIFFS } from '../domain/tariffs';
+import type { Tariff } from '../domain/tariffs';
+import { createAdminOps } from '../journey/admin-ops';
+import type { AdminActor } from '../journey/admin-ops';
+import { enrollmentClient } from '../journey/client';
 import { studentsCsv } from './students-csv';
 
 export const USAGE = `Usage: npm run admin -- <command> [options]

@@ -6,7 +6,7 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '..');
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-/** A production entry point (worker.ts, scripts/sales.ts, ...) as a process of its own, configured by `env`. */
+/** A production entry point (worker.ts, apps/sales.ts, ...) as a process of its own, configured by `env`. */
 export function spawnEntry(entry: string, env: Record<string, string>): ChildProcess & { output: () => string } {
   // As production runs it: plain node with the tsx loader (the tsx CLI would SIGKILL it 60 ms after a SIGTERM).
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {

@@ -1,4 +1,4 @@
-import { enrollmentWorkflowId } from '../lib/enrollment-definitions';
+import { enrollmentWorkflowId } from '../journey/definitions';
 import { createMockProvider } from '../payments/mock';
 import { createOrderStore } from '../payments/orders';
 import type { SentMessage } from '../testing/bot-api/types';

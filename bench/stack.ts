@@ -6,12 +6,12 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { createSql, withDatabase } from '../db';
 import type { Sql } from '../db';
 import { runMigrations } from '../db/migrate';
-import { enrollmentClient } from '../services/enrollments';
-import type { EnrollmentClient } from '../services/enrollments';
-import { startEmbeddedPostgres } from '../services/embedded-postgres';
-import { ensureTemporalBinaries } from '../services/temporal-binaries';
-import { startTemporalDevServer } from '../services/temporal-dev-server';
-import { WORKFLOWS_PATH } from '../services/worker';
+import { enrollmentClient } from '../journey/client';
+import type { EnrollmentClient } from '../journey/client';
+import { startEmbeddedPostgres } from '../infra/embedded-postgres';
+import { ensureTemporalBinaries } from '../infra/temporal-binaries';
+import { startTemporalDevServer } from '../infra/temporal-dev-server';
+import { WORKFLOWS_PATH } from '../apps/enrollment-worker';
 import { startBotApiStandIn } from '../testing/bot-api';
 import { freePort } from '../lib/ports';
 import { cpuSeconds, memoryMiB, pidsMentioning, processTree, spawnEntry, stopChild, waitForOutput } from './processes';
@@ -91,7 +91,7 @@ export async function startStack(log: (line: string) => void) {
       // Journey lines (info) for every lesson would cost the worker CPU that production spends too; keep them.
     });
     cleanups.push(() => stopChild(worker));
-    const sales = spawnEntry('scripts/sales.ts', {
+    const sales = spawnEntry('apps/sales.ts', {
       ...common,
       HTTP_PORT: String(httpPort),
       PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
@@ -103,7 +103,7 @@ export async function startStack(log: (line: string) => void) {
       ALLOW_MOCK_PAYMENTS: 'true',
     });
     cleanups.push(() => stopChild(sales));
-    const course = spawnEntry('scripts/course.ts', { ...common, SALES_BOT_USERNAME: '@bench_sales_bot' });
+    const course = spawnEntry('apps/course.ts', { ...common, SALES_BOT_USERNAME: '@bench_sales_bot' });
     cleanups.push(() => stopChild(course));
     await Promise.all([
       waitForOutput(worker, /worker polling/, 'the worker'),

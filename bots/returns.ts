@@ -1,7 +1,7 @@
 import type { Context, MiddlewareFn } from 'grammy';
 import type { Sql } from '../db';
-import type { EnrollmentClient } from '../services/enrollments';
-import { signalStudentReturned } from '../services/student-returns';
+import type { EnrollmentClient } from '../journey/client';
+import { signalStudentReturned } from '../journey/student-returns';
 
 /**
  * A student whose journey is blocked (a send was refused with 403) is back when they unblock this bot

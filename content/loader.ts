@@ -3,9 +3,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml, YAMLError } from 'yaml';
 import { z } from 'zod';
-import type { Tariff } from '../lib/enrollment-definitions';
-import type { LessonPart, LessonTasks, MediaKind } from '../lib/lesson-content';
-import { parseDuration } from '../lib/schedule';
+import { TARIFFS } from '../domain/tariffs';
+import type { Tariff } from '../domain/tariffs';
+import type { LessonPart, LessonTasks, MediaKind } from '../domain/lesson-content';
+import { parseDuration } from '../domain/schedule';
 
 /** Content that cannot be imported. Each line names the file and the field at fault, so authors can fix it alone. */
 export class CourseContentError extends Error {
@@ -55,8 +56,6 @@ export interface CourseDefinition {
   contentHash: string;
 }
 
-// Not TARIFFS from lib/enrollment-definitions: that module loads Temporal's workflow runtime, which a CLI doesn't need.
-const TARIFF_NAMES = ['BASIC', 'FEEDBACK', 'PREMIUM'] as const satisfies readonly Tariff[];
 const MEDIA_KINDS = ['photo', 'video', 'document', 'voice', 'audio'] as const satisfies readonly MediaKind[];
 
 const expected = (what: string) => ({
@@ -117,7 +116,7 @@ const tariffSchema = strict(
   }
 });
 
-const tariffs = Object.fromEntries(TARIFF_NAMES.map((name) => [name, tariffSchema.optional()])) as Record<
+const tariffs = Object.fromEntries(TARIFFS.map((name) => [name, tariffSchema.optional()])) as Record<
   Tariff,
   z.ZodOptional<typeof tariffSchema>
 >;
@@ -140,7 +139,7 @@ const courseSchema = strict(
     reminderAfter: durationSchema(true).prefault('20h'),
     protectContent: z.boolean(expected('true or false')).default(false),
     tariffs: strict(tariffs, 'a map of tariffs', 'tariff').refine((t) => Object.keys(t).length > 0, {
-      error: `expected at least one of ${TARIFF_NAMES.join(', ')}`,
+      error: `expected at least one of ${TARIFFS.join(', ')}`,
     }),
   },
   'a YAML mapping with slug, title and tariffs',
@@ -170,7 +169,7 @@ const lessonSchema = strict(
     title: plainText.regex(/^[^<>&]*$/, expected('plain text without <, > or &')),
     silent: z.boolean(expected('true or false')).default(false),
     tasks: strict(
-      Object.fromEntries(TARIFF_NAMES.map((name) => [name, telegramHtml.optional()])) as Record<
+      Object.fromEntries(TARIFFS.map((name) => [name, telegramHtml.optional()])) as Record<
         Tariff,
         z.ZodOptional<typeof telegramHtml>
       >,
@@ -302,7 +301,7 @@ export async function loadCourseFromDir(dir: string): Promise<CourseDefinition> 
     onboardingWaitMs: course.onboardingWait,
     reminderAfterMs: course.reminderAfter,
     protectContent: course.protectContent,
-    tariffs: TARIFF_NAMES.flatMap((tariff) => {
+    tariffs: TARIFFS.flatMap((tariff) => {
       const t = course.tariffs[tariff];
       if (!t) return [];
       const priceMinor = t.currency === 'XTR' ? Math.round(t.price) : Math.round(t.price * 100);

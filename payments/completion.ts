@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { paymentReceivedSignal, paymentRefundedSignal } from '../lib/enrollment-definitions';
-import type { PaymentReceived } from '../lib/enrollment-definitions';
-import type { EnrollmentClient } from '../services/enrollments';
+import { paymentReceivedSignal, paymentRefundedSignal } from '../journey/definitions';
+import type { PaymentReceived } from '../journey/definitions';
+import type { EnrollmentClient } from '../journey/client';
 import { refusalOf } from './order-checks';
 import type { OrderStore, StoredOrder } from './orders';
 import type { VerifiedPaymentEvent } from './types';

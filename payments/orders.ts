@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Sql } from '../db';
-import type { Tariff } from '../lib/enrollment-definitions';
+import type { Tariff } from '../domain/tariffs';
 import { claimPromo, closeBeforeCheckout, closeOrders } from './order-claims';
 import { applyPromo, CheckoutError, purchaseAmount, tariffPrice } from './pricing';
 import type { EnrollmentStanding, PromoTerms, TariffPrice } from './pricing';

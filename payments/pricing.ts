@@ -1,4 +1,5 @@
-import type { Tariff } from '../lib/enrollment-definitions';
+import { tariffRank } from '../domain/tariffs';
+import type { Tariff } from '../domain/tariffs';
 
 /**
  * Pricing rules, pure: what a tariff costs, what an upgrade costs, what a promo code takes off. The order store reads
@@ -23,8 +24,6 @@ export class CheckoutError extends Error {
     super(`Checkout refused: ${problem}`);
   }
 }
-
-const RANK: Record<Tariff, number> = { BASIC: 1, FEEDBACK: 2, PREMIUM: 3 };
 
 export interface TariffPrice {
   tariff: Tariff;
@@ -67,7 +66,7 @@ export function purchaseAmount(
     return { amountMinor: price.minor, upgradeFrom: null };
   }
   if (enrollment.stage === 'completed') throw new CheckoutError('already-enrolled');
-  if (RANK[tariff] <= RANK[enrollment.tariff]) throw new CheckoutError('not-an-upgrade');
+  if (tariffRank(tariff) <= tariffRank(enrollment.tariff)) throw new CheckoutError('not-an-upgrade');
   const current = priceOf(enrollment.tariff);
   const credit = current?.currency === price.currency ? current.minor : 0;
   return { amountMinor: Math.max(0, price.minor - credit), upgradeFrom: enrollment.tariff };

@@ -1,3 +1,5 @@
+import type { Tariff } from '../domain/tariffs';
+
 /**
  * One interface for every payment provider. A provider turns an order into something the student can pay, and turns
  * the provider's webhook into a verified payment, or refuses it. Nothing here trusts a posted status: a provider
@@ -11,7 +13,7 @@ export interface Order {
   userId: number;
   telegramId: number;
   courseSlug: string;
-  tariff: 'BASIC' | 'FEEDBACK' | 'PREMIUM';
+  tariff: Tariff;
   amountMinor: number;
   currency: string;
   /** Shown on the provider's page / invoice. */

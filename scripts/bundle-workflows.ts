@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from '../services/worker';
+import { WORKFLOWS_PATH } from '../apps/enrollment-worker';
 
 /** Pre-bundles workflow code so production workers start without webpack (set WORKFLOW_BUNDLE_PATH to the file). */
 async function main(): Promise<void> {

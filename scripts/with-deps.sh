@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command after making sure node_modules matches package-lock.json, so `npm start` and `npm test`
 # work on a fresh clone without a separate install step. Temporal binaries are installed on demand by the
-# commands themselves (services/temporal-binaries.ts).
+# commands themselves (infra/temporal-binaries.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stamp=node_modules/.package-lock.json

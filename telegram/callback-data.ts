@@ -1,4 +1,4 @@
-import type { Tariff } from '../lib/enrollment-definitions';
+import type { Tariff } from '../domain/tariffs';
 
 /**
  * Inline-button data of both bots and of the journey's messages, as one typed codec: activities and bots write it only

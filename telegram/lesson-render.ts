@@ -1,5 +1,6 @@
-import type { Tariff } from '../lib/enrollment-definitions';
-import type { LessonPart, LessonTasks, MediaKind } from '../lib/lesson-content';
+import { TARIFFS, tariffRank } from '../domain/tariffs';
+import type { Tariff } from '../domain/tariffs';
+import type { LessonPart, LessonTasks, MediaKind } from '../domain/lesson-content';
 import type { Messages } from '../locales';
 import { inlineButton } from './callback-data';
 
@@ -22,8 +23,7 @@ export type OutgoingPart =
 
 /** Richer tariffs inherit the task of the tariff below when they have none of their own. */
 export function taskFor(tasks: LessonTasks, tariff: Tariff): string | undefined {
-  const order: Tariff[] =
-    tariff === 'PREMIUM' ? ['PREMIUM', 'FEEDBACK', 'BASIC'] : tariff === 'FEEDBACK' ? ['FEEDBACK', 'BASIC'] : ['BASIC'];
+  const order = TARIFFS.slice(0, tariffRank(tariff)).reverse();
   return order.map((t) => tasks[t]).find((task) => task !== undefined && task.trim() !== '');
 }
 

@@ -1,6 +1,6 @@
 import type { Message } from 'grammy/types';
 import type { Sql } from '../db';
-import type { MediaKind } from '../lib/lesson-content';
+import type { MediaKind } from '../domain/lesson-content';
 
 /** Telegram's file ids for lesson media, per bot: a URL is fetched by Telegram once, then reused by its file_id. */
 export interface MediaCache {

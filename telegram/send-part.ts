@@ -1,6 +1,6 @@
 import type { Api } from 'grammy';
 import type { InputMediaPhoto, Message } from 'grammy/types';
-import type { MessagePart } from '../lib/enrollment-definitions';
+import type { MessagePart } from '../journey/definitions';
 import { escapeHtml } from '../locales';
 import { callTelegram } from './call';
 import { TelegramBadRequestError } from './errors';

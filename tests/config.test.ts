@@ -13,8 +13,8 @@ import {
 } from '../config';
 import { Api } from 'grammy';
 import { messagesFor } from '../locales';
-import { demoEnvironment } from '../services/demo';
-import { createPaymentProviders } from '../services/payment-providers';
+import { demoEnvironment } from '../apps/demo';
+import { createPaymentProviders } from '../apps/payment-providers';
 
 const DATABASE_URL = 'postgres://app:db-password-123@localhost:5432/course';
 const worker = { DATABASE_URL, SALES_BOT_TOKEN: '123:abc' };

@@ -6,11 +6,11 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { createSql, withDatabase } from '../db';
 import { runMigrations } from '../db/migrate';
-import { ALL_SEARCH_ATTRIBUTES } from '../lib/enrollment-definitions';
-import { startEmbeddedPostgres } from '../services/embedded-postgres';
-import type { EmbeddedPostgresHandle } from '../services/embedded-postgres';
-import { ensureTemporalBinaries } from '../services/temporal-binaries';
-import { WORKFLOWS_PATH } from '../services/worker';
+import { ALL_SEARCH_ATTRIBUTES } from '../journey/definitions';
+import { startEmbeddedPostgres } from '../infra/embedded-postgres';
+import type { EmbeddedPostgresHandle } from '../infra/embedded-postgres';
+import { ensureTemporalBinaries } from '../infra/temporal-binaries';
+import { WORKFLOWS_PATH } from '../apps/enrollment-worker';
 import { freePort } from '../lib/ports';
 
 declare module 'vitest' {

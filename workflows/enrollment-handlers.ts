@@ -11,8 +11,9 @@ import {
   scheduleChosenSignal,
   studentReturnedSignal,
   submitFeedbackUpdate,
-} from '../lib/enrollment-definitions';
-import type { AssignmentSubmitted, PaymentReceived, PaymentRefunded } from '../lib/enrollment-definitions';
+} from '../journey/definitions';
+import type { AssignmentSubmitted, PaymentReceived, PaymentRefunded } from '../journey/definitions';
+import { isReviewed } from '../domain/tariffs';
 import { db, telegram } from './activity-steps';
 import type { AssignmentEntry, JourneyState } from './journey-state';
 import type { Reminders } from './reminders';
@@ -114,7 +115,7 @@ export function setHandlers({ state, planned, syncStage, student, reminders }: H
     state.assignments.set(assignmentId, entry);
     const tariff = state.paidTariff;
     if (!(await student.reach(() => telegram.acknowledgeAssignment({ enrollmentId, assignmentId, tariff })))) return;
-    if (tariff === 'BASIC') {
+    if (!isReviewed(tariff)) {
       entry.status = 'auto-answered';
       return;
     }

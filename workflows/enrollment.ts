@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, log, patched, setCurrentDetails } from '@temporalio/workflow';
-import type { EnrollmentInput, EnrollmentResult } from '../lib/enrollment-definitions';
-import { lessonDueAt } from '../lib/schedule';
+import type { EnrollmentInput, EnrollmentResult } from '../journey/definitions';
+import { lessonDueAt } from '../domain/schedule';
 import { telegram } from './activity-steps';
 import { openJourney } from './journey';
 import type { Journey } from './journey';

@@ -1,12 +1,13 @@
 import type {
   AssignmentStatus,
   EnrollmentProgress,
-  EnrollmentStage,
   FeedbackInput,
   PaymentReceived,
   ScheduleChoice,
-  Tariff,
-} from '../lib/enrollment-definitions';
+} from '../journey/definitions';
+import type { EnrollmentStage } from '../domain/stages';
+import { isReviewed } from '../domain/tariffs';
+import type { Tariff } from '../domain/tariffs';
 
 /** A price in minor units (cents, kopecks; whole stars for XTR). */
 export interface Price {
@@ -149,7 +150,8 @@ export class JourneyState {
     // 'submitted' too: a reviewer may answer the moment the assignment shows in the review chat, before the journey
     // has recorded that routing finished. BASIC assignments are never reviewed.
     const reviewable =
-      entry.status === 'awaiting-review' || (entry.status === 'submitted' && this.paidTariff !== 'BASIC');
+      entry.status === 'awaiting-review' ||
+      (entry.status === 'submitted' && (this.paidTariff === null || isReviewed(this.paidTariff)));
     if (!reviewable) return `Assignment ${assignmentId} is not waiting for review (${entry.status})`;
     return null;
   }

@@ -1,6 +1,6 @@
 import { condition, workflowInfo } from '@temporalio/workflow';
 import type { EnrollmentPlan } from '../activities';
-import type { EnrollmentInput } from '../lib/enrollment-definitions';
+import type { EnrollmentInput } from '../journey/definitions';
 import { db, telegram } from './activity-steps';
 import { setHandlers } from './enrollment-handlers';
 import { JourneyState } from './journey-state';

@@ -1,6 +1,7 @@
 import { CancellationScope, isCancellation, log, sleep } from '@temporalio/workflow';
-import type { ScheduleChoice } from '../lib/enrollment-definitions';
-import { localTimeOf, withinPreferredHours } from '../lib/schedule';
+import type { ScheduleChoice } from '../journey/definitions';
+import { localTimeOf, withinPreferredHours } from '../domain/schedule';
+import { isReviewed } from '../domain/tariffs';
 import type { JourneyState } from './journey-state';
 
 export interface Reminders {
@@ -25,7 +26,8 @@ export function createReminders(options: {
   const scopes = new Map<number, CancellationScope>();
   return {
     schedule(day, startedAt) {
-      if (options.afterMs <= 0 || options.state.paidTariff === 'BASIC' || scopes.has(day)) return;
+      const { paidTariff } = options.state;
+      if (options.afterMs <= 0 || (paidTariff !== null && !isReviewed(paidTariff)) || scopes.has(day)) return;
       const { timeZone, preferredLessonTime } = options.schedule();
       const at = withinPreferredHours(
         Date.now() + options.afterMs,

@@ -1,5 +1,5 @@
 import { log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import { searchAttributes } from '../lib/enrollment-definitions';
+import { searchAttributes } from '../journey/definitions';
 import { db } from './activity-steps';
 import type { JourneyState } from './journey-state';
 

@@ -7,13 +7,13 @@ import { createSql, withDatabase } from '../../db';
 import type { Sql } from '../../db';
 import { runMigrations } from '../../db/migrate';
 import { freePort } from '../../lib/ports';
-import { enrollmentClient } from '../../services/enrollments';
-import { startEmbeddedPostgres } from '../../services/embedded-postgres';
-import type { EmbeddedPostgresHandle } from '../../services/embedded-postgres';
-import { ensureTemporalBinaries } from '../../services/temporal-binaries';
-import { startTemporalDevServer } from '../../services/temporal-dev-server';
-import type { DevServerHandle } from '../../services/temporal-dev-server';
-import { WORKFLOWS_PATH } from '../../services/worker';
+import { enrollmentClient } from '../../journey/client';
+import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
+import type { EmbeddedPostgresHandle } from '../../infra/embedded-postgres';
+import { ensureTemporalBinaries } from '../../infra/temporal-binaries';
+import { startTemporalDevServer } from '../../infra/temporal-dev-server';
+import type { DevServerHandle } from '../../infra/temporal-dev-server';
+import { WORKFLOWS_PATH } from '../../apps/enrollment-worker';
 import { startBotApiStandIn } from '../../testing/bot-api';
 import { pidsMentioning, processTree } from '../processes';
 import { ADMIN_CHAT_ID, COURSE_TOKEN, MOCK_SECRET, SALES_TOKEN, TASK_QUEUE } from '../stack';
@@ -90,7 +90,7 @@ export async function startCluster(log: (line: string) => void, logDir: string) 
     };
     const sales = supervised(
       'sales',
-      'scripts/sales.ts',
+      'apps/sales.ts',
       {
         HTTP_PORT: String(httpPort),
         PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
@@ -105,7 +105,7 @@ export async function startCluster(log: (line: string) => void, logDir: string) 
     );
     const course = supervised(
       'course',
-      'scripts/course.ts',
+      'apps/course.ts',
       { SALES_BOT_USERNAME: '@chaos_sales_bot', HTTP_PORT: String(await freePort()) },
       /course bot: .* is polling/,
     );

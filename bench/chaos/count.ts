@@ -1,4 +1,4 @@
-import { enrollmentWorkflowId, progressQuery } from '../../lib/enrollment-definitions';
+import { enrollmentWorkflowId, progressQuery } from '../../journey/definitions';
 import type { SentMessage } from '../../testing/bot-api';
 import { COURSE_TOKEN, SALES_TOKEN } from '../stack';
 import { inParallel } from '../stats';

@@ -1,5 +1,5 @@
 import { temporal } from '@temporalio/proto';
-import { enrollmentWorkflowId } from '../../lib/enrollment-definitions';
+import { enrollmentWorkflowId } from '../../journey/definitions';
 import { inParallel, summary } from '../stats';
 import type { Cluster } from './cluster';
 import { CHAOS_COURSE } from './cluster';

@@ -1,9 +1,9 @@
 import { Composer } from 'grammy';
 import type { CommandContext, Filter } from 'grammy';
-import { TARIFFS } from '../../lib/enrollment-definitions';
+import { TARIFFS } from '../../domain/tariffs';
 import { formatMoney } from '../../locales';
-import { AdminOpError, createAdminOps } from '../../services/admin-ops';
-import type { AdminActor } from '../../services/admin-ops';
+import { AdminOpError, createAdminOps } from '../../journey/admin-ops';
+import type { AdminActor } from '../../journey/admin-ops';
 import type { CourseContext } from './context';
 
 /**

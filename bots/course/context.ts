@@ -1,8 +1,8 @@
 import type { ChatTypeContext, Context, SessionFlavor } from 'grammy';
 import type { Sql } from '../../db';
-import type { MessagePart } from '../../lib/enrollment-definitions';
+import type { MessagePart } from '../../journey/definitions';
 import type { CourseMessages } from '../../locales/course';
-import type { EnrollmentClient } from '../../services/enrollments';
+import type { EnrollmentClient } from '../../journey/client';
 import type { AdminChatSettings } from '../admin-chat';
 
 /** An assignment being put together, message by message, until the student presses Send. */

@@ -1,5 +1,5 @@
 import type { Sql } from '../../db';
-import type { Tariff } from '../../lib/enrollment-definitions';
+import type { Tariff } from '../../domain/tariffs';
 
 export interface StudentEnrollment {
   id: number;

@@ -1,6 +1,6 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import { progressQuery } from '../../lib/enrollment-definitions';
-import type { LessonPart, LessonTasks } from '../../lib/lesson-content';
+import { progressQuery } from '../../journey/definitions';
+import type { LessonPart, LessonTasks } from '../../domain/lesson-content';
 import { escapeHtml, messagesFor } from '../../locales';
 import { encodeButton } from '../../telegram/callback-data';
 import { renderLesson } from '../../telegram/lesson-render';

@@ -2,8 +2,8 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { Sql } from '../../db';
-import { submitFeedbackUpdate } from '../../lib/enrollment-definitions';
-import type { FeedbackInput } from '../../lib/enrollment-definitions';
+import { submitFeedbackUpdate } from '../../journey/definitions';
+import type { FeedbackInput } from '../../journey/definitions';
 import { escapeHtml } from '../../locales';
 import { onButton } from '../buttons';
 import { recordOfReply } from '../reply-records';

@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
-import { pauseSignal, progressQuery, resumeSignal } from '../../lib/enrollment-definitions';
-import { canonicalTimeZone, parseLessonTime } from '../../lib/schedule';
+import { pauseSignal, progressQuery, resumeSignal } from '../../journey/definitions';
+import { canonicalTimeZone, parseLessonTime } from '../../domain/schedule';
 import { saveSchedule } from '../schedule';
 import type { CourseContext } from './context';
 import { currentEnrollment } from './enrollment';

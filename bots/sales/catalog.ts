@@ -1,6 +1,6 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import { TARIFFS } from '../../lib/enrollment-definitions';
-import type { Tariff } from '../../lib/enrollment-definitions';
+import { TARIFFS } from '../../domain/tariffs';
+import type { Tariff } from '../../domain/tariffs';
 import { escapeHtml, formatMoney } from '../../locales';
 import { encodeButton } from '../../telegram/callback-data';
 import { onButton } from '../buttons';

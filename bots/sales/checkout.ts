@@ -1,5 +1,5 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import type { Tariff } from '../../lib/enrollment-definitions';
+import type { Tariff } from '../../domain/tariffs';
 import { formatMoney } from '../../locales';
 import type { Quote } from '../../payments/orders';
 import { CheckoutError } from '../../payments/pricing';

@@ -1,6 +1,6 @@
 import { InlineKeyboard } from 'grammy';
 import { encodeButton } from '../../telegram/callback-data';
-import type { Tariff } from '../../lib/enrollment-definitions';
+import type { Tariff } from '../../domain/tariffs';
 import type { BuyerContext, SalesBotDeps } from './context';
 import { upsertUser } from './users';
 

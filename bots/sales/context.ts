@@ -1,12 +1,12 @@
 import type { Context, SessionFlavor } from 'grammy';
 import type { User } from 'grammy/types';
 import type { Sql } from '../../db';
-import type { Tariff } from '../../lib/enrollment-definitions';
+import type { Tariff } from '../../domain/tariffs';
 import type { SalesMessages } from '../../locales/sales';
 import type { PaymentCompletion } from '../../payments/completion';
 import type { OrderStore } from '../../payments/orders';
 import type { PaymentProvider } from '../../payments/types';
-import type { EnrollmentClient } from '../../services/enrollments';
+import type { EnrollmentClient } from '../../journey/client';
 import type { AdminChatSettings } from '../admin-chat';
 
 /** What the bot is waiting for from this user's next message, if anything. */

@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import { canonicalTimeZone } from '../../lib/schedule';
+import { canonicalTimeZone } from '../../domain/schedule';
 import { suggestedTimeZone } from '../../locales/sales';
 import { onButton } from '../buttons';
 import { saveSchedule } from '../schedule';

@@ -8,8 +8,8 @@ import { createSql, isConnectionError } from '../../db';
 import type { Sql } from '../../db';
 import { runMigrations } from '../../db/migrate';
 import { freePort } from '../../lib/ports';
-import { startEmbeddedPostgres } from '../../services/embedded-postgres';
-import type { EmbeddedPostgresHandle } from '../../services/embedded-postgres';
+import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
+import type { EmbeddedPostgresHandle } from '../../infra/embedded-postgres';
 import { startBotApiStandIn } from '../../testing/bot-api';
 
 const TOKEN = '3333:send-once-outage';

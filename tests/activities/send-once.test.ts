@@ -1,7 +1,7 @@
 import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendOnce } from '../../activities/send-once';
-import { progressQuery } from '../../lib/enrollment-definitions';
+import { progressQuery } from '../../journey/definitions';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { COURSE_TOKEN, eventually, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';

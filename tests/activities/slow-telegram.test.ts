@@ -1,7 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramBots } from '../../activities';
-import { progressQuery } from '../../lib/enrollment-definitions';
+import { progressQuery } from '../../journey/definitions';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { ADMIN_CHAT_ID, COURSE_TOKEN, SALES_TOKEN, eventually, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';

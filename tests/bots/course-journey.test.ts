@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCourseBot } from '../../bots/course';
-import { paymentRefundedSignal, progressQuery } from '../../lib/enrollment-definitions';
-import { DAY_MS, lessonDueAt } from '../../lib/schedule';
+import { paymentRefundedSignal, progressQuery } from '../../journey/definitions';
+import { DAY_MS, lessonDueAt } from '../../domain/schedule';
 import type { TgUser } from '../../testing/bot-api';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { saveHistoryIfCapturing } from '../helpers/histories';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { progressQuery } from '../../lib/enrollment-definitions';
-import type { MessagePart } from '../../lib/enrollment-definitions';
+import { progressQuery } from '../../journey/definitions';
+import type { MessagePart } from '../../journey/definitions';
 import { startCourseBot } from '../helpers/course-bot';
 import type { CourseBotDriver } from '../helpers/course-bot';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tariff } from '../../lib/enrollment-definitions';
+import type { Tariff } from '../../domain/tariffs';
 import { REVIEWER, startCourseBot } from '../helpers/course-bot';
 import type { CourseBotDriver } from '../helpers/course-bot';
 import { insertCourse, insertUser } from '../helpers/fixtures';

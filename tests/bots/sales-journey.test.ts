@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Api } from 'grammy';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { progressQuery } from '../../lib/enrollment-definitions';
+import { progressQuery } from '../../journey/definitions';
 import { salesMessagesFor } from '../../locales/sales';
 import { insertCourse, insertUser } from '../helpers/fixtures';
 import { eventually } from '../helpers/platform';

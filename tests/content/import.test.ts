@@ -9,8 +9,8 @@ import { loadCourseFromDir } from '../../content/loader';
 import { createSql } from '../../db';
 import type { Sql } from '../../db';
 import { runMigrations } from '../../db/migrate';
-import { startEmbeddedPostgres } from '../../services/embedded-postgres';
-import type { EmbeddedPostgresHandle } from '../../services/embedded-postgres';
+import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
+import type { EmbeddedPostgresHandle } from '../../infra/embedded-postgres';
 
 const DEMO_DIR = path.join(__dirname, '..', '..', 'content', 'demo');
 

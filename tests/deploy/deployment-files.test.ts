@@ -9,10 +9,10 @@ const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
 /** There is no Docker engine here: the deployment files are checked for consistency with the code instead. */
 describe('deployment files', () => {
-  // Read outside config.ts on purpose: they locate the Temporal binaries before any config exists.
+  // Read outside config/ on purpose: they locate the Temporal binaries before any config exists.
   const toolVariables = ['TEMPORAL_CLI_PATH', 'TEMPORAL_TEST_SERVER_PATH'];
 
-  it('.env.example and the README name every variable config.ts reads', () => {
+  it('.env.example and the README name every variable config/ reads', () => {
     const example = read('.env.example');
     const readme = read('README.md');
     for (const name of [...CONFIG_VARIABLES, ...toolVariables]) {
@@ -54,8 +54,8 @@ describe('deployment files', () => {
       expect(service.environment?.DATABASE_URL, name).toMatch(/@postgres:5432\//);
       expect(service.environment?.TEMPORAL_ADDRESS, name).toBe('temporal:7233');
     }
-    expect(services.sales?.command?.join(' ')).toContain('scripts/sales.ts');
-    expect(services.course?.command?.join(' ')).toContain('scripts/course.ts');
+    expect(services.sales?.command?.join(' ')).toContain('apps/sales.ts');
+    expect(services.course?.command?.join(' ')).toContain('apps/course.ts');
     expect(services.sales?.ports).toContain('3000:3000');
     expect(services['temporal-ui']?.ports).toContain('8080:8080');
     // Every search attribute the journeys set is registered.

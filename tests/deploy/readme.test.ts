@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCourses } from '../../content/catalog';
-import { ALL_SEARCH_ATTRIBUTES } from '../../lib/enrollment-definitions';
+import { ALL_SEARCH_ATTRIBUTES } from '../../journey/definitions';
 import { createOrderStore } from '../../payments/orders';
 import { createTestDatabase } from '../helpers/database';
 import type { TestDatabase } from '../helpers/database';

@@ -1,6 +1,6 @@
 import type { Sql } from '../../db';
-import type { Tariff } from '../../lib/enrollment-definitions';
-import type { LessonPart, LessonTasks } from '../../lib/lesson-content';
+import type { Tariff } from '../../domain/tariffs';
+import type { LessonPart, LessonTasks } from '../../domain/lesson-content';
 
 export interface TestLesson {
   day: number;

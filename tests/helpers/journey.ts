@@ -1,5 +1,5 @@
 import type { Sql } from '../../db';
-import type { EnrollmentInput } from '../../lib/enrollment-definitions';
+import type { EnrollmentInput } from '../../journey/definitions';
 import type { Platform } from './platform';
 
 /** The student's chat as the stand-in recorded it: every text or caption, in order, with the time it arrived. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTelegramBots } from '../../activities';
-import type { EnrollmentInput } from '../../lib/enrollment-definitions';
-import { searchAttributes } from '../../lib/enrollment-definitions';
+import type { EnrollmentInput } from '../../journey/definitions';
+import { searchAttributes } from '../../journey/definitions';
 import { startBotApiStandIn } from '../../testing/bot-api';
 import { createTestDatabase } from './database';
 import type { TestDatabase } from './database';

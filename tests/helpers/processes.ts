@@ -15,7 +15,7 @@ export interface ProductionProcess extends ChildProcess {
   logLines(): Record<string, unknown>[];
 }
 
-/** A production entry point (worker.ts, scripts/sales.ts...) as production runs it: plain node with the tsx loader. */
+/** A production entry point (worker.ts, apps/sales.ts...) as production runs it: plain node with the tsx loader. */
 export function spawnProduction(entry: string, env: Record<string, string>, cwd = ROOT): ProductionProcess {
   const child = spawn(process.execPath, ['--import', TSX_LOADER, path.join(ROOT, entry)], {
     cwd,

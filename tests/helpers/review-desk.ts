@@ -1,5 +1,5 @@
-import { progressQuery } from '../../lib/enrollment-definitions';
-import type { Tariff } from '../../lib/enrollment-definitions';
+import { progressQuery } from '../../journey/definitions';
+import type { Tariff } from '../../domain/tariffs';
 import type { TgUser } from '../../testing/bot-api';
 import type { CourseBotDriver } from './course-bot';
 import { insertUser, payment } from './fixtures';

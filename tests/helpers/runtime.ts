@@ -1,7 +1,7 @@
 import { loadCourseConfig, loadSalesConfig } from '../../config';
-import { startCourseRuntime } from '../../services/course-runtime';
+import { startCourseRuntime } from '../../apps/course-runtime';
 import type { BotMode } from '../../bots/launch';
-import { startSalesRuntime } from '../../services/sales-runtime';
+import { startSalesRuntime } from '../../apps/sales-runtime';
 import { ADMIN_CHAT_ID, COURSE_TOKEN, SALES_TOKEN } from './platform';
 import type { Platform } from './platform';
 

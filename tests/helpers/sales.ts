@@ -14,7 +14,7 @@ import { createHttpApp, platformReadiness } from '../../server/app';
 import type { SentMessage, TgUser } from '../../testing/bot-api';
 import { startStripeStandIn } from '../../testing/stripe-api';
 import { startYooKassaStandIn } from '../../testing/yookassa-api';
-import { EMAIL_REQUIRED_BY } from '../../services/payment-providers';
+import { EMAIL_REQUIRED_BY } from '../../apps/payment-providers';
 import { ADMIN_CHAT_ID, SALES_TOKEN, startPlatform } from './platform';
 import type { Platform } from './platform';
 

@@ -4,8 +4,8 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
-import { enrollmentClient } from '../../services/enrollments';
-import { createEnrollmentWorker } from '../../services/worker';
+import { enrollmentClient } from '../../journey/client';
+import { createEnrollmentWorker } from '../../apps/enrollment-worker';
 
 export interface TemporalHarness {
   client: Client;

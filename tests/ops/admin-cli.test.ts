@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { UsageError, runAdminCli } from '../../admin/cli';
-import { AdminOpError } from '../../services/admin-ops';
-import { enrollmentWorkflowId, progressQuery } from '../../lib/enrollment-definitions';
+import { AdminOpError } from '../../journey/admin-ops';
+import { enrollmentWorkflowId, progressQuery } from '../../journey/definitions';
 import { insertCourse, insertUser } from '../helpers/fixtures';
 import { enrollmentRows } from '../helpers/journey';
 import { eventually, startPlatform } from '../helpers/platform';
@@ -117,7 +117,7 @@ describe('the admin CLI', () => {
       TEMPORAL_TASK_QUEUE: p.temporal.taskQueue,
     };
     const run = (...argv: string[]) =>
-      spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'scripts', 'admin.ts'), ...argv], {
+      spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'apps', 'admin.ts'), ...argv], {
         cwd: ROOT,
         env,
         encoding: 'utf8',

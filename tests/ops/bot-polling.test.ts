@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCourses } from '../../content/catalog';
-import type { SalesRuntime } from '../../services/sales-runtime';
+import type { SalesRuntime } from '../../apps/sales-runtime';
 import { SALES_TOKEN, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
 import { freePort } from '../../lib/ports';

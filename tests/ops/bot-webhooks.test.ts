@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../config';
 import { importCourses } from '../../content/catalog';
-import type { SalesRuntime } from '../../services/sales-runtime';
+import type { SalesRuntime } from '../../apps/sales-runtime';
 import { COURSE_TOKEN, SALES_TOKEN, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
 import { freePort } from '../../lib/ports';

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSql } from '../../db';
 import type { Sql } from '../../db';
 import { runMigrations } from '../../db/migrate';
-import { progressQuery } from '../../lib/enrollment-definitions';
+import { progressQuery } from '../../journey/definitions';
 import { freePort } from '../../lib/ports';
-import { enrollmentClient } from '../../services/enrollments';
-import { startEmbeddedPostgres } from '../../services/embedded-postgres';
-import type { EmbeddedPostgresHandle } from '../../services/embedded-postgres';
+import { enrollmentClient } from '../../journey/client';
+import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
+import type { EmbeddedPostgresHandle } from '../../infra/embedded-postgres';
 import { startBotApiStandIn } from '../../testing/bot-api';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { eventually } from '../helpers/platform';
@@ -82,8 +82,8 @@ describe('a Postgres restart under load', () => {
     };
     const cwd = mkdtempSync(path.join(tmpdir(), 'postgres-restart-cwd-'));
     const worker = spawnProduction('worker.ts', env, cwd);
-    const sales = spawnProduction('scripts/sales.ts', env, cwd);
-    const course = spawnProduction('scripts/course.ts', { ...env, HTTP_PORT: String(await freePort()) }, cwd);
+    const sales = spawnProduction('apps/sales.ts', env, cwd);
+    const course = spawnProduction('apps/course.ts', { ...env, HTTP_PORT: String(await freePort()) }, cwd);
     processes.push(worker, sales, course);
     const up = (child: ProductionProcess, pattern: RegExp) =>
       eventually(

@@ -6,13 +6,13 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { progressQuery } from '../../lib/enrollment-definitions';
+import { progressQuery } from '../../journey/definitions';
 import { freePort } from '../../lib/ports';
 import { createPaymentCompletion } from '../../payments/completion';
 import { createMockProvider } from '../../payments/mock';
 import { createOrderStore } from '../../payments/orders';
 import { createHttpApp, serve } from '../../server/app';
-import { enrollmentClient } from '../../services/enrollments';
+import { enrollmentClient } from '../../journey/client';
 import { insertCourse, insertUser } from '../helpers/fixtures';
 import { eventually, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';

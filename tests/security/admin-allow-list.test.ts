@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { progressQuery } from '../../lib/enrollment-definitions';
+import { progressQuery } from '../../journey/definitions';
 import type { TgUser } from '../../testing/bot-api';
 import { insertCourse } from '../helpers/fixtures';
 import { ADMIN_CHAT_ID } from '../helpers/platform';

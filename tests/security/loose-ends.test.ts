@@ -1,6 +1,6 @@
 import { Api } from 'grammy';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { progressQuery } from '../../lib/enrollment-definitions';
+import { progressQuery } from '../../journey/definitions';
 import type { TgUser } from '../../testing/bot-api';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { ADMIN_CHAT_ID, COURSE_TOKEN, eventually } from '../helpers/platform';

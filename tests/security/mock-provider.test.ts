@@ -2,8 +2,8 @@ import { Api } from 'grammy';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadPlatformConfig, loadSalesConfig } from '../../config';
 import type { SalesConfig } from '../../config';
-import { demoEnvironment } from '../../services/demo';
-import { createPaymentProviders } from '../../services/payment-providers';
+import { demoEnvironment } from '../../apps/demo';
+import { createPaymentProviders } from '../../apps/payment-providers';
 
 const secret = { MOCK_PAYMENT_SECRET: 'sixteen-chars-at-least' };
 /** What the sales process needs besides its payment providers. */

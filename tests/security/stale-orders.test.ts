@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { progressQuery } from '../../lib/enrollment-definitions';
+import { progressQuery } from '../../journey/definitions';
 import { insertCourse, insertUser } from '../helpers/fixtures';
 import { eventually } from '../helpers/platform';
 import { startSalesPlatform } from '../helpers/sales';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/ports';
-import type { SalesRuntime } from '../../services/sales-runtime';
+import type { SalesRuntime } from '../../apps/sales-runtime';
 import { startYooKassaStandIn } from '../../testing/yookassa-api';
 import { startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';

@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assignmentSubmittedSignal, progressQuery, submitFeedbackUpdate } from '../../lib/enrollment-definitions';
+import { assignmentSubmittedSignal, progressQuery, submitFeedbackUpdate } from '../../journey/definitions';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { saveHistoryIfCapturing } from '../helpers/histories';
 import { scheduledActivityInputs } from '../helpers/history-events';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { paymentReceivedSignal, progressQuery } from '../../lib/enrollment-definitions';
-import type { PaymentReceived } from '../../lib/enrollment-definitions';
+import { paymentReceivedSignal, progressQuery } from '../../journey/definitions';
+import type { PaymentReceived } from '../../journey/definitions';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { scheduledActivityInputs } from '../helpers/history-events';
 import { eventually, startPlatform } from '../helpers/platform';

@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assignmentSubmittedSignal, progressQuery, submitFeedbackUpdate } from '../../lib/enrollment-definitions';
-import type { EnrollmentInput } from '../../lib/enrollment-definitions';
+import { assignmentSubmittedSignal, progressQuery, submitFeedbackUpdate } from '../../journey/definitions';
+import type { EnrollmentInput } from '../../journey/definitions';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { saveHistoryIfCapturing } from '../helpers/histories';
 import { enrollmentRows, lessonArrivals } from '../helpers/journey';

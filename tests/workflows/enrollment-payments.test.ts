@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { paymentReceivedSignal, progressQuery } from '../../lib/enrollment-definitions';
+import { paymentReceivedSignal, progressQuery } from '../../journey/definitions';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { saveHistoryIfCapturing } from '../helpers/histories';
 import { handledActivityInputs, scheduledActivityInputs } from '../helpers/history-events';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { progressQuery, studentReturnedSignal } from '../../lib/enrollment-definitions';
+import { progressQuery, studentReturnedSignal } from '../../journey/definitions';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { saveHistoryIfCapturing } from '../helpers/histories';
 import { isQuiet } from '../helpers/history-events';

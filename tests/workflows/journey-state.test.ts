@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PaymentReceived } from '../../lib/enrollment-definitions';
+import type { PaymentReceived } from '../../journey/definitions';
 import { JourneyState } from '../../workflows/journey-state';
 
 const payment = (providerPaymentId: string): PaymentReceived => ({

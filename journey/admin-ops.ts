@@ -1,7 +1,7 @@
 import type { Sql } from '../db';
-import { moveToDaySignal, pauseSignal, paymentRefundedSignal, resumeSignal } from '../lib/enrollment-definitions';
-import type { Tariff } from '../lib/enrollment-definitions';
-import type { EnrollmentClient } from './enrollments';
+import { moveToDaySignal, pauseSignal, paymentRefundedSignal, resumeSignal } from './definitions';
+import type { Tariff } from '../domain/tariffs';
+import type { EnrollmentClient } from './client';
 import { signalStudentReturned } from './student-returns';
 
 /**

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Sql } from '../db';
-import { studentReturnedSignal } from '../lib/enrollment-definitions';
-import type { EnrollmentClient } from './enrollments';
+import { studentReturnedSignal } from './definitions';
+import type { EnrollmentClient } from './client';
 
 /**
  * The student can be reached again (they unblocked a bot or wrote to it, or ops said so): their journeys get

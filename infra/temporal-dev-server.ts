@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
-import { ALL_SEARCH_ATTRIBUTES } from '../lib/enrollment-definitions';
+import { ALL_SEARCH_ATTRIBUTES } from '../journey/definitions';
 
 const CLI_TYPE: Record<string, string> = {
   [SearchAttributeType.KEYWORD]: 'Keyword',

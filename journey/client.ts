@@ -1,14 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import {
-  ENROLLMENT_WORKFLOW_TYPE,
-  enrollmentWorkflowId,
-  paymentReceivedSignal,
-  searchAttributes,
-} from '../lib/enrollment-definitions';
-import type { EnrollmentInput, PaymentReceived } from '../lib/enrollment-definitions';
-import type { enrollmentWorkflow } from '../workflows';
+import { ENROLLMENT_WORKFLOW_TYPE, enrollmentWorkflowId, paymentReceivedSignal, searchAttributes } from './definitions';
+import type { EnrollmentInput, EnrollmentWorkflow, PaymentReceived } from './definitions';
 
 /** What bots and the webhook do with journeys: start one, or deliver a payment to it. Nothing multi-step. */
 export function enrollmentClient(client: Client, taskQueue: string) {
@@ -34,7 +28,7 @@ export function enrollmentClient(client: Client, taskQueue: string) {
     async start(input: EnrollmentInput): Promise<{ workflowId: string; alreadyEnrolled: boolean }> {
       const options = startOptions(input);
       try {
-        await client.workflow.start<typeof enrollmentWorkflow>(ENROLLMENT_WORKFLOW_TYPE, options);
+        await client.workflow.start<EnrollmentWorkflow>(ENROLLMENT_WORKFLOW_TYPE, options);
         return { workflowId: options.workflowId, alreadyEnrolled: false };
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError)
@@ -46,7 +40,7 @@ export function enrollmentClient(client: Client, taskQueue: string) {
     /** Signal-with-start: resolves once Temporal has durably accepted the payment into the journey's history. */
     async pay(input: EnrollmentInput, payment: PaymentReceived): Promise<{ workflowId: string }> {
       const options = startOptions(input);
-      await client.workflow.signalWithStart<typeof enrollmentWorkflow, [PaymentReceived]>(ENROLLMENT_WORKFLOW_TYPE, {
+      await client.workflow.signalWithStart<EnrollmentWorkflow, [PaymentReceived]>(ENROLLMENT_WORKFLOW_TYPE, {
         ...options,
         // Money that arrives after an unpaid journey expired opens it again (a new run of the same journey); orders
         // make sure the same payment never arrives twice, and checkout refuses a course already completed.
@@ -57,8 +51,7 @@ export function enrollmentClient(client: Client, taskQueue: string) {
       return { workflowId: options.workflowId };
     },
 
-    handle: (input: EnrollmentInput) =>
-      client.workflow.getHandle<typeof enrollmentWorkflow>(enrollmentWorkflowId(input)),
+    handle: (input: EnrollmentInput) => client.workflow.getHandle<EnrollmentWorkflow>(enrollmentWorkflowId(input)),
   };
 }
 

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { USAGE, UsageError, runAdminCli } from '../admin/cli';
-import { AdminOpError } from '../services/admin-ops';
+import { AdminOpError } from '../journey/admin-ops';
 import { ConfigError, loadAdminConfig, loadDotEnv } from '../config';
 import { CourseContentError } from '../content/loader';
 import { createSql } from '../db';

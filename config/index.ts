@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import type { BotModeConfig, PaymentsConfig, ProviderConfig } from './config-types';
-import type { AdminConfig, CourseConfig, CourseProcessConfig, DatabaseConfig, PlatformConfig } from './config-types';
-import type { SalesConfig, StartConfig, WorkerConfig, WorkerSettings } from './config-types';
-import { addressRanges, botToken, chatId, commaList, duration, postgresUrl, tcpPort, trustProxy } from './lib/env';
-import { ConfigError, parseEnv, withoutBlanks } from './lib/env';
-import type { Env } from './lib/env';
-import { YOOKASSA_NOTIFICATION_IPS } from './payments/yookassa';
+import type { BotModeConfig, PaymentsConfig, ProviderConfig } from './types';
+import type { AdminConfig, CourseConfig, CourseProcessConfig, DatabaseConfig, PlatformConfig } from './types';
+import type { SalesConfig, StartConfig, WorkerConfig, WorkerSettings } from './types';
+import { addressRanges, botToken, chatId, commaList, duration, postgresUrl, tcpPort, trustProxy } from './env';
+import { ConfigError, parseEnv, withoutBlanks } from './env';
+import type { Env } from './env';
+import { YOOKASSA_NOTIFICATION_IPS } from '../payments/yookassa';
 
-export type * from './config-types';
+export type * from './types';
 export { ConfigError };
 
 /** Messages one assignment submission may hold when SUBMISSION_MAX_PARTS is unset. */

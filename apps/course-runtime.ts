@@ -7,7 +7,7 @@ import type { BotMode } from '../bots/launch';
 import type { CourseConfig } from '../config';
 import type { Sql } from '../db';
 import { createHttpApp, platformReadiness, serve } from '../server/app';
-import { enrollmentClient } from './enrollments';
+import { enrollmentClient } from '../journey/client';
 import { createSendPacer } from '../activities/pacing';
 
 export interface CourseRuntime {

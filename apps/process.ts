@@ -4,7 +4,7 @@ import { ConfigError, loadDotEnv, secretsIn } from '../config';
 import { createSql } from '../db';
 import type { Sql } from '../db';
 import { createLogger } from '../lib/logger';
-import { surviveDatabaseRestarts } from '../lib/process-guards';
+import { surviveDatabaseRestarts } from './process-guards';
 
 /**
  * The skeleton every bot process shares: read the config (failing with the missing variables' names), connect to

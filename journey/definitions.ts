@@ -4,21 +4,8 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-
-export const TARIFFS = ['BASIC', 'FEEDBACK', 'PREMIUM'] as const;
-export type Tariff = (typeof TARIFFS)[number];
-
-export const STAGES = [
-  'awaiting-payment',
-  'active',
-  'awaiting-feedback',
-  'completed',
-  'blocked',
-  'expired',
-  'refunded',
-  'paused',
-] as const;
-export type EnrollmentStage = (typeof STAGES)[number];
+import type { EnrollmentStage } from '../domain/stages';
+import type { Tariff } from '../domain/tariffs';
 
 export type AssignmentStatus = 'submitted' | 'awaiting-review' | 'auto-answered' | 'answered' | 'changes-requested';
 
@@ -133,6 +120,11 @@ export const searchAttributes = {
 export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
 
 export const ENROLLMENT_WORKFLOW_TYPE = 'enrollmentWorkflow';
+/**
+ * The workflow's signature as clients start it by name, so they never import workflow code (a test checks that
+ * workflows/enrollment.ts keeps to it).
+ */
+export type EnrollmentWorkflow = (input: EnrollmentInput) => Promise<EnrollmentResult>;
 
 /** The one place an enrollment's workflow id is built: starting the same (course, user) twice is "already enrolled". */
 export function enrollmentWorkflowId(input: EnrollmentInput): string {

@@ -1,6 +1,6 @@
 /**
- * What each process is given by config.ts. A setting a process cannot run without is not optional in its type, so no
- * reader needs `!`: the parse has already failed, naming the variable, when it was missing.
+ * What each process is given by config/index.ts. A setting a process cannot run without is not optional in its type,
+ * so no reader needs `!`: the parse has already failed, naming the variable, when it was missing.
  */
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

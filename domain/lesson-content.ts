@@ -1,3 +1,5 @@
+import type { Tariff } from './tariffs';
+
 /** Lesson content as authored (content/ files) and stored (lessons.parts / lessons.tasks). */
 export type MediaKind = 'photo' | 'video' | 'document' | 'voice' | 'audio';
 
@@ -7,4 +9,4 @@ export type LessonPart =
   /** `album`: consecutive album items are sent together as one Telegram album (2-10 photos/videos, or documents). */
   | { type: MediaKind; source: string; caption?: string; album?: true };
 
-export type LessonTasks = Partial<Record<'BASIC' | 'FEEDBACK' | 'PREMIUM', string>>;
+export type LessonTasks = Partial<Record<Tariff, string>>;

@@ -1,5 +1,5 @@
 import { loadCourseConfig } from '../config';
-import { startCourseRuntime } from '../services/course-runtime';
+import { startCourseRuntime } from './course-runtime';
 import { runProcess } from './process';
 
 /** `npm run course`: the course bot and the review desk (long polling or webhook), as one production process. */

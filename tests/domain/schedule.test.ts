@@ -11,7 +11,7 @@ import {
   parseLessonTime,
   withinPreferredHours,
   zonedTimeToInstant,
-} from '../../lib/schedule';
+} from '../../domain/schedule';
 
 const iso = (instant: number) => new Date(instant).toISOString();
 const at = (text: string) => Date.parse(text);

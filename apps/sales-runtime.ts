@@ -10,7 +10,7 @@ import { createPaymentCompletion } from '../payments/completion';
 import { createOrderStore } from '../payments/orders';
 import type { createMockProvider } from '../payments/mock';
 import { createHttpApp, platformReadiness, serve } from '../server/app';
-import { enrollmentClient } from './enrollments';
+import { enrollmentClient } from '../journey/client';
 import { EMAIL_REQUIRED_BY, createPaymentProviders, webhookGuards } from './payment-providers';
 import { createSendPacer } from '../activities/pacing';
 

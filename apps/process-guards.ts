@@ -1,5 +1,5 @@
 import { isConnectionError } from '../db';
-import type { Logger } from './logger';
+import type { Logger } from '../lib/logger';
 
 /**
  * A long-running process survives a Postgres restart: postgres.js may reject a promise nobody holds when the server

@@ -6,7 +6,7 @@ import {
   isValidTimeZone,
   lessonDueAt,
   localTimeOf,
-} from '../../lib/schedule';
+} from '../../domain/schedule';
 
 /** Every spelling of one zone, by letter case: 2^letters of them. */
 function* spellings(zone: string, count: number): Generator<string> {

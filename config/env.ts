@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { isAddressRange } from './address-ranges';
-import { parseDuration } from './schedule';
+import { isAddressRange } from '../lib/address-ranges';
+import { parseDuration } from '../domain/schedule';
 
 /**
- * Parsing the environment for config.ts: value parsers whose messages say what a good value looks like and never repeat
- * the value itself (it may be a secret), and one parse that names every variable at fault at once.
+ * Parsing the environment for config/index.ts: value parsers whose messages say what a good value looks like and never
+ * repeat the value itself (it may be a secret), and one parse that names every variable at fault at once.
  */
 
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { CourseDefinition } from '../content/loader';
-import { withoutBlanks } from '../lib/env';
-import type { Env } from '../lib/env';
+import { withoutBlanks } from '../config/env';
+import type { Env } from '../config/env';
 import type { Sql } from '../db';
-import { progressQuery } from '../lib/enrollment-definitions';
+import { progressQuery } from '../journey/definitions';
 import type { BotApiStandIn, SentMessage, TgUser } from '../testing/bot-api';
-import type { EnrollmentClient } from './enrollments';
+import type { EnrollmentClient } from '../journey/client';
 
 export interface DemoOptions {
   sql: Sql;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourseBot } from '../../bots/course';
 import { importCourses } from '../../content/catalog';
-import { asDemoCourse, DEMO_GROUPS, runDemo } from '../../services/demo';
+import { asDemoCourse, DEMO_GROUPS, runDemo } from '../../apps/demo';
 import { ADMIN_CHAT_ID, COURSE_TOKEN } from '../helpers/platform';
 import { startSalesPlatform } from '../helpers/sales';
 import type { SalesPlatform } from '../helpers/sales';

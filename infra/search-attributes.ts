@@ -1,7 +1,7 @@
 import type { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { ALL_SEARCH_ATTRIBUTES } from '../lib/enrollment-definitions';
+import { ALL_SEARCH_ATTRIBUTES } from '../journey/definitions';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 const INDEXED_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
