@@ -1,5 +1,7 @@
 import type { Sql } from '../db';
-import { moveToDaySignal, pauseSignal, paymentRefundedSignal, resumeSignal } from './definitions';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { moveToDaySignal, pauseSignal, paymentRefundedSignal, resumeSignal, submitFeedbackUpdate } from './definitions';
+import type { FeedbackInput } from './definitions';
 import type { Tariff } from '../domain/tariffs';
 import type { EnrollmentClient } from './client';
 import { signalStudentReturned } from './student-returns';
@@ -130,6 +132,27 @@ export function createAdminOps(deps: { sql: Sql; enrollments: EnrollmentClient }
       if (!input.blocked) await signalStudentReturned(deps, input.telegramId);
       await audit(actor, input.blocked ? 'block' : 'unblock', `user:${input.telegramId}`);
       return { courseSlug: enrollment?.courseSlug };
+    },
+
+    /**
+     * A reviewer's answer to an assignment, handed to its journey (submitFeedbackUpdate) and audited once the journey
+     * took it. A journey that refuses it (unknown assignment, already answered) or has ended changes nothing: the
+     * reason comes back.
+     */
+    async answerAssignment(actor: AdminActor, feedback: FeedbackInput): Promise<{ refused?: string }> {
+      const [target]: [{ userId: number; courseSlug: string }?] = await sql`
+        select e.user_id, c.slug as course_slug from assignments a join enrollments e on e.id = a.enrollment_id
+        join courses c on c.id = e.course_id where a.id = ${feedback.assignmentId}`;
+      if (!target) return { refused: 'unknown assignment' };
+      try {
+        await enrollments.handle(target).executeUpdate(submitFeedbackUpdate, { args: [feedback] });
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return { refused: 'the student’s journey has ended' };
+        if (!(err instanceof WorkflowUpdateFailedError)) throw err;
+        return { refused: err.cause instanceof Error ? err.cause.message : err.message };
+      }
+      await audit(actor, `feedback:${feedback.verdict ?? 'reply'}`, `assignment:${feedback.assignmentId}`);
+      return {};
     },
   };
 }

@@ -1,8 +1,7 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { Sql } from '../../db';
-import { submitFeedbackUpdate } from '../../journey/definitions';
+import { createAdminOps } from '../../journey/admin-ops';
 import type { FeedbackInput } from '../../journey/definitions';
 import { escapeHtml } from '../../locales';
 import { onButton } from '../buttons';
@@ -20,25 +19,15 @@ export const review = new Composer<CourseContext>();
 /** The commands of this file, claimed in the admin chat (see ownCommandsInGroups). */
 export const REVIEW_COMMANDS = ['queue'];
 
-/** Hands the answer to the journey; a rejection (unknown, already answered) comes back as the reason. */
-async function answer(ctx: CourseContext, feedback: FeedbackInput): Promise<string> {
-  const [target]: [{ userId: number; courseSlug: string }?] = await ctx.deps.sql`
-    select e.user_id, c.slug as course_slug from assignments a join enrollments e on e.id = a.enrollment_id
-    join courses c on c.id = e.course_id where a.id = ${feedback.assignmentId}`;
-  if (!target) return ctx.t.feedbackRefused({ id: feedback.assignmentId, reason: 'unknown assignment' });
-  try {
-    await ctx.deps.enrollments.handle(target).executeUpdate(submitFeedbackUpdate, { args: [feedback] });
-    await ctx.deps
-      .sql`insert into admin_actions (admin_telegram_id, action, target) values (${feedback.reviewerTelegramId}, ${`feedback:${feedback.verdict ?? 'reply'}`}, ${`assignment:${feedback.assignmentId}`})`;
-    return ctx.t.feedbackSent({ id: feedback.assignmentId });
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) {
-      return ctx.t.feedbackRefused({ id: feedback.assignmentId, reason: 'the student’s journey has ended' });
-    }
-    if (!(err instanceof WorkflowUpdateFailedError)) throw err;
-    const reason = err.cause instanceof Error ? err.cause.message : err.message;
-    return ctx.t.feedbackRefused({ id: feedback.assignmentId, reason });
-  }
+/** Hands the answer to the journey (audited there); a rejection (unknown, already answered) comes back as the reason. */
+async function answer(ctx: CourseContext & { from: { id: number } }, feedback: FeedbackInput): Promise<string> {
+  const { refused } = await createAdminOps(ctx.deps).answerAssignment(
+    { telegramId: ctx.from.id, via: 'review-chat' },
+    feedback,
+  );
+  return refused === undefined
+    ? ctx.t.feedbackSent({ id: feedback.assignmentId })
+    : ctx.t.feedbackRefused({ id: feedback.assignmentId, reason: refused });
 }
 
 onButton(review, 'verdict', async (ctx, { assignmentId, verdict }) => {
