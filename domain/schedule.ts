@@ -94,13 +94,6 @@ export function parseLessonTime(time: string): { hour: number; minute: number } 
   return { hour: Number(match[1]), minute: Number(match[2]) };
 }
 
-/** The first day from `fromDay` on that sends a lesson (silent days send nothing), or null when none is left. */
-export function nextDeliverableDay(fromDay: number, lessonCount: number, silentDays: Iterable<number>): number | null {
-  const silent = new Set(silentDays);
-  for (let day = Math.max(1, fromDay); day <= lessonCount; day++) if (!silent.has(day)) return day;
-  return null;
-}
-
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS };
 
 /** Milliseconds in '24h', '10s', '3d', '1h30m', '500ms' (or a number of ms); RangeError on anything else. */

@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
 import { pauseSignal, progressQuery, resumeSignal } from '../../journey/definitions';
 import { canonicalTimeZone, parseLessonTime } from '../../domain/schedule';
-import { saveSchedule } from '../schedule';
+import { saveSchedule } from '../../journey/student-schedule';
 import type { CourseContext } from './context';
 import { currentEnrollment } from './enrollment';
 

@@ -2,7 +2,7 @@ import { Composer } from 'grammy';
 import { canonicalTimeZone } from '../../domain/schedule';
 import { suggestedTimeZone } from '../../locales/sales';
 import { onButton } from '../buttons';
-import { saveSchedule } from '../schedule';
+import { saveSchedule } from '../../journey/student-schedule';
 import type { SalesContext } from './context';
 import { upsertUser } from './users';
 

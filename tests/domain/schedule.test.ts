@@ -6,7 +6,6 @@ import {
   lessonDueAt,
   localDateOf,
   localTimeOf,
-  nextDeliverableDay,
   parseDuration,
   parseLessonTime,
   withinPreferredHours,
@@ -124,13 +123,6 @@ describe('helpers', () => {
     for (const bad of ['24:00', '9', '09:60', 'nine', '']) expect(() => parseLessonTime(bad)).toThrow(RangeError);
   });
 
-  it('finds the next day that sends a lesson, skipping silent days', () => {
-    expect(nextDeliverableDay(1, 7, [4])).toBe(1);
-    expect(nextDeliverableDay(4, 7, [4, 5])).toBe(6);
-    expect(nextDeliverableDay(7, 7, [7])).toBeNull();
-    expect(nextDeliverableDay(8, 7, [])).toBeNull();
-  });
-
   it('parses durations', () => {
     expect(parseDuration('24h')).toBe(DAY_MS);
     expect(parseDuration('10s')).toBe(10_000);
@@ -215,9 +207,7 @@ describe('edges', () => {
     for (const bad of ['10s later', '10s 5']) expect(() => parseDuration(bad)).toThrow(RangeError);
   });
 
-  it('delivers the last lesson, and pads single-digit minutes', () => {
-    expect(nextDeliverableDay(7, 7, [])).toBe(7);
-    expect(nextDeliverableDay(0, 3, [1])).toBe(2);
+  it('pads single-digit minutes', () => {
     expect(localTimeOf(at('2026-07-01T22:05:00Z'), 'Asia/Tokyo')).toBe('07:05');
   });
 

@@ -1,6 +1,6 @@
 import type { Sql } from '../db';
-import { scheduleChosenSignal } from '../journey/definitions';
-import type { EnrollmentClient } from '../journey/client';
+import { scheduleChosenSignal } from './definitions';
+import type { EnrollmentClient } from './client';
 
 /**
  * Saves a student's lesson time and/or time zone and tells every running journey of theirs (one course, or all), so
