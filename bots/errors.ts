@@ -32,3 +32,13 @@ export function handleBotError<C extends Context>(
     if (err.ctx.callbackQuery) await err.ctx.answerCallbackQuery({ text: apology(err.ctx) }).catch(() => {});
   };
 }
+
+/**
+ * For `.catch` on an edit of a message the bot sent earlier: Telegram refuses (400) to edit a message that is too old,
+ * already gone, or would not change (a second press of the same button), and the edit only tidies the screen, so
+ * that answer changes nothing. Anything else (a network failure, a 5xx) is thrown on to the error boundary.
+ */
+export function ignoreStaleEdit(err: unknown): void {
+  if (err instanceof GrammyError && err.error_code === 400) return;
+  throw err;
+}

@@ -9,6 +9,7 @@ import { lessonArrived } from '../../telegram/send-keys';
 import { onButton } from '../buttons';
 import type { CourseContext } from './context';
 import { currentEnrollment } from './enrollment';
+import { ignoreStaleEdit } from '../errors';
 
 const KINDS = [
   'text',
@@ -91,11 +92,11 @@ onButton(student, 'send-submission', async (ctx) => {
   }
   ctx.session.submission = undefined;
   await ctx.answerCallbackQuery({ text: answer });
-  await ctx.editMessageText(answer).catch(() => {});
+  await ctx.editMessageText(answer).catch(ignoreStaleEdit);
 });
 
 onButton(student, 'cancel-submission', async (ctx) => {
   ctx.session.submission = undefined;
   await ctx.answerCallbackQuery();
-  await ctx.editMessageText(ctx.t.cancelled()).catch(() => {});
+  await ctx.editMessageText(ctx.t.cancelled()).catch(ignoreStaleEdit);
 });

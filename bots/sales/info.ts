@@ -5,6 +5,7 @@ import { onButton } from '../buttons';
 import { saveSchedule } from '../../journey/student-schedule';
 import type { SalesContext } from './context';
 import { upsertUser } from './users';
+import { ignoreStaleEdit } from '../errors';
 
 /** /help, /terms, /paysupport (Telegram expects them from bots that take payments), lesson time and time zone. */
 export const info = new Composer<SalesContext>();
@@ -30,7 +31,7 @@ onButton(info, 'lesson-time', async (ctx, { slug, time: preferredLessonTime }) =
   const saved = await saveSchedule(ctx.deps, ctx.from.id, { timeZone, preferredLessonTime }, slug);
   if (saved.journeys === 0) return void (await ctx.answerCallbackQuery({ text: ctx.t.stale() }));
   await ctx.answerCallbackQuery({ text: ctx.t.alreadyScheduled() });
-  await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => {});
+  await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(ignoreStaleEdit);
 });
 
 info.on('message:text', async (ctx, next) => {
