@@ -75,6 +75,6 @@ const CONNECTION_CODES = new Set([
  * statement was wrong: such an error is worth retrying once the server is back. Class 08 is "connection exception".
  */
 export function isConnectionError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
+  const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
   return typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'));
 }
