@@ -59,6 +59,11 @@ export interface CourseDefinition {
 const TARIFF_NAMES = ['BASIC', 'FEEDBACK', 'PREMIUM'] as const satisfies readonly Tariff[];
 const MEDIA_KINDS = ['photo', 'video', 'document', 'voice', 'audio'] as const satisfies readonly MediaKind[];
 
+/** One schema per tariff, keyed in TARIFF_NAMES order; the record type makes sure no tariff is left out. */
+function perTariff<S>(schema: () => S): Record<Tariff, S> {
+  return { BASIC: schema(), FEEDBACK: schema(), PREMIUM: schema() };
+}
+
 const expected = (what: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : `expected ${what}`),
 });
@@ -117,10 +122,7 @@ const tariffSchema = strict(
   }
 });
 
-const tariffs = Object.fromEntries(TARIFF_NAMES.map((name) => [name, tariffSchema.optional()])) as Record<
-  Tariff,
-  z.ZodOptional<typeof tariffSchema>
->;
+const tariffs = perTariff(() => tariffSchema.optional());
 
 const courseSchema = strict(
   {
@@ -170,10 +172,7 @@ const lessonSchema = strict(
     title: plainText.regex(/^[^<>&]*$/, expected('plain text without <, > or &')),
     silent: z.boolean(expected('true or false')).default(false),
     tasks: strict(
-      Object.fromEntries(TARIFF_NAMES.map((name) => [name, telegramHtml.optional()])) as Record<
-        Tariff,
-        z.ZodOptional<typeof telegramHtml>
-      >,
+      perTariff(() => telegramHtml.optional()),
       'a map of tasks per tariff',
       'tariff',
     ).default({}),
