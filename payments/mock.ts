@@ -17,6 +17,14 @@ export function signMockWebhook(secret: string, body: string): string {
   return createHmac('sha256', secret).update(body).digest('hex');
 }
 
+/** The mock provider, with the signed webhooks it sends (for its checkout page and the demo). */
+export type MockProvider = ReturnType<typeof createMockProvider>;
+
+/** Whether a configured provider is the mock one. */
+export function isMockProvider(provider: PaymentProvider): provider is MockProvider {
+  return provider.name === 'mock' && 'webhookFor' in provider && typeof provider.webhookFor === 'function';
+}
+
 /**
  * A payment provider for development and the demo that behaves like the real ones: a checkout page to pay on, and a
  * signed webhook through the same endpoint and the same checks as Stripe or YooKassa.
