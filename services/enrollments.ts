@@ -15,7 +15,7 @@ export function enrollmentClient(client: Client, taskQueue: string) {
   const startOptions = (input: EnrollmentInput) => ({
     taskQueue,
     workflowId: enrollmentWorkflowId(input),
-    args: [input] as [EnrollmentInput],
+    args: [input] satisfies [EnrollmentInput],
     // A journey id is never reused: a second start of the same (course, user) is "already enrolled".
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     // What ops read in the Temporal UI's list and header; ids only, no names (personal data stays in Postgres).
