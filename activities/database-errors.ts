@@ -9,31 +9,42 @@ export const DATABASE_CONSTRAINT_ERROR = 'DatabaseConstraintError';
  * retry forever. It ends the step instead, as a non-retryable ApplicationFailure naming the rule that was broken.
  */
 export function nonRetryableDatabaseError(err: unknown): unknown {
-  const e = err as { name?: unknown; code?: unknown; constraint_name?: unknown; table_name?: unknown } | null;
-  if (e?.name !== 'PostgresError' || typeof e.code !== 'string' || !/^2[23]/.test(e.code)) return err;
-  const where = [e.table_name, e.constraint_name].filter((part) => typeof part === 'string').join('.');
+  // By name, not instanceof: postgres.js ships an ESM and a CommonJS build, each with a PostgresError class of its own.
+  if (!(err instanceof Error) || err.name !== 'PostgresError' || !('code' in err)) return err;
+  const { code } = err;
+  if (typeof code !== 'string' || !/^2[23]/.test(code)) return err;
+  const table = 'table_name' in err ? err.table_name : undefined;
+  const constraint = 'constraint_name' in err ? err.constraint_name : undefined;
+  const where = [table, constraint].filter((part) => typeof part === 'string').join('.');
   return ApplicationFailure.create({
     type: DATABASE_CONSTRAINT_ERROR,
-    message: `${(err as Error).message} (SQLSTATE ${e.code}${where ? `, ${where}` : ''})`,
+    message: `${err.message} (SQLSTATE ${code}${where ? `, ${where}` : ''})`,
     nonRetryable: true,
-    cause: err as Error,
+    cause: err,
   });
+}
+
+/** Any function: JavaScript calls it with whatever arguments it is given. */
+function isFunction(value: unknown): value is (...args: unknown[]) => unknown {
+  return typeof value === 'function';
 }
 
 /** The same activities, each turning a broken database rule into a non-retryable failure. */
 export function failFastOnBrokenRules<T extends object>(activities: T): T {
   const wrapped: Record<string, unknown> = {};
-  for (const [name, activity] of Object.entries(activities)) {
-    wrapped[name] =
-      typeof activity === 'function'
-        ? async (...args: unknown[]) => {
-            try {
-              return await (activity as (...a: unknown[]) => Promise<unknown>)(...args);
-            } catch (err) {
-              throw nonRetryableDatabaseError(err);
-            }
+  const entries: [string, unknown][] = Object.entries(activities);
+  for (const [name, activity] of entries) {
+    wrapped[name] = isFunction(activity)
+      ? async (...args: unknown[]) => {
+          try {
+            return await activity(...args);
+          } catch (err) {
+            throw nonRetryableDatabaseError(err);
           }
-        : activity;
+        }
+      : activity;
   }
+  // The one cast left here: a copy built key by key cannot be typed T. It has T's keys, and each function takes the
+  // same arguments and resolves to the same value as T's (activities are async), so the copy is a T.
   return wrapped as T;
 }

@@ -1,3 +1,4 @@
+import { jsonValue } from '../db';
 import type { Sql } from '../db';
 import type { AssignmentSubmitted, PaymentReceived } from '../journey/definitions';
 import type { EnrollmentStage } from '../domain/stages';
@@ -82,7 +83,7 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
       await sql`
         insert into payments (enrollment_id, provider, provider_payment_id, amount_minor, currency, tariff, status, reason, raw_event)
         values (${input.enrollmentId}, ${p.provider}, ${p.providerPaymentId}, ${p.amountMinor}, ${p.currency}, ${p.tariff},
-                ${input.status}, ${input.reason ?? null}, ${sql.json((p.rawEvent ?? null) as never)})
+                ${input.status}, ${input.reason ?? null}, ${sql.json(jsonValue(p.rawEvent ?? null, 'The payment event'))})
         on conflict (provider, provider_payment_id) do nothing`;
       const [stored] = await sql<{ enrollmentId: number; status: 'accepted' | 'underpaid' | 'refunded' }[]>`
         select enrollment_id, status from payments where provider = ${p.provider} and provider_payment_id = ${p.providerPaymentId}`;
@@ -128,7 +129,7 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
       const s = input.submission;
       const [row] = await sql<{ id: number }[]>`
         insert into assignments (enrollment_id, day, submission_key, parts)
-        values (${input.enrollmentId}, ${s.day}, ${s.submissionKey}, ${sql.json(s.parts as never)})
+        values (${input.enrollmentId}, ${s.day}, ${s.submissionKey}, ${sql.json(s.parts)})
         on conflict (enrollment_id, submission_key) do update set submission_key = excluded.submission_key
         returning id`;
       return { assignmentId: row!.id };

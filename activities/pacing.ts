@@ -101,7 +101,7 @@ const SWEEP_EVERY_MS = 60_000;
 
 /** A numeric chat id; a channel's `@username` is paced by the bot's rate only. */
 function chatIdOf(payload: unknown): number | undefined {
-  const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
+  const chatId = typeof payload === 'object' && payload !== null && 'chat_id' in payload ? payload.chat_id : undefined;
   if (typeof chatId === 'number') return chatId;
   return typeof chatId === 'string' && /^-?\d+$/.test(chatId) ? Number(chatId) : undefined;
 }

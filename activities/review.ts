@@ -90,7 +90,7 @@ export function createReview({ sql, telegram, adminChatId }: ReviewDeps) {
       const { verdict, parts, reviewerTelegramId } = input.feedback;
       const status = verdict === 'changes-requested' ? 'changes-requested' : 'answered';
       const [a]: [{ day: number }?] = await sql`
-        update assignments set status = ${status}, feedback = ${sql.json(parts as never)}, verdict = ${verdict ?? null},
+        update assignments set status = ${status}, feedback = ${sql.json(parts)}, verdict = ${verdict ?? null},
                reviewer_telegram_id = ${reviewerTelegramId}, reviewed_at = coalesce(reviewed_at, now())
         where id = ${input.assignmentId} and enrollment_id = ${input.enrollmentId} returning day`;
       if (!a)

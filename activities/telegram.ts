@@ -33,6 +33,8 @@ export function createTelegramBots(options: {
     // A one-bot deployment (one token twice) shares one row, so both together keep the one bot's rate.
     options.pacer?.install(api);
     // Installed last, so it runs first: the pacer's wait and the HTTP request both end when the activity is cancelled.
+    // The cast is grammY's typing gap, not ours: its Node build types `signal` with the abort-controller shim's
+    // AbortSignal, which Node's own AbortSignal does not match in type, though node-fetch under grammY takes it.
     api.config.use((prev, method, payload, signal) =>
       prev(method, payload, signal ?? (currentActivitySignal() as typeof signal)),
     );

@@ -160,7 +160,7 @@ function parseOptions(args: string[]) {
       },
     });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(err instanceof Error ? err.message : String(err));
   }
 }
 

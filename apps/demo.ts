@@ -121,14 +121,18 @@ export async function runDemo(options: DemoOptions): Promise<string> {
   const payment = await standIn.waitFor(() =>
     standIn.sent(student.id).find((m) => m.text?.includes('Tap the button to pay')),
   );
-  const url = (payment.replyMarkup as { inline_keyboard: { url: string }[][] }).inline_keyboard[0]![0]!.url;
+  const markup = payment.replyMarkup;
+  const button = markup && 'inline_keyboard' in markup ? markup.inline_keyboard[0]?.[0] : undefined;
+  if (!button || !('url' in button)) throw new Error('The payment message has no button with a payment URL');
+  const url = button.url;
   log(`👤 student pays on ${url}`);
   const paid = await fetch(`${url}/pay`, { method: 'POST' });
   if (!paid.ok) throw new Error(`The mock checkout answered ${paid.status}`);
   await press(`sched:${courseSlug}:now`, 'Start now');
 
   const [user] = await sql<{ id: number }[]>`select id from users where telegram_id = ${student.id}`;
-  const handle = enrollments.handle({ userId: user!.id, courseSlug });
+  if (!user) throw new Error(`The student ${student.id} paid but has no users row`);
+  const handle = enrollments.handle({ userId: user.id, courseSlug });
   log(`   (journey ${handle.workflowId} in the Temporal UI)`);
   await standIn.waitFor(() => standIn.sent(student.id).find((m) => /Day 1\./.test(m.text ?? '')), {
     timeoutMs: 60_000,

@@ -65,8 +65,9 @@ const enrollmentLogAttributes: ActivityInterceptorsFactory = () => {
   return {
     inbound: {
       execute(input, next) {
-        const [first] = input.args as [{ enrollmentId?: unknown }?];
-        enrollmentId = first?.enrollmentId;
+        const [first] = input.args;
+        enrollmentId =
+          typeof first === 'object' && first !== null && 'enrollmentId' in first ? first.enrollmentId : undefined;
         return next(input);
       },
     },

@@ -8,7 +8,7 @@ import type { SalesConfig } from '../config';
 import type { Sql } from '../db';
 import { createPaymentCompletion } from '../payments/completion';
 import { createOrderStore } from '../payments/orders';
-import type { createMockProvider } from '../payments/mock';
+import { isMockProvider } from '../payments/mock';
 import { createHttpApp, platformReadiness, serve } from '../server/app';
 import { enrollmentClient } from '../journey/client';
 import { EMAIL_REQUIRED_BY, createPaymentProviders, webhookGuards } from './payment-providers';
@@ -39,7 +39,7 @@ export async function startSalesRuntime(options: {
   const enrollments = enrollmentClient(options.client, config.temporal.taskQueue);
   const orders = createOrderStore(sql, { lifetimeMs: config.payments.orderLifetimeMs });
   const completion = createPaymentCompletion({ orders, enrollments, log });
-  const mock = providers.find((p) => p.name === 'mock') as ReturnType<typeof createMockProvider> | undefined;
+  const mock = providers.find(isMockProvider);
   const routes = express.Router();
   const mode = botModeOf(config.bot, routes);
   const app = createHttpApp({

@@ -1,4 +1,5 @@
 import type { StorageAdapter } from 'grammy';
+import type { JSONValue } from 'postgres';
 import type { Sql } from '../db';
 
 /** How long an untouched session lives: a promo code or e-mail the bot waited for a week ago is no longer awaited. */
@@ -16,7 +17,7 @@ export interface SessionStorageOptions {
  * sessions that hold something are kept: an empty one deletes its row (a /start leaves none behind); one untouched
  * for `retentionMs` reads as absent and is swept on a later write.
  */
-export function postgresSessionStorage<T>(
+export function postgresSessionStorage<T extends JSONValue>(
   sql: Sql,
   prefix: string,
   { retentionMs = SESSION_RETENTION_MS, now = Date.now }: SessionStorageOptions = {},
@@ -36,7 +37,7 @@ export function postgresSessionStorage<T>(
     async write(key, value) {
       if (isEmpty(value)) return remove(key);
       await sql`
-        insert into bot_sessions (key, value, updated_at) values (${keyOf(key)}, ${sql.json(value as never)}, ${new Date(now())})
+        insert into bot_sessions (key, value, updated_at) values (${keyOf(key)}, ${sql.json(value)}, ${new Date(now())})
         on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`;
       if (now() - lastSweep >= SWEEP_EVERY_MS) {
         lastSweep = now();

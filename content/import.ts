@@ -1,4 +1,3 @@
-import type postgres from 'postgres';
 import type { Sql } from '../db';
 import type { CourseDefinition } from './loader';
 
@@ -60,7 +59,7 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
     for (const lesson of course.lessons) {
       await tx`
         insert into lessons (course_id, day, title, parts, tasks, silent)
-        values (${courseId}, ${lesson.day}, ${lesson.title}, ${tx.json(json(lesson.parts))}, ${tx.json(json(lesson.tasks))},
+        values (${courseId}, ${lesson.day}, ${lesson.title}, ${tx.json(lesson.parts)}, ${tx.json(lesson.tasks)},
                 ${lesson.silent})
         on conflict (course_id, day) do update set
           title = excluded.title,
@@ -73,9 +72,4 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
 
     return { slug: course.slug, lessons: course.lessons.length, changed: previous?.contentHash !== course.contentHash };
   });
-}
-
-/** Lesson parts and tasks are plain JSON by construction (the loader never leaves an `undefined` in them). */
-function json(value: object): postgres.JSONValue {
-  return value as postgres.JSONValue;
 }

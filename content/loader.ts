@@ -58,6 +58,11 @@ export interface CourseDefinition {
 
 const MEDIA_KINDS = ['photo', 'video', 'document', 'voice', 'audio'] as const satisfies readonly MediaKind[];
 
+/** One schema per tariff, keyed as TARIFFS (domain/tariffs.ts); the record type makes sure no tariff is left out. */
+function perTariff<S>(schema: () => S): Record<Tariff, S> {
+  return { BASIC: schema(), FEEDBACK: schema(), PREMIUM: schema() };
+}
+
 const expected = (what: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : `expected ${what}`),
 });
@@ -116,10 +121,7 @@ const tariffSchema = strict(
   }
 });
 
-const tariffs = Object.fromEntries(TARIFFS.map((name) => [name, tariffSchema.optional()])) as Record<
-  Tariff,
-  z.ZodOptional<typeof tariffSchema>
->;
+const tariffs = perTariff(() => tariffSchema.optional());
 
 const courseSchema = strict(
   {
@@ -169,10 +171,7 @@ const lessonSchema = strict(
     title: plainText.regex(/^[^<>&]*$/, expected('plain text without <, > or &')),
     silent: z.boolean(expected('true or false')).default(false),
     tasks: strict(
-      Object.fromEntries(TARIFFS.map((name) => [name, telegramHtml.optional()])) as Record<
-        Tariff,
-        z.ZodOptional<typeof telegramHtml>
-      >,
+      perTariff(() => telegramHtml.optional()),
       'a map of tasks per tariff',
       'tariff',
     ).default({}),

@@ -22,6 +22,32 @@ export function createSql(databaseUrl: string, options: { max?: number } = {}): 
   });
 }
 
+/**
+ * `value` as a jsonb parameter (`sql.json(jsonValue(event, 'a payment event'))`), for values typed `unknown` (a
+ * provider's payload): checked all the way down to be what postgres.js's `sql.json` takes. Anything else (a bigint,
+ * a symbol, a cycle) is a TypeError naming `what`, before any statement runs.
+ */
+export function jsonValue(value: unknown, what: string): postgres.JSONValue {
+  if (!isJsonValue(value)) throw new TypeError(`${what} is not JSON, so it cannot be stored`);
+  return value;
+}
+
+/**
+ * postgres.JSONValue, checked at run time: null, strings, numbers, booleans, Dates, objects with toJSON, and arrays
+ * and objects of these (an object's undefined and function fields are left out, as JSON.stringify does).
+ */
+function isJsonValue(value: unknown, ancestors: readonly object[] = []): value is postgres.JSONValue {
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return true;
+  if (typeof value !== 'object' || ancestors.includes(value)) return false;
+  if (value instanceof Date || ('toJSON' in value && typeof value.toJSON === 'function')) return true;
+  const inside = [...ancestors, value];
+  if (Array.isArray(value)) return value.every((item: unknown) => isJsonValue(item, inside));
+  return Object.values(value).every(
+    (field: unknown) => field === undefined || typeof field === 'function' || isJsonValue(field, inside),
+  );
+}
+
 /** The same server URL pointing at another database. */
 export function withDatabase(databaseUrl: string, database: string): string {
   const url = new URL(databaseUrl);
@@ -49,6 +75,6 @@ const CONNECTION_CODES = new Set([
  * statement was wrong: such an error is worth retrying once the server is back. Class 08 is "connection exception".
  */
 export function isConnectionError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
+  const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
   return typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'));
 }

@@ -35,7 +35,7 @@ export function createAdminOps(deps: { sql: Sql; enrollments: EnrollmentClient }
   async function audit(actor: AdminActor, action: string, target: string, details: object = {}) {
     const recorded = { ...details, via: actor.via, ...(actor.operator ? { operator: actor.operator } : {}) };
     await sql`insert into admin_actions (admin_telegram_id, action, target, details)
-              values (${actor.telegramId}, ${action}, ${target}, ${sql.json(recorded as never)})`;
+              values (${actor.telegramId}, ${action}, ${target}, ${sql.json(recorded)})`;
   }
 
   /** The student's enrollment (in `slug`, or their newest). */

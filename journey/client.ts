@@ -9,7 +9,7 @@ export function enrollmentClient(client: Client, taskQueue: string) {
   const startOptions = (input: EnrollmentInput) => ({
     taskQueue,
     workflowId: enrollmentWorkflowId(input),
-    args: [input] as [EnrollmentInput],
+    args: [input] satisfies [EnrollmentInput],
     // A journey id is never reused: a second start of the same (course, user) is "already enrolled".
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     // A journey's tasks take milliseconds; a worker killed while it held one costs this long before another worker

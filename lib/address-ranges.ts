@@ -14,7 +14,7 @@ export function addressMatcher(entries: readonly string[]): (address: string) =>
   const list = new BlockList();
   for (const entry of entries) {
     if (!isAddressRange(entry)) throw new RangeError(`not an address or CIDR range: ${entry}`);
-    const [address, prefix] = entry.split('/') as [string, string?];
+    const [address = '', prefix] = entry.split('/');
     const type = isIP(address) === 4 ? 'ipv4' : 'ipv6';
     if (prefix === undefined) list.addAddress(address, type);
     else list.addSubnet(address, Number(prefix), type);

@@ -32,6 +32,11 @@ export function redactSecrets(value: unknown, depth = 0, seen = new WeakSet<obje
   if (depth >= MAX_DEPTH) return '[redacted: too deep]';
   seen.add(value);
   if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1, seen));
+  return redactFields(value, depth, seen);
+}
+
+/** A copy of an object's own fields with every secret-named key censored, at any depth below it too. */
+function redactFields(value: object, depth = 0, seen = new WeakSet<object>([value])): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     copy[key] = SECRET_KEY.test(key.toLowerCase().replace(/[^a-z]/g, ''))
@@ -70,7 +75,7 @@ export function createLogger(
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
       formatters: {
         level: (label) => ({ level: label }),
-        log: (fields) => redactSecrets(fields) as Record<string, unknown>,
+        log: (fields) => redactFields(fields),
       },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     },
@@ -91,8 +96,7 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
  * lines carry its workflowId, activity type and attempt, plus the enrollmentId the worker adds.
  */
 export function temporalLogger(logger: Logger): TemporalLogger {
-  const write = (level: LogLevel, message: string, meta?: LogMetadata) =>
-    logger[LEVELS[level]]({ ...(meta as Record<string, unknown>) }, message);
+  const write = (level: LogLevel, message: string, meta?: LogMetadata) => logger[LEVELS[level]]({ ...meta }, message);
   return {
     log: write,
     trace: (message, meta) => write('TRACE', message, meta),

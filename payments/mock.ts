@@ -1,20 +1,32 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import type { Checkout, Order, PaymentProvider, VerifiedPaymentEvent, WebhookRequest } from './types';
 import { MalformedWebhookError, WebhookSignatureError } from './types';
 
 export const MOCK_SIGNATURE_HEADER = 'x-mock-signature';
 
-interface MockEvent {
-  type: 'payment.succeeded' | 'payment.refunded';
-  paymentId: string;
-  order: string;
-  amountMinor: number;
-  currency: string;
-}
+type MockEventType = 'payment.succeeded' | 'payment.refunded';
+
+/** A mock webhook's body. Its `type` is read after this check: another type is a genuine event, only not acted on. */
+const mockEventSchema = z.object({
+  type: z.unknown().optional(),
+  paymentId: z.string(),
+  order: z.string(),
+  amountMinor: z.int(),
+  currency: z.string(),
+});
 
 /** HMAC-SHA256 of the raw body, hex: how the mock provider signs its webhooks. */
 export function signMockWebhook(secret: string, body: string): string {
   return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+/** The mock provider, with the signed webhooks it sends (for its checkout page and the demo). */
+export type MockProvider = ReturnType<typeof createMockProvider>;
+
+/** Whether a configured provider is the mock one. */
+export function isMockProvider(provider: PaymentProvider): provider is MockProvider {
+  return provider.name === 'mock' && 'webhookFor' in provider && typeof provider.webhookFor === 'function';
 }
 
 /**
@@ -25,7 +37,7 @@ export function createMockProvider(options: { secret: string; publicUrl: string 
   /** The signed webhook the mock provider sends when `order` is paid (or refunded). */
   webhookFor(
     order: Pick<Order, 'publicId' | 'amountMinor' | 'currency'>,
-    type?: MockEvent['type'],
+    type?: MockEventType,
     paymentId?: string,
   ): {
     body: string;
@@ -43,20 +55,15 @@ export function createMockProvider(options: { secret: string; publicUrl: string 
         throw new WebhookSignatureError('missing signature');
       const expected = Buffer.from(signMockWebhook(options.secret, rawBody.toString('utf8')), 'hex');
       if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) throw new WebhookSignatureError('bad signature');
-      let event: MockEvent;
+      let body: unknown;
       try {
-        event = JSON.parse(rawBody.toString('utf8')) as MockEvent;
+        body = JSON.parse(rawBody.toString('utf8'));
       } catch {
         throw new MalformedWebhookError('body is not JSON');
       }
-      const valid =
-        typeof event === 'object' &&
-        event !== null &&
-        typeof event.paymentId === 'string' &&
-        typeof event.order === 'string' &&
-        Number.isSafeInteger(event.amountMinor) &&
-        typeof event.currency === 'string';
-      if (!valid) throw new MalformedWebhookError('missing paymentId, order, amountMinor or currency');
+      const parsed = mockEventSchema.safeParse(body);
+      if (!parsed.success) throw new MalformedWebhookError('missing paymentId, order, amountMinor or currency');
+      const event = parsed.data;
       if (event.type !== 'payment.succeeded' && event.type !== 'payment.refunded') return null;
       return {
         type: event.type === 'payment.succeeded' ? 'succeeded' : 'refunded',
@@ -64,7 +71,7 @@ export function createMockProvider(options: { secret: string; publicUrl: string 
         orderPublicId: event.order,
         amountMinor: event.amountMinor,
         currency: event.currency,
-        raw: event,
+        raw: body,
       };
     },
     webhookFor(order, type = 'payment.succeeded', paymentId = `mock_${order.publicId}`) {

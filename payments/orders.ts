@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { jsonValue } from '../db';
 import type { Sql } from '../db';
 import type { Tariff } from '../domain/tariffs';
 import { claimPromo, closeBeforeCheckout, closeOrders } from './order-claims';
@@ -187,7 +188,7 @@ export function createOrderStore(sql: Sql, options: { lifetimeMs?: number } = {}
     const inserted = await sql`
       insert into refunds_due (order_id, provider, provider_payment_id, amount_minor, currency, reason, raw_event)
       values (${order.id}, ${provider}, ${event.providerPaymentId}, ${event.amountMinor}, ${event.currency}, ${reason},
-              ${sql.json((event.raw ?? null) as never)})
+              ${sql.json(jsonValue(event.raw ?? null, 'The payment event'))})
       on conflict (provider, provider_payment_id) do nothing
       returning id`;
     return inserted.length > 0;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Checkout, Order, PaymentProvider, VerifiedPaymentEvent, WebhookRequest } from './types';
 import { MalformedWebhookError, WebhookSignatureError } from './types';
 
@@ -21,14 +22,26 @@ export const YOOKASSA_NOTIFICATION_IPS = [
   '2a02:5180::/32',
 ] as const;
 
-interface YooPayment {
-  id: string;
-  status: 'pending' | 'waiting_for_capture' | 'succeeded' | 'canceled';
-  paid: boolean;
-  amount: { value: string; currency: string };
-  metadata?: Record<string, string>;
-  confirmation?: { confirmation_url?: string };
-}
+/**
+ * A payment as read from YooKassa's API: the fields used here (it sends more). An answer without them is an error,
+ * which a webhook answers 503, so YooKassa retries.
+ */
+const yooPayment = z.object({
+  id: z.string(),
+  /** pending, waiting_for_capture, succeeded or canceled. */
+  status: z.string(),
+  paid: z.boolean(),
+  amount: z.object({ value: z.string(), currency: z.string() }),
+  metadata: z.record(z.string(), z.string()).optional(),
+});
+type YooPayment = z.infer<typeof yooPayment>;
+/** The answer to creating a payment: its id, and the page to send the student to. */
+const yooCreatedPayment = z.object({
+  id: z.string(),
+  confirmation: z.object({ confirmation_url: z.string().optional() }).optional(),
+});
+/** A refund; its `payment_id` is checked where it is used (isYooId), with an error of its own. */
+const yooRefund = z.object({ status: z.string(), payment_id: z.unknown().optional() });
 
 /** "49.00" ↔ 4900: money as exact integers of minor units, never floating point. */
 export function toYooAmount(minor: number): string {
@@ -51,6 +64,7 @@ export function createYooKassaProvider(options: YooKassaOptions): PaymentProvide
   const auth = `Basic ${Buffer.from(`${options.shopId}:${options.secretKey}`).toString('base64')}`;
 
   async function call<T>(
+    schema: z.ZodType<T>,
     method: 'GET' | 'POST',
     path: string,
     body?: object,
@@ -68,11 +82,15 @@ export function createYooKassaProvider(options: YooKassaOptions): PaymentProvide
     });
     if (response.status === 404) return null;
     if (!response.ok) throw new Error(`YooKassa ${method} ${path} answered ${response.status}`);
-    return (await response.json()) as T;
+    const answer = schema.safeParse(await response.json());
+    if (!answer.success) {
+      throw new Error(`YooKassa ${method} ${path} answered in an unexpected shape:\n${z.prettifyError(answer.error)}`);
+    }
+    return answer.data;
   }
 
   const fetchPayment = async (id: string) => {
-    const payment = await call<YooPayment>('GET', `/payments/${encodeURIComponent(id)}`);
+    const payment = await call(yooPayment, 'GET', `/payments/${encodeURIComponent(id)}`);
     if (!payment) throw new WebhookSignatureError(`YooKassa knows no payment ${id}`);
     return payment;
   };
@@ -81,7 +99,8 @@ export function createYooKassaProvider(options: YooKassaOptions): PaymentProvide
     name: 'yookassa',
     async createCheckout(order: Order): Promise<Checkout> {
       const amount = { value: toYooAmount(order.amountMinor), currency: order.currency };
-      const payment = await call<YooPayment>(
+      const payment = await call(
+        yooCreatedPayment,
         'POST',
         '/payments',
         {
@@ -115,10 +134,7 @@ export function createYooKassaProvider(options: YooKassaOptions): PaymentProvide
         return verified('succeeded', payment);
       }
       if (event === 'refund.succeeded') {
-        const refund = await call<{ id: string; status: string; payment_id: string }>(
-          'GET',
-          `/refunds/${encodeURIComponent(id)}`,
-        );
+        const refund = await call(yooRefund, 'GET', `/refunds/${encodeURIComponent(id)}`);
         if (!refund) throw new WebhookSignatureError(`YooKassa knows no refund ${id}`);
         if (refund.status !== 'succeeded') return null;
         if (!isYooId(refund.payment_id)) throw new Error(`YooKassa refund ${id} names no readable payment id`);
@@ -130,6 +146,7 @@ export function createYooKassaProvider(options: YooKassaOptions): PaymentProvide
     async refund(providerPaymentId: string, amountMinor: number): Promise<void> {
       const payment = await fetchPayment(providerPaymentId);
       await call(
+        z.unknown(),
         'POST',
         '/refunds',
         {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
 
 /**
  * Reads vitest's JSON report and prints one plain line, `N passed, M failed` (`, K skipped` when any), as the last
@@ -8,13 +9,17 @@ import { existsSync, readFileSync } from 'node:fs';
  * Usage: tsx scripts/test-summary.ts <vitest-json-report> <runner-exit-code> [<check>=<exit-code> ...]
  * Each further check (e.g. `chaos=1`) that exited non-zero is named above the summary and fails it too.
  */
-interface VitestJsonReport {
-  numPassedTests: number;
-  numFailedTests: number;
-  numPendingTests: number;
-  numTodoTests: number;
-  testResults: { name: string; status: string; assertionResults: { status: string }[]; message?: string }[];
-}
+
+/** The part of vitest's JSON report this reads. */
+const vitestJsonReport = z.object({
+  numPassedTests: z.number(),
+  numFailedTests: z.number(),
+  numPendingTests: z.number(),
+  numTodoTests: z.number(),
+  testResults: z.array(
+    z.object({ name: z.string(), status: z.string(), assertionResults: z.array(z.object({ status: z.string() })) }),
+  ),
+});
 
 const [reportPath = '', runnerCode = '1', ...checks] = process.argv.slice(2);
 const failedChecks = checks.filter((check) => !check.endsWith('=0'));
@@ -23,7 +28,13 @@ if (!existsSync(reportPath)) {
   console.log('0 passed, 0 failed');
   process.exit(1);
 }
-const report = JSON.parse(readFileSync(reportPath, 'utf8')) as VitestJsonReport;
+const parsed = vitestJsonReport.safeParse(JSON.parse(readFileSync(reportPath, 'utf8')));
+if (!parsed.success) {
+  console.log(`The test report at ${reportPath} is not vitest's JSON report:\n${z.prettifyError(parsed.error)}`);
+  console.log('0 passed, 0 failed');
+  process.exit(1);
+}
+const report = parsed.data;
 // A suite that failed with no failed test in it (an import error, a hook that threw) is a failure too.
 const brokenFiles = report.testResults.filter(
   (file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'),

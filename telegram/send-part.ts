@@ -1,5 +1,5 @@
 import type { Api } from 'grammy';
-import type { InputMediaPhoto, Message } from 'grammy/types';
+import type { Message } from 'grammy/types';
 import type { MessagePart } from '../journey/definitions';
 import { escapeHtml } from '../locales';
 import { callTelegram } from './call';
@@ -95,15 +95,11 @@ async function sendAlbum(
     items.map((item) => (cache && isUrl(item.media) ? cache.lookup(botId, item.media) : undefined)),
   );
   const group = (useCache: boolean) =>
-    // The loader checked Telegram's album rules (which kinds may share an album), which the types cannot express.
-    items.map((item, i) => ({
-      type: item.kind,
-      media: (useCache ? cached[i] : undefined) ?? item.media,
-      ...(item.caption ? { caption: item.caption } : {}),
-    })) as InputMediaPhoto[];
+    albumMedia(items.map((item, i) => ({ ...item, media: (useCache ? cached[i] : undefined) ?? item.media })));
+  const first = group(true);
   let messages: Message[];
   try {
-    messages = await callTelegram(() => api.sendMediaGroup(chatId, group(true), common));
+    messages = await callTelegram(() => api.sendMediaGroup(chatId, first, common));
   } catch (err) {
     if (!cache || !cached.some(Boolean) || !(err instanceof TelegramBadRequestError)) throw err;
     for (const item of items) await cache.forget(botId, item.media);
@@ -116,4 +112,28 @@ async function sendAlbum(
       await cache.remember(botId, item.media, item.kind, fileId);
   }
   return messages.map((m) => m.message_id);
+}
+
+/**
+ * An album as one of the lists sendMediaGroup takes: only audio, only documents, or photos and videos. The loader
+ * keeps other mixes out of lessons; one that gets here anyway fails as Telegram would fail it, before it is sent.
+ */
+function albumMedia(items: AlbumItem[]): Parameters<Api['sendMediaGroup']>[1] {
+  const audio = items.filter((item): item is AlbumItem & { kind: 'audio' } => item.kind === 'audio');
+  if (audio.length === items.length) return audio.map(inputMedia);
+  const documents = items.filter((item): item is AlbumItem & { kind: 'document' } => item.kind === 'document');
+  if (documents.length === items.length) return documents.map(inputMedia);
+  const visual = items.filter(
+    (item): item is AlbumItem & { kind: 'photo' | 'video' } => item.kind === 'photo' || item.kind === 'video',
+  );
+  if (visual.length === items.length) return visual.map(inputMedia);
+  const kinds = [...new Set(items.map((item) => item.kind))].join(', ');
+  throw new TelegramBadRequestError(
+    `An album of ${kinds} is refused: only audio, only documents, or photos and videos`,
+  );
+}
+
+/** One album item as sendMediaGroup takes it. */
+function inputMedia<K extends AlbumItem['kind']>(item: AlbumItem & { kind: K }) {
+  return { type: item.kind, media: item.media, ...(item.caption ? { caption: item.caption } : {}) };
 }

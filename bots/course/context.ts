@@ -5,12 +5,15 @@ import type { CourseMessages } from '../../locales/course';
 import type { EnrollmentClient } from '../../journey/client';
 import type { AdminChatSettings } from '../admin-chat';
 
-/** An assignment being put together, message by message, until the student presses Send. */
-export interface CourseSession {
+/**
+ * An assignment being put together, message by message, until the student presses Send. A type, not an interface:
+ * sessions are stored as JSON, and only a type alias is checked against postgres.js's JSONValue.
+ */
+export type CourseSession = {
   submission?: { slug: string; day: number; parts: MessagePart[]; firstMessageId?: number; lastAlbum?: string };
   /** The student is about to ask a curator about this lesson. */
   question?: { slug: string; day: number };
-}
+};
 
 export interface CourseSettings extends AdminChatSettings {
   /** The review chat; answers and admin commands there come from reviewers (REVIEWER_IDS) only. */

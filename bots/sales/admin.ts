@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import { isStarsProvider } from '../../payments/stars';
 import type { SalesContext } from './context';
 import { deliverSupportAnswer } from './support';
 
@@ -19,11 +20,9 @@ admin.command('refund', async (ctx) => {
     : [];
   const found = order[0] ? await ctx.deps.orders.find(order[0].publicId) : undefined;
   if (!found) return void (await ctx.reply(`No paid Telegram Stars payment with charge id "${chargeId}".`));
-  const provider = ctx.deps.providers.find((p) => p.name === 'stars');
-  if (!provider || !('refundTo' in provider) || typeof provider.refundTo !== 'function') {
-    return void (await ctx.reply('Telegram Stars is not enabled.'));
-  }
-  await (provider.refundTo as (user: number, charge: string) => Promise<void>)(found.telegramId, chargeId);
+  const provider = ctx.deps.providers.find(isStarsProvider);
+  if (!provider) return void (await ctx.reply('Telegram Stars is not enabled.'));
+  await provider.refundTo(found.telegramId, chargeId);
   const outcome = await ctx.deps.completion.refunded('stars', { providerPaymentId: chargeId });
   await ctx.reply(`Refunded ${found.amountMinor} ⭐ to user #${found.userId}: ${outcome}.`);
 });

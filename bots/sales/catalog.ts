@@ -32,7 +32,7 @@ export async function loadCourse(
 
 export async function showCourse(ctx: SalesContext, edit = false): Promise<void> {
   const course = await loadCourse(ctx);
-  if (!course) return void (await ctx.reply(ctx.t.checkoutProblem['unknown-course']!));
+  if (!course) return void (await ctx.reply(ctx.t.checkoutProblem['unknown-course']));
   const keyboard = new InlineKeyboard();
   for (const t of course.tariffs) {
     keyboard

@@ -9,15 +9,18 @@ import type { PaymentProvider } from '../../payments/types';
 import type { EnrollmentClient } from '../../journey/client';
 import type { AdminChatSettings } from '../admin-chat';
 
-/** What the bot is waiting for from this user's next message, if anything. */
-export interface SalesSession {
+/**
+ * What the bot is waiting for from this user's next message, if anything. A type, not an interface: sessions are
+ * stored as JSON, and only a type alias is checked against postgres.js's JSONValue (postgresSessionStorage).
+ */
+export type SalesSession = {
   awaiting?:
     | { kind: 'promo'; slug: string; tariff: Tariff }
     | { kind: 'email'; slug: string; tariff: Tariff; provider: string }
     | { kind: 'question' }
     | { kind: 'time-zone' };
   promo?: { slug: string; code: string };
-}
+};
 
 export interface SalesSettings extends AdminChatSettings {
   /** The course the bot sells; the first imported course when unset. */

@@ -19,7 +19,7 @@ export const courseEn = {
     'auto-answered': 'received',
     answered: 'reviewed',
     'changes-requested': 'changes requested',
-  } as Record<string, string>,
+  },
   startSubmission: (p: { day: number }) =>
     `Send your day ${p.day} assignment: text, photos, videos, documents or voice, in one or several messages. Press “Send” when it's all there.`,
   received: (p: { count: number }) => `Received ${p.count} part(s). Add more, or send it:`,

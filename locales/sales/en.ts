@@ -1,3 +1,11 @@
+/** Payment methods by provider name (any string: a provider missing here shows its own name). */
+const providerNames: Record<string, string> = {
+  mock: 'Card (test)',
+  stars: 'Telegram Stars ⭐',
+  stripe: 'Card (Stripe)',
+  yookassa: 'Card (YooKassa)',
+};
+
 /** The sales bot's English texts (Telegram HTML: escape user-provided values before interpolating). */
 export const salesEn = {
   courseCard: (p: { title: string; description: string }) =>
@@ -21,12 +29,7 @@ export const salesEn = {
   badEmail: () => `That doesn't look like an e-mail address. Please try again.`,
   payButton: (p: { price: string }) => `Pay ${p.price}`,
   payLink: () => `Tap the button to pay. Access opens here as soon as the payment goes through.`,
-  provider: {
-    mock: 'Card (test)',
-    stars: 'Telegram Stars ⭐',
-    stripe: 'Card (Stripe)',
-    yookassa: 'Card (YooKassa)',
-  } as Record<string, string>,
+  provider: providerNames,
   freeAccess: () => `🎁 Your promo code covers the whole price: no payment needed.`,
   checkoutProblem: {
     'unknown-course': 'This course is no longer sold.',
@@ -38,7 +41,7 @@ export const salesEn = {
     'already-enrolled': 'You have already taken this course.',
     'refunded-before': 'This course was refunded to you before; please write to /support to buy it again.',
     'not-an-upgrade': 'You already have this tariff (or a richer one).',
-  } as Record<string, string>,
+  },
   stale: () => `This button is out of date. Here is the current menu.`,
   orderNotFound: () => `We couldn't find that order. Please start again with /start.`,
   paymentNotAccepted: () => `This payment can't be accepted any more. Please start again with /start.`,

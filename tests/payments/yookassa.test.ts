@@ -99,6 +99,19 @@ describe('YooKassa provider, against a local YooKassa API', () => {
     expect(failure).not.toBeInstanceOf(MalformedWebhookError);
   });
 
+  it('refuses an API answer without the fields it reads, as a plain error (503: YooKassa retries)', async () => {
+    const { providerPaymentId } = (await provider.createCheckout({ ...order, publicId: 'ord_4' })) as {
+      providerPaymentId: string;
+    };
+    yoo.markSucceeded(providerPaymentId);
+    Reflect.deleteProperty(yoo.payments.get(providerPaymentId)!, 'amount');
+    const failure = await notify('payment.succeeded', { id: providerPaymentId }).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure).not.toBeInstanceOf(WebhookSignatureError);
+    expect(failure).not.toBeInstanceOf(MalformedWebhookError);
+    expect(String(failure)).toMatch(/answered in an unexpected shape:\n.*\n.*at amount/);
+  });
+
   it('maps a refund notification to the refunded payment', async () => {
     const { providerPaymentId } = (await provider.createCheckout({ ...order, publicId: 'ord_3' })) as {
       providerPaymentId: string;

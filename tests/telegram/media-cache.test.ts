@@ -1,5 +1,6 @@
 import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TelegramBadRequestError } from '../../telegram/errors';
 import { createMediaCache } from '../../telegram/media-cache';
 import { sendPart } from '../../telegram/send-part';
 import { startBotApiStandIn } from '../../testing/bot-api';
@@ -74,5 +75,23 @@ describe('lesson media: uploaded once, reused by file_id, per bot', () => {
     expect(calls[0]).toContain('https://example.com/a1.png');
     expect(calls[1]).not.toContain('https://');
     expect(calls[1]).toContain(a!.media!);
+  });
+
+  it('refuses an album Telegram would refuse (audio with a photo) before sending anything', async () => {
+    const course = new Api('5001:course', { apiRoot: telegram.apiRoot });
+    const before = telegram.calls('sendMediaGroup').length;
+    const album = {
+      kind: 'album' as const,
+      items: [
+        { kind: 'audio' as const, media: 'https://example.com/a.mp3' },
+        { kind: 'photo' as const, media: 'https://example.com/p.png' },
+      ],
+    };
+    await expect(sendPart(course, 73, album)).rejects.toThrow(
+      new TelegramBadRequestError(
+        'An album of audio, photo is refused: only audio, only documents, or photos and videos',
+      ),
+    );
+    expect(telegram.calls('sendMediaGroup')).toHaveLength(before);
   });
 });
