@@ -49,27 +49,32 @@ onButton(checkout, 'pay', async (ctx, { slug, tariff, provider: providerName }) 
   await startCheckout(ctx, slug, tariff, provider.name);
 });
 
-checkout.on('message:text', async (ctx, next) => {
+/** The answer to "Promo code" (see ./answers.ts): a code that applies, or why it does not. */
+export const promoAnswer = new Composer<SalesContext>();
+promoAnswer.on('message:text', async (ctx) => {
   const awaiting = ctx.session.awaiting;
-  if (awaiting?.kind === 'promo') {
-    ctx.session.awaiting = undefined;
-    if (!(await requireConsent(ctx, awaiting.slug, awaiting.tariff))) return;
-    const code = ctx.message.text.trim().toUpperCase();
-    const quote = await quoteOrExplain(ctx, awaiting.slug, awaiting.tariff, { promoCode: code });
-    if (!quote) return;
-    ctx.session.promo = { slug: awaiting.slug, code };
-    await ctx.reply(ctx.t.promoApplied({ code }));
-    return offerPayment(ctx, awaiting.slug, awaiting.tariff);
-  }
-  if (awaiting?.kind === 'email') {
-    const email = ctx.message.text.trim();
-    if (!/^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/.test(email)) return void (await ctx.reply(ctx.t.badEmail()));
-    ctx.session.awaiting = undefined;
-    if (!(await requireConsent(ctx, awaiting.slug, awaiting.tariff))) return;
-    await ctx.deps.sql`update users set email = ${email} where telegram_id = ${ctx.from.id}`;
-    return startCheckout(ctx, awaiting.slug, awaiting.tariff, awaiting.provider);
-  }
-  await next();
+  if (awaiting?.kind !== 'promo') return;
+  ctx.session.awaiting = undefined;
+  if (!(await requireConsent(ctx, awaiting.slug, awaiting.tariff))) return;
+  const code = ctx.message.text.trim().toUpperCase();
+  const quote = await quoteOrExplain(ctx, awaiting.slug, awaiting.tariff, { promoCode: code });
+  if (!quote) return;
+  ctx.session.promo = { slug: awaiting.slug, code };
+  await ctx.reply(ctx.t.promoApplied({ code }));
+  await offerPayment(ctx, awaiting.slug, awaiting.tariff);
+});
+
+/** The receipt e-mail a provider needs (see ./answers.ts): checkout goes on with it, or the question comes again. */
+export const emailAnswer = new Composer<SalesContext>();
+emailAnswer.on('message:text', async (ctx) => {
+  const awaiting = ctx.session.awaiting;
+  if (awaiting?.kind !== 'email') return;
+  const email = ctx.message.text.trim();
+  if (!/^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/.test(email)) return void (await ctx.reply(ctx.t.badEmail()));
+  ctx.session.awaiting = undefined;
+  if (!(await requireConsent(ctx, awaiting.slug, awaiting.tariff))) return;
+  await ctx.deps.sql`update users set email = ${email} where telegram_id = ${ctx.from.id}`;
+  await startCheckout(ctx, awaiting.slug, awaiting.tariff, awaiting.provider);
 });
 
 /** Only the course this bot sells (SALES_COURSE, else the first imported one), whatever a forged button names. */

@@ -9,6 +9,7 @@ import { ownCommandsInGroups } from '../group-commands';
 import { noticeReturns } from '../returns';
 import { postgresSessionStorage } from '../session';
 import { admin, SALES_ADMIN_COMMANDS } from './admin';
+import { answers } from './answers';
 import { catalog, staleButton } from './catalog';
 import { checkout } from './checkout';
 import { groups } from './groups';
@@ -58,7 +59,7 @@ export function createSalesBot(token: string, deps: SalesBotDeps, client?: ApiCl
   handlers.use(adminChat<SalesContext>((ctx) => ctx.t.onlyReviewers(), admin));
   handlers.use(refuseBlockedUsers<SalesContext>(deps.sql, (ctx) => ctx.t.suspended()));
   handlers.use(noticeReturns<SalesContext>('sales bot', deps));
-  handlers.use(stars, groups, catalog, checkout, support, info);
+  handlers.use(stars, groups, catalog, answers, checkout, support, info);
   // Button data nobody recognised (forged, or from an older version of the bot).
   handlers.on('callback_query:data', staleButton);
   // Only what escapes the boundary above (onePerChat) lands here, in long polling.

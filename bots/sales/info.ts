@@ -34,8 +34,9 @@ onButton(info, 'lesson-time', async (ctx, { slug, time: preferredLessonTime }) =
   await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(ignoreStaleEdit);
 });
 
-info.on('message:text', async (ctx, next) => {
-  if (ctx.session.awaiting?.kind !== 'time-zone') return next();
+/** The answer to /timezone (see ./answers.ts): a zone, or the question again. */
+export const timeZoneAnswer = new Composer<SalesContext>();
+timeZoneAnswer.on('message:text', async (ctx) => {
   const timeZone = canonicalTimeZone(ctx.message.text.trim());
   if (!timeZone?.includes('/')) return void (await ctx.reply(ctx.t.badTimeZone()));
   ctx.session.awaiting = undefined;

@@ -20,9 +20,11 @@ onButton(support, 'support', async (ctx) => {
   await askQuestion(ctx);
 });
 
-support.chatType('private').on('message', async (ctx, next) => {
+/** The student's question after "Talk to a human" (see ./answers.ts), any kind of message, copied to the admins. */
+export const questionAnswer = new Composer<SalesContext>();
+questionAnswer.chatType('private').on('message', async (ctx, next) => {
   const adminChatId = ctx.deps.settings.adminChatId;
-  if (ctx.session.awaiting?.kind !== 'question' || adminChatId === undefined) return next();
+  if (adminChatId === undefined) return next();
   ctx.session.awaiting = undefined;
   const user = await upsertUser(ctx.deps.sql, ctx.from);
   const who = [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(' ');

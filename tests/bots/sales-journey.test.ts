@@ -254,10 +254,14 @@ describe('sales bot: from /start to paid access', () => {
   it('routes a question to the admin chat and the admin’s reply back', async () => {
     const student = p.student(newStudent());
     await student.send('/support');
+    // A command while the bot waits for the question runs as a command; it is not the question.
+    await student.send('/paysupport');
+    await student.waitForText(/support@example.com/);
     await student.send('Can I pay later?');
     const copied = await p.telegram.waitFor(() =>
       p.telegram.sent(p.adminChatId).find((m) => m.text === 'Can I pay later?'),
     );
+    expect(p.telegram.sent(p.adminChatId).filter((m) => m.text === '/paysupport')).toEqual([]);
     p.telegram.sendUserMessage({
       botToken: p.salesToken,
       from: { id: 2, first_name: 'Curator' },
