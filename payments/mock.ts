@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { Checkout, Order, PaymentProvider, VerifiedPaymentEvent, WebhookRequest } from './types';
+import type { Checkout, Order, PaymentProvider, VerifiedPaymentEvent, WebhookProvider, WebhookRequest } from './types';
 import { MalformedWebhookError, WebhookSignatureError } from './types';
 
 export const MOCK_SIGNATURE_HEADER = 'x-mock-signature';
@@ -33,7 +33,7 @@ export function isMockProvider(provider: PaymentProvider): provider is MockProvi
  * A payment provider for development and the demo that behaves like the real ones: a checkout page to pay on, and a
  * signed webhook through the same endpoint and the same checks as Stripe or YooKassa.
  */
-export function createMockProvider(options: { secret: string; publicUrl: string }): PaymentProvider & {
+export function createMockProvider(options: { secret: string; publicUrl: string }): WebhookProvider & {
   /** The signed webhook the mock provider sends when `order` is paid (or refunded). */
   webhookFor(
     order: Pick<Order, 'publicId' | 'amountMinor' | 'currency'>,

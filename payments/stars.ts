@@ -1,6 +1,5 @@
 import type { Api } from 'grammy';
-import type { Checkout, PaymentProvider, VerifiedPaymentEvent } from './types';
-import { WebhookSignatureError } from './types';
+import type { Checkout, PaymentProvider } from './types';
 
 /** The Stars provider: it also gives a charge back to the user who paid it (the admin chat's /refund). */
 export type StarsProvider = PaymentProvider & { refundTo(userTelegramId: number, chargeId: string): Promise<void> };
@@ -19,9 +18,6 @@ export function createStarsProvider(api: Api): StarsProvider {
     name: 'stars',
     async createCheckout(): Promise<Checkout> {
       return { kind: 'invoice' };
-    },
-    async verifyWebhook(): Promise<VerifiedPaymentEvent | null> {
-      throw new WebhookSignatureError('Telegram Stars payments arrive as bot updates, never as webhooks');
     },
     async refundTo(userTelegramId, chargeId) {
       await api.refundStarPayment(userTelegramId, chargeId);

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import type { Checkout, Order, PaymentProvider, VerifiedPaymentEvent, WebhookRequest } from './types';
+import type { Checkout, Order, VerifiedPaymentEvent, WebhookProvider, WebhookRequest } from './types';
 import { MalformedWebhookError, WebhookSignatureError } from './types';
 
 export interface StripeOptions {
@@ -17,7 +17,7 @@ export interface StripeOptions {
  * raw body (and its timestamp, 5 minutes' tolerance). `checkout.session.completed` with payment_status `paid` is a
  * payment; `charge.refunded` is a refund; every other event is acknowledged and ignored.
  */
-export function createStripeProvider(options: StripeOptions): PaymentProvider {
+export function createStripeProvider(options: StripeOptions): WebhookProvider {
   const base = options.apiBase ? new URL(options.apiBase) : undefined;
   const stripe = new Stripe(options.secretKey, {
     ...(base ? { host: base.hostname, port: base.port, protocol: base.protocol === 'http:' ? 'http' : 'https' } : {}),

@@ -53,12 +53,16 @@ export interface PaymentProvider {
    * Verifies a webhook. Returns the event, or null for an event that is genuine but not about a payment we act on
    * (e.g. Stripe's `checkout.session.expired`). Throws WebhookSignatureError (answered 401) or MalformedWebhookError
    * (400). A transient failure (the provider's API is down while re-fetching) is any other error: answered 503 so
-   * the provider retries.
+   * the provider retries. Absent for a provider that notifies through the bot instead (Telegram Stars): its
+   * webhook route answers 404.
    */
-  verifyWebhook(request: WebhookRequest): Promise<VerifiedPaymentEvent | null>;
+  verifyWebhook?(request: WebhookRequest): Promise<VerifiedPaymentEvent | null>;
   /** Gives the money back (admin action); the webhook or caller then stops the journey. */
   refund?(providerPaymentId: string, amountMinor: number): Promise<void>;
 }
+
+/** A provider that reports payments by webhook (Stripe, YooKassa, the mock). */
+export type WebhookProvider = PaymentProvider & Required<Pick<PaymentProvider, 'verifyWebhook'>>;
 
 export class WebhookSignatureError extends Error {
   override name = 'WebhookSignatureError';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Checkout, Order, PaymentProvider, VerifiedPaymentEvent, WebhookRequest } from './types';
+import type { Checkout, Order, VerifiedPaymentEvent, WebhookProvider, WebhookRequest } from './types';
 import { MalformedWebhookError, WebhookSignatureError } from './types';
 
 export interface YooKassaOptions {
@@ -59,7 +59,7 @@ export function fromYooAmount(value: string): number {
  * hint: the payment is re-fetched from the API with our credentials, and only that payment's own status, amount and
  * order count. An id the API does not know is a forgery (401); an API failure is a 503 so YooKassa retries.
  */
-export function createYooKassaProvider(options: YooKassaOptions): PaymentProvider {
+export function createYooKassaProvider(options: YooKassaOptions): WebhookProvider {
   const base = (options.apiBase ?? 'https://api.yookassa.ru/v3').replace(/\/$/, '');
   const auth = `Basic ${Buffer.from(`${options.shopId}:${options.secretKey}`).toString('base64')}`;
 

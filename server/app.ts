@@ -72,6 +72,9 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     async (req: Request<{ provider: string }>, res: Response) => {
       const provider = providers.get(req.params.provider);
       if (!provider || !payments) return void res.status(404).json({ ok: false, error: 'unknown payment provider' });
+      if (!provider.verifyWebhook) {
+        return void res.status(404).json({ ok: false, error: `${provider.name} payments arrive through the bot` });
+      }
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       let event;
       try {
