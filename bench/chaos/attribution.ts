@@ -8,12 +8,16 @@ import type { FaultRecord } from './faults';
 export const KILL_WINDOW_TOLERANCE_MS = 2_000;
 /** ...or at most this long after it: a request already on the wire when its sender died still reaches Telegram. */
 export const ON_THE_WIRE_MS = 100;
+/** Messages sent this close to a duplicate's first copy show how long records took at that moment. */
+export const AROUND_MS = 3_000;
 
 /**
  * Every message Telegram took more than once, with its cause: a SIGKILL (random or aimed) in the send → record
  * window when one fell between just before the first copy and the second, else unexplained (a bug). The window is
- * KILL_WINDOW_TOLERANCE_MS, or longer for a message sent while Postgres was restarting: as long as the records of
- * the messages sent around then took (measured, `records`). Also how many kills landed in such a window.
+ * KILL_WINDOW_TOLERANCE_MS, or longer when records were slow at that moment: as long as the records of the messages
+ * sent within AROUND_MS of it took (measured, `records`; a worker starved just after its start, or Postgres just
+ * back), or, for a message sent while Postgres was restarting, as long as the records of the messages sent during
+ * the restart took. Also how many kills landed in such a window.
  */
 export function attributeDuplicates(counts: JourneyCount[], faults: FaultRecord[], records: RecordGap[], t0: number) {
   const kills = faults.filter((f) => f.kind === 'sigkill' || f.kind === 'aimed-sigkill');
@@ -28,6 +32,7 @@ export function attributeDuplicates(counts: JourneyCount[], faults: FaultRecord[
     Math.max(
       KILL_WINDOW_TOLERANCE_MS,
       ...outages.filter((o) => sentAt >= o.from && sentAt <= o.to).map((o) => o.windowMs),
+      ...records.filter((r) => Math.abs(r.at - sentAt) <= AROUND_MS).map((r) => r.gapMs),
     );
   const explaining = new Set<FaultRecord>();
   const duplicates = counts.flatMap((c) =>
@@ -50,7 +55,7 @@ export function attributeDuplicates(counts: JourneyCount[], faults: FaultRecord[
           : kill.kind === 'aimed-sigkill'
             ? 'aimed SIGKILL'
             : kill.at - first > KILL_WINDOW_TOLERANCE_MS
-              ? 'SIGKILL while the record waited for Postgres'
+              ? 'SIGKILL while records were slow (measured)'
               : 'SIGKILL',
         killAfterMs: kill ? kill.at - first : null,
       };
