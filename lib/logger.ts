@@ -72,7 +72,7 @@ export function createLogger(
       level: options.level ?? 'info',
       base: { service },
       timestamp: pino.stdTimeFunctions.isoTime,
-      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+      serializers: { err: serializeError, error: serializeError },
       formatters: {
         level: (label) => ({ level: label }),
         log: (fields) => redactFields(fields),
@@ -81,6 +81,16 @@ export function createLogger(
     },
     scrubbed,
   );
+}
+
+/**
+ * pino's error serializer without what a failed call carried: grammY's errors hold the call's `payload` (the chat id,
+ * the message text or caption), which is a student's data, not a fact about the failure. The method, Telegram's code
+ * and description stay.
+ */
+function serializeError(err: Error): object {
+  const { payload: _payload, ...rest } = pino.stdSerializers.err(err);
+  return rest;
 }
 
 const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GrammyError } from 'grammy';
 import { createLogger } from '../../lib/logger';
 
 function capture() {
@@ -56,5 +57,19 @@ describe('the logger', () => {
     expect(raw.join('')).not.toContain('w-secret-1');
     expect(lines[0]).toMatchObject({ deps: { webhookSecret: '[redacted]' }, err: { message: 'boom' } });
     expect((lines[0]?.cyclic as Record<string, unknown>).name).toBe('loop');
+  });
+
+  it('logs a failed Telegram call without its payload: no chat id, no message text', () => {
+    const { lines, raw, destination } = capture();
+    const failed = new GrammyError(
+      "Call to 'sendMessage' failed! (502: Bad Gateway)",
+      { ok: false, error_code: 502, description: 'Bad Gateway' },
+      'sendMessage',
+      { chat_id: 860000123, text: 'Dear Ada, your homework on day 3…' },
+    );
+    createLogger('test', { destination }).warn({ error: failed }, 'Activity failed');
+    expect(raw.join('')).not.toContain('860000123');
+    expect(raw.join('')).not.toContain('Dear Ada');
+    expect(lines[0]).toMatchObject({ error: { method: 'sendMessage', error_code: 502, description: 'Bad Gateway' } });
   });
 });
