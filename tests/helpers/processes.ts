@@ -11,6 +11,8 @@ const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).
 export interface ProductionProcess extends ChildProcess {
   /** Everything it printed so far (stdout and stderr). */
   output(): string;
+  /** Its stdout so far. */
+  stdoutText(): string;
   /** Its stdout's JSON log lines so far. */
   logLines(): Record<string, unknown>[];
 }
@@ -34,7 +36,7 @@ export function spawnProduction(entry: string, env: Record<string, string>, cwd 
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return Object.assign(child, { output: () => output, logLines });
+  return Object.assign(child, { output: () => output, stdoutText: () => stdout, logLines });
 }
 
 /** SIGTERM, then the exit code (or the signal that ended it). */

@@ -1,10 +1,6 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -15,10 +11,10 @@ import { createTestDatabase } from '../helpers/database';
 import type { TestDatabase } from '../helpers/database';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { eventually } from '../helpers/platform';
+import { spawnProduction, stopProcess } from '../helpers/processes';
+import type { ProductionProcess } from '../helpers/processes';
 import { freePort } from '../../lib/ports';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 // Shaped like a real token, so a leak would be caught by the test and by the logger's own pattern alike.
 const TOKEN = '7012345678:AAH-worker-process-test-token-0123456789';
 
@@ -31,8 +27,7 @@ describe('the worker process', () => {
   let db: TestDatabase;
   let standIn: Awaited<ReturnType<typeof startBotApiStandIn>>;
   let connection: Connection;
-  let worker: ChildProcess;
-  const output: string[] = [];
+  let worker: ProductionProcess;
   beforeAll(async () => {
     db = await createTestDatabase();
     standIn = await startBotApiStandIn({ port: 0, rateLimits: false });
@@ -48,12 +43,11 @@ describe('the worker process', () => {
   it('logs JSON with enrollment ids and no secrets, serves metrics, and stops on SIGTERM', async () => {
     const taskQueue = `worker-process-${randomUUID()}`;
     const metricsPort = await freePort();
-    // As production runs it: plain node with the tsx loader (the tsx CLI would cut the SIGTERM handling short).
-    worker = spawn(process.execPath, ['--import', TSX_LOADER, path.join(ROOT, 'worker.ts')], {
-      // A folder without a .env, so only this environment counts.
-      cwd: mkdtempSync(path.join(tmpdir(), 'worker-process-')),
-      env: {
-        PATH: process.env.PATH,
+    // As production runs it: plain node with the tsx loader (the tsx CLI would cut the SIGTERM handling short), in a
+    // folder without a .env, so only this environment counts.
+    worker = spawnProduction(
+      'worker.ts',
+      {
         DATABASE_URL: db.url,
         TEMPORAL_ADDRESS: inject('temporalAddress'),
         TEMPORAL_TASK_QUEUE: taskQueue,
@@ -63,20 +57,12 @@ describe('the worker process', () => {
         METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
         LOG_LEVEL: 'debug',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let buffered = '';
-    worker.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      output.push(...lines.filter(Boolean));
-    });
-    let stderr = '';
-    worker.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const parsed = () => output.map((line) => JSON.parse(line) as Record<string, unknown>);
+      mkdtempSync(path.join(tmpdir(), 'worker-process-')),
+    );
+    const parsed = () => worker.logLines();
     await eventually(
-      async () => (worker.exitCode === null ? parsed().some((l) => l.msg === 'worker polling') : `exited: ${stderr}`),
+      async () =>
+        worker.exitCode === null ? parsed().some((l) => l.msg === 'worker polling') : `exited: ${worker.output()}`,
       (up) => up === true,
       60_000,
     );
@@ -96,6 +82,8 @@ describe('the worker process', () => {
       async () => parsed(),
       (all) => all.some((l) => l.msg === 'Lesson delivered'),
     );
+    for (const line of worker.stdoutText().split('\n').filter(Boolean))
+      expect(() => JSON.parse(line), line).not.toThrow();
     const workflowId = enrollmentWorkflowId(input);
     expect(lines.find((l) => l.msg === 'Lesson delivered')).toMatchObject({
       level: 'info',
@@ -108,7 +96,8 @@ describe('the worker process', () => {
       workflowId,
       enrollmentId: enrollment!.id,
     });
-    const everything = output.join('\n') + stderr;
+    // Stdout and stderr, every line: JSON or not.
+    const everything = worker.output();
     expect(everything).not.toContain(TOKEN);
     expect(everything).not.toContain(TOKEN.split(':')[1]);
 
@@ -117,9 +106,7 @@ describe('the worker process', () => {
     expect(metrics).toMatch(/^# (HELP|TYPE) temporal_/m);
     expect(metrics).toMatch(/temporal_activity_execution_latency\w*\{[^}]*activity_type="deliverLesson"/);
 
-    const exit = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
-    worker.kill('SIGTERM');
-    expect(await exit).toBe(0);
+    expect(await stopProcess(worker, 'SIGTERM')).toBe(0);
     expect(parsed().some((l) => l.msg === 'worker stopped')).toBe(true);
   });
 });
