@@ -1,5 +1,5 @@
 import type { Sql } from '../db';
-import { isConnectionError } from '../db';
+import { retryWhileDisconnected } from '../db';
 
 /** How long the record of a sent message keeps being retried while Postgres is unreachable (a restart takes ~2 s). */
 export const RECORD_RETRY_MS = 30_000;
@@ -34,17 +34,4 @@ export async function sendOnce(
     RECORD_RETRY_MS,
   );
   return messageIds;
-}
-
-/** Runs `write` again while Postgres is unreachable, backing off from 100 ms to 2 s, until `withinMs` has passed. */
-export async function retryWhileDisconnected<T>(write: () => Promise<T>, withinMs: number): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await write();
-    } catch (err) {
-      if (!isConnectionError(err) || Date.now() >= deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2_000)));
-    }
-  }
 }

@@ -1,7 +1,12 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Sql } from '../db';
 import { studentReturnedSignal } from './definitions';
-import type { EnrollmentClient } from './client';
+import type { EnrollmentInput } from './definitions';
+
+/** What telling a journey takes: the journey client (client.ts) or anything shaped like it. */
+export interface ReturnSignaller {
+  handle(input: EnrollmentInput): { signal(definition: typeof studentReturnedSignal): Promise<void> };
+}
 
 /**
  * The student can be reached again (they unblocked a bot or wrote to it, or ops said so): their journeys get
@@ -13,17 +18,18 @@ import type { EnrollmentClient } from './client';
  *   stage in Postgres lags the journey by a step (a 403 is written as `blocked` by a step of its own, which a worker
  *   stop or a Postgres restart delays), and a return that comes in that gap must not be lost; the journey also
  *   counts a return that reached it while the refused step was still running (workflows/student-line.ts).
- * A journey that already gave up (ended) answers not found and is skipped. Returns how many journeys were told.
+ * A journey that already gave up (ended) answers not found and is skipped, and so is every journey of a student ops
+ * hold (/block: they come back through /unblock, not by writing). Returns how many journeys were told.
  */
 export async function signalStudentReturned(
-  deps: { sql: Sql; enrollments: EnrollmentClient },
+  deps: { sql: Sql; enrollments: ReturnSignaller },
   telegramId: number,
   which: 'blocked' | 'unfinished' = 'blocked',
 ): Promise<number> {
   const journeys = await deps.sql<{ userId: number; courseSlug: string }[]>`
     select e.user_id, c.slug as course_slug from enrollments e
     join users u on u.id = e.user_id join courses c on c.id = e.course_id
-    where u.telegram_id = ${telegramId}
+    where u.telegram_id = ${telegramId} and u.blocked_at is null
     and ${which === 'blocked' ? deps.sql`e.stage = 'blocked'` : deps.sql`e.stage not in ('completed', 'expired', 'refunded')`}`;
   let told = 0;
   for (const journey of journeys) {

@@ -44,6 +44,8 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
     ctx.t = courseMessagesFor(ctx.from?.language_code);
     await next();
   });
+  // Before the session (Postgres): a return seen while Postgres restarts waits for it instead of being lost.
+  handlers.use(noticeReturns<CourseContext>('course bot', deps));
   const deskCommands = [...ADMIN_COMMANDS, ...REVIEW_COMMANDS];
   handlers.use(
     ownCommandsInGroups<CourseContext>((ctx, command) => inAdminChat(ctx) && deskCommands.includes(command)),
@@ -56,7 +58,6 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   );
   handlers.use(adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, review));
   handlers.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
-  handlers.use(noticeReturns<CourseContext>('course bot', deps));
   handlers.use(lessons, settings);
   handlers.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));
   handlers.use(questions, submit);

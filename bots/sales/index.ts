@@ -47,6 +47,8 @@ export function createSalesBot(token: string, deps: SalesBotDeps, client?: ApiCl
     ctx.t = salesMessagesFor(ctx.from?.language_code);
     await next();
   });
+  // Before the session (Postgres): a return seen while Postgres restarts waits for it instead of being lost.
+  handlers.use(noticeReturns<SalesContext>('sales bot', deps));
   handlers.use(
     ownCommandsInGroups<SalesContext>((ctx, command) => inAdminChat(ctx) && SALES_ADMIN_COMMANDS.includes(command)),
   );
@@ -58,7 +60,6 @@ export function createSalesBot(token: string, deps: SalesBotDeps, client?: ApiCl
   );
   handlers.use(adminChat<SalesContext>((ctx) => ctx.t.onlyReviewers(), admin));
   handlers.use(refuseBlockedUsers<SalesContext>(deps.sql, (ctx) => ctx.t.suspended()));
-  handlers.use(noticeReturns<SalesContext>('sales bot', deps));
   handlers.use(stars, groups, catalog, answers, checkout, support, info);
   // Button data nobody recognised (forged, or from an older version of the bot).
   handlers.on('callback_query:data', staleButton);
