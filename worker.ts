@@ -1,11 +1,9 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { createTelegramBots } from './activities';
-import { createSendPacer } from './activities/pacing';
 import { ConfigError, loadDotEnv, loadWorkerConfig, secretsIn } from './config';
 import { createSql } from './db';
 import { createLogger, temporalLogger } from './lib/logger';
 import { surviveDatabaseRestarts } from './apps/process-guards';
-import { createEnrollmentWorker, metricsTelemetry } from './apps/enrollment-worker';
+import { createConfiguredWorker, metricsTelemetry } from './apps/enrollment-worker';
 
 /**
  * Production worker: JSON logs on stdout (journey lines carry workflowId and enrollmentId, never a secret), Temporal
@@ -24,20 +22,7 @@ async function main(): Promise<void> {
   const sql = createSql(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
-    const worker = await createEnrollmentWorker({
-      connection,
-      namespace: config.temporal.namespace,
-      taskQueue: config.temporal.taskQueue,
-      workflowBundlePath: config.temporal.workflowBundlePath,
-      sql,
-      telegram: createTelegramBots({
-        salesToken: config.telegram.salesBotToken,
-        courseToken: config.telegram.courseBotToken,
-        apiRoot: config.telegram.apiRoot,
-        pacer: createSendPacer(sql, config.telegram.sendsPerSecond, config.telegram.chatLimits),
-      }),
-      adminChatId: config.telegram.adminChatId,
-    });
+    const worker = await createConfiguredWorker(config, { connection, sql });
     logger.info(
       {
         taskQueue: config.temporal.taskQueue,

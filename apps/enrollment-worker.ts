@@ -2,9 +2,12 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
 import type { ActivityInterceptorsFactory, RuntimeOptions, WorkerOptions } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { createActivities, createTelegramBots } from '../activities';
 import type { ActivityDeps } from '../activities';
 import { heartbeatWhileRunning } from '../activities/heartbeats';
+import { createSendPacer } from '../activities/pacing';
+import type { WorkerSettings } from '../config';
+import type { Sql } from '../db';
 
 /** Entry of the workflow code the worker bundles (or `npm run build` pre-bundles). */
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
@@ -53,6 +56,31 @@ export function createEnrollmentWorker(options: EnrollmentWorkerOptions): Promis
     // worker may take it: what a dead worker costs each of its cached journeys (the SDK's default is 10 s).
     stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
     ...tuning,
+  });
+}
+
+/**
+ * The enrollment worker as a worker process configures it (worker.ts, and `npm start` for its own): both bots' APIs
+ * behind one send pacer shared through Postgres, on an open connection.
+ */
+export function createConfiguredWorker(
+  settings: WorkerSettings,
+  deps: { connection: NativeConnection; sql: Sql },
+): Promise<Worker> {
+  const { temporal, telegram } = settings;
+  return createEnrollmentWorker({
+    connection: deps.connection,
+    namespace: temporal.namespace,
+    taskQueue: temporal.taskQueue,
+    workflowBundlePath: temporal.workflowBundlePath,
+    sql: deps.sql,
+    telegram: createTelegramBots({
+      salesToken: telegram.salesBotToken,
+      courseToken: telegram.courseBotToken,
+      apiRoot: telegram.apiRoot,
+      pacer: createSendPacer(deps.sql, telegram.sendsPerSecond, telegram.chatLimits),
+    }),
+    adminChatId: telegram.adminChatId,
   });
 }
 

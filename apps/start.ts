@@ -1,8 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
-import { createTelegramBots } from '../activities';
-import { createSendPacer } from '../activities/pacing';
 import { ConfigError, loadDotEnv, loadPlatformConfig, loadStartConfig } from '../config';
 import { importCourses } from '../content/catalog';
 import { CourseContentError } from '../content/loader';
@@ -15,7 +13,7 @@ import { startCourseRuntime } from './course-runtime';
 import { startLocalStack } from '../infra/local-stack';
 import type { LocalStack } from '../infra/local-stack';
 import { TemporalUnavailableError } from '../infra/temporal-binaries';
-import { createEnrollmentWorker, metricsTelemetry } from './enrollment-worker';
+import { createConfiguredWorker, metricsTelemetry } from './enrollment-worker';
 import { startBotApiStandIn } from '../testing/bot-api';
 
 const DEMO_SALES_TOKEN = '1000001:local-demo-sales';
@@ -78,27 +76,14 @@ async function main(): Promise<void> {
   );
   for (const r of imported) log(`course "${r.slug}": ${r.lessons} lessons (${r.changed ? 'imported' : 'unchanged'})`);
 
-  const { temporal, telegram, metricsAddress } = config.worker;
+  const { temporal, metricsAddress } = config.worker;
   Runtime.install({
     logger: new DefaultLogger('WARN', compactLog),
     ...metricsTelemetry(metricsAddress),
   });
   const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
   cleanups.push(() => nativeConnection.close());
-  const worker: Worker = await createEnrollmentWorker({
-    connection: nativeConnection,
-    namespace: temporal.namespace,
-    taskQueue: temporal.taskQueue,
-    workflowBundlePath: temporal.workflowBundlePath,
-    sql,
-    telegram: createTelegramBots({
-      salesToken: telegram.salesBotToken,
-      courseToken: telegram.courseBotToken,
-      apiRoot: telegram.apiRoot,
-      pacer: createSendPacer(sql, telegram.sendsPerSecond, telegram.chatLimits),
-    }),
-    adminChatId: telegram.adminChatId,
-  });
+  const worker: Worker = await createConfiguredWorker(config.worker, { connection: nativeConnection, sql });
   const running = worker.run();
   cleanups.push(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
