@@ -22,6 +22,40 @@ export const MOCK_SECRET = 'bench-mock-payment-secret-0123456789';
 export const ADMIN_CHAT_ID = -100_900_900;
 export const TASK_QUEUE = 'enrollments';
 
+/** A database of its own on the Postgres at `adminUrl`, migrated, and a pool to it. */
+export async function createBenchDatabase(adminUrl: string, name: string, max: number) {
+  const admin = createSql(adminUrl, { max: 1 });
+  await admin`create database ${admin(name)}`;
+  await admin.end();
+  const databaseUrl = withDatabase(adminUrl, name);
+  await runMigrations(databaseUrl);
+  const sql: Sql = createSql(databaseUrl, { max });
+  return { databaseUrl, sql };
+}
+
+/** The workflow code bundled once into `folder`, as `npm run build` does, so every worker started loads it at once. */
+export async function bundleWorkflowsInto(folder: string): Promise<string> {
+  const bundlePath = path.join(folder, 'workflow-bundle.js');
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  writeFileSync(bundlePath, code);
+  return bundlePath;
+}
+
+/** The environment the worker, sales and course processes of a stack share. */
+export function stackEnvironment(stack: { databaseUrl: string; temporalAddress: string; telegramApiRoot: string }) {
+  return {
+    DATABASE_URL: stack.databaseUrl,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+    TELEGRAM_API_ROOT: stack.telegramApiRoot,
+    SALES_BOT_TOKEN: SALES_TOKEN,
+    COURSE_BOT_TOKEN: COURSE_TOKEN,
+    ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),
+    REVIEWER_IDS: '1',
+    LOG_LEVEL: 'info',
+  };
+}
+
 export type ProcessName = 'worker' | 'temporal' | 'postgres' | 'sales' | 'course' | 'bench driver + stand-in';
 
 /**
@@ -54,34 +88,21 @@ export async function startStack(log: (line: string) => void) {
     const pgDir = path.join(scratch, 'pg', 'data');
     const pg = await startEmbeddedPostgres({ dataDir: pgDir, port: await freePort(), persistent: true });
     cleanups.push(() => pg.stop());
-    const admin = createSql(pg.adminUrl, { max: 1 });
-    await admin`create database bench`;
-    await admin.end();
-    const databaseUrl = withDatabase(pg.adminUrl, 'bench');
-    await runMigrations(databaseUrl);
-    const sql: Sql = createSql(databaseUrl, { max: 20 });
+    const { databaseUrl, sql } = await createBenchDatabase(pg.adminUrl, 'bench', 20);
     cleanups.push(() => sql.end({ timeout: 5 }));
 
     log('bundling workflow code');
-    const bundlePath = path.join(scratch, 'workflow-bundle.js');
-    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
-    writeFileSync(bundlePath, code);
+    const bundlePath = await bundleWorkflowsInto(scratch);
 
     const telegram = await startBotApiStandIn({ port: 0 }); // Telegram's limits: 30/s per bot, 1/s per chat
     cleanups.push(() => telegram.stop());
 
     const httpPort = await freePort();
-    const common = {
-      DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      SALES_BOT_TOKEN: SALES_TOKEN,
-      COURSE_BOT_TOKEN: COURSE_TOKEN,
-      ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),
-      REVIEWER_IDS: '1',
-      LOG_LEVEL: 'info',
-    };
+    const common = stackEnvironment({
+      databaseUrl,
+      temporalAddress: temporal.address,
+      telegramApiRoot: telegram.apiRoot,
+    });
     log('starting the worker, sales and course processes');
     const worker = spawnEntry('worker.ts', {
       ...common,

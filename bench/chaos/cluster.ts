@@ -1,11 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { createSql, withDatabase } from '../../db';
-import type { Sql } from '../../db';
-import { runMigrations } from '../../db/migrate';
 import { freePort } from '../../lib/ports';
 import { enrollmentClient } from '../../journey/client';
 import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
@@ -13,10 +9,9 @@ import type { EmbeddedPostgresHandle } from '../../infra/embedded-postgres';
 import { ensureTemporalBinaries } from '../../infra/temporal-binaries';
 import { startTemporalDevServer } from '../../infra/temporal-dev-server';
 import type { DevServerHandle } from '../../infra/temporal-dev-server';
-import { WORKFLOWS_PATH } from '../../apps/enrollment-worker';
 import { startBotApiStandIn } from '../../testing/bot-api';
 import { pidsMentioning, processTree } from '../processes';
-import { ADMIN_CHAT_ID, COURSE_TOKEN, MOCK_SECRET, SALES_TOKEN, TASK_QUEUE } from '../stack';
+import { MOCK_SECRET, TASK_QUEUE, bundleWorkflowsInto, createBenchDatabase, stackEnvironment } from '../stack';
 import { Supervised } from './supervisor';
 
 export const CHAOS_COURSE = 'chaos';
@@ -53,32 +48,17 @@ export async function startCluster(log: (line: string) => void, logDir: string) 
     const pgOptions = { dataDir: path.join(scratch, 'pg'), port: await freePort(), persistent: true };
     let pg: EmbeddedPostgresHandle = await startEmbeddedPostgres(pgOptions);
     cleanups.push(() => pg.stop());
-    const admin = createSql(pg.adminUrl, { max: 1 });
-    await admin`create database chaos`;
-    await admin.end();
-    const databaseUrl = withDatabase(pg.adminUrl, 'chaos');
-    await runMigrations(databaseUrl);
-    const sql: Sql = createSql(databaseUrl, { max: 8 });
+    const { databaseUrl, sql } = await createBenchDatabase(pg.adminUrl, 'chaos', 8);
     cleanups.push(() => sql.end({ timeout: 5 }));
 
-    const bundlePath = path.join(scratch, 'workflow-bundle.js');
-    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
-    writeFileSync(bundlePath, code);
+    const bundlePath = await bundleWorkflowsInto(scratch);
 
     const telegram = await startBotApiStandIn({ port: 0 }); // Telegram's limits: 30/s per bot, 1/s per chat
     cleanups.push(() => telegram.stop());
 
     const httpPort = await freePort();
     const common = {
-      DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      SALES_BOT_TOKEN: SALES_TOKEN,
-      COURSE_BOT_TOKEN: COURSE_TOKEN,
-      ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),
-      REVIEWER_IDS: '1',
-      LOG_LEVEL: 'info',
+      ...stackEnvironment({ databaseUrl, temporalAddress: temporal.address, telegramApiRoot: telegram.apiRoot }),
       METRICS_ADDRESS: 'off',
     };
     const supervised = (name: string, entry: string, env: Record<string, string>, ready: RegExp) =>
