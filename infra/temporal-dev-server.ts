@@ -25,6 +25,18 @@ export interface DevServerHandle {
 }
 
 /**
+ * One partition per task queue. A queue's partitions spread its tasks so several matching hosts can share them; a
+ * dev server is one host, and task priority (TASK_PRIORITY) orders a backlog only within a partition: with the
+ * default four, a payment's task could wait behind three partitions' worth of lessons.
+ */
+export const ONE_PARTITION = [
+  '--dynamic-config-value',
+  'matching.numTaskqueueReadPartitions=1',
+  '--dynamic-config-value',
+  'matching.numTaskqueueWritePartitions=1',
+];
+
+/**
  * Starts `temporal server start-dev` with the project's search attributes and a SQLite file, so journeys survive a
  * restart of the platform. Resolves once the frontend answers.
  */
@@ -54,7 +66,7 @@ export async function startTemporalDevServer(options: {
     args.push('--db-filename', path.join(options.dataDir, 'temporal.sqlite'));
     args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
-  args.push('--log-level', 'warn');
+  args.push('--log-level', 'warn', ...ONE_PARTITION);
   for (const key of ALL_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`);
   const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

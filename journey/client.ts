@@ -1,7 +1,13 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { ENROLLMENT_WORKFLOW_TYPE, enrollmentWorkflowId, paymentReceivedSignal, searchAttributes } from './definitions';
+import {
+  ENROLLMENT_WORKFLOW_TYPE,
+  TASK_PRIORITY,
+  enrollmentWorkflowId,
+  paymentReceivedSignal,
+  searchAttributes,
+} from './definitions';
 import type { EnrollmentInput, EnrollmentWorkflow, PaymentReceived } from './definitions';
 
 /** What bots and the webhook do with journeys: start one, or deliver a payment to it. Nothing multi-step. */
@@ -15,6 +21,8 @@ export function enrollmentClient(client: Client, taskQueue: string) {
     // A journey's tasks take milliseconds; a worker killed while it held one costs this long before another worker
     // takes it (the server's default is 10 s, measured as a large share of lateness under SIGKILLs).
     workflowTaskTimeout: '5s',
+    // Its workflow tasks and Postgres steps go before scheduled sends (its activities inherit it unless they say).
+    priority: { priorityKey: TASK_PRIORITY.journey },
     // What ops read in the Temporal UI's list and header; ids only, no names (personal data stays in Postgres).
     staticSummary: `Student ${input.userId} in course ${input.courseSlug}`,
     typedSearchAttributes: [

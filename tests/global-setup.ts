@@ -10,6 +10,7 @@ import { ALL_SEARCH_ATTRIBUTES } from '../journey/definitions';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import type { EmbeddedPostgresHandle } from '../infra/embedded-postgres';
 import { ensureTemporalBinaries } from '../infra/temporal-binaries';
+import { ONE_PARTITION } from '../infra/temporal-dev-server';
 import { WORKFLOWS_PATH } from '../apps/enrollment-worker';
 import { freePort } from '../lib/ports';
 
@@ -48,7 +49,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       ui: true,
       uiPort,
       searchAttributes: ALL_SEARCH_ATTRIBUTES,
-      extraArgs: ['--log-level', 'error'],
+      extraArgs: ['--log-level', 'error', ...ONE_PARTITION],
     },
   });
 

@@ -1,6 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { TASK_PRIORITY } from '../journey/definitions';
 
 /**
  * Postgres-only steps: short and idempotent. No attempt cap on purpose: a journey must outlive a database outage,
@@ -38,20 +39,26 @@ export type DatabaseActivities = Pick<
   'openEnrollment' | 'recordPayment' | 'recordRefund' | 'recordStage' | 'recordAssignment'
 >;
 
-/** The journey's activities that talk to Telegram (they read Postgres too, but Telegram sets their pace). */
-export type TelegramActivities = Pick<
+/** The journey's answers to what a student or reviewer just did: the welcome, receipts, feedback, access changes. */
+export type ReplyActivities = Pick<
   Activities,
-  | 'grantAccess'
-  | 'grantUpgrade'
-  | 'notifyUnderpaid'
-  | 'revokeAccess'
-  | 'deliverLesson'
-  | 'acknowledgeAssignment'
-  | 'sendReminder'
-  | 'sendCompletion'
-  | 'routeAssignment'
-  | 'deliverFeedback'
+  'grantAccess' | 'grantUpgrade' | 'notifyUnderpaid' | 'revokeAccess' | 'acknowledgeAssignment' | 'deliverFeedback'
+>;
+
+/** What the journey sends on its own schedule: lessons, reminders, completion, and a submission to the reviewers. */
+export type ScheduledActivities = Pick<
+  Activities,
+  'deliverLesson' | 'sendReminder' | 'sendCompletion' | 'routeAssignment'
 >;
 
 export const db = proxyActivities<DatabaseActivities>(DATABASE_STEP);
-export const telegram = proxyActivities<TelegramActivities>(TELEGRAM_STEP);
+/** Telegram steps that answer someone: first in a backlog (TASK_PRIORITY.interactive). */
+export const replies = proxyActivities<ReplyActivities>({
+  ...TELEGRAM_STEP,
+  priority: { priorityKey: TASK_PRIORITY.interactive },
+});
+/** Telegram steps on the journey's schedule: after the answers and the journeys' own steps in a backlog. */
+export const telegram = proxyActivities<ScheduledActivities>({
+  ...TELEGRAM_STEP,
+  priority: { priorityKey: TASK_PRIORITY.scheduled },
+});

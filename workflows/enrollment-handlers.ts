@@ -14,7 +14,7 @@ import {
 } from '../journey/definitions';
 import type { AssignmentSubmitted, PaymentReceived, PaymentRefunded } from '../journey/definitions';
 import { isReviewed } from '../domain/tariffs';
-import { db, telegram } from './activity-steps';
+import { db, replies, telegram } from './activity-steps';
 import type { AssignmentEntry, JourneyState } from './journey-state';
 import type { Reminders } from './reminders';
 import type { StudentLine } from './student-line';
@@ -80,11 +80,11 @@ export function setHandlers({ state, planned, syncStage, student, reminders }: H
       case 'not-ours':
         return log.warn('Payment id belongs to another enrollment', { id: payment.providerPaymentId });
       case 'underpaid':
-        await student.reach(() => telegram.notifyUnderpaid({ enrollmentId, payment, price }));
+        await student.reach(() => replies.notifyUnderpaid({ enrollmentId, payment, price }));
         return;
       case 'upgrade':
         if (state.accessGranted) {
-          await student.reach(() => telegram.grantUpgrade({ enrollmentId, tariff: payment.tariff }));
+          await student.reach(() => replies.grantUpgrade({ enrollmentId, tariff: payment.tariff }));
         }
         await syncStage();
         return;
@@ -114,7 +114,7 @@ export function setHandlers({ state, planned, syncStage, student, reminders }: H
     const entry: AssignmentEntry = { id: assignmentId, day: submission.day, status: 'submitted' };
     state.assignments.set(assignmentId, entry);
     const tariff = state.paidTariff;
-    if (!(await student.reach(() => telegram.acknowledgeAssignment({ enrollmentId, assignmentId, tariff })))) return;
+    if (!(await student.reach(() => replies.acknowledgeAssignment({ enrollmentId, assignmentId, tariff })))) return;
     if (!isReviewed(tariff)) {
       entry.status = 'auto-answered';
       return;
@@ -131,7 +131,7 @@ export function setHandlers({ state, planned, syncStage, student, reminders }: H
     const answered = await condition(() => entry.feedback !== undefined, feedbackWaitMs);
     const { feedback } = entry;
     if (!answered || !feedback) return log.warn('No review within the feedback window', { assignmentId });
-    if (await student.reach(() => telegram.deliverFeedback({ enrollmentId, assignmentId, feedback }))) {
+    if (await student.reach(() => replies.deliverFeedback({ enrollmentId, assignmentId, feedback }))) {
       // Changes requested: this entry is closed; the student's next submission for the day is a new assignment.
       entry.status = feedback.verdict === 'changes-requested' ? 'changes-requested' : 'answered';
       await syncStage();

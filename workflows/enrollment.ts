@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, log, patched, setCurrentDetails } from '@temporalio/workflow';
 import type { EnrollmentInput, EnrollmentResult } from '../journey/definitions';
 import { lessonDueAt } from '../domain/schedule';
-import { telegram } from './activity-steps';
+import { replies, telegram } from './activity-steps';
 import { openJourney } from './journey';
 import type { Journey } from './journey';
 import type { JourneyState } from './journey-state';
@@ -40,7 +40,7 @@ async function grantAccess(journey: Journey): Promise<EnrollmentResult | undefin
   state.startedAt = Date.now();
   if (state.refunded) return endRefunded(journey);
   const returnsBeforeAccess = state.returns;
-  if (!(await student.reach(() => telegram.grantAccess({ enrollmentId, tariff: state.tariff })))) {
+  if (!(await student.reach(() => replies.grantAccess({ enrollmentId, tariff: state.tariff })))) {
     return finish(state, 'blocked');
   }
   // A student out of reach at the welcome starts the course when they come back, so the lessons that fell due
@@ -144,7 +144,7 @@ async function complete(journey: Journey): Promise<EnrollmentResult> {
 /** Access ends with the money: groups are left (ban, then unban so a new purchase works), nothing more is sent. */
 async function endRefunded({ state, plan, student, reminders, syncStage }: Journey): Promise<EnrollmentResult> {
   reminders.cancelAll();
-  await student.retrying(() => telegram.revokeAccess({ enrollmentId: plan.enrollmentId }));
+  await student.retrying(() => replies.revokeAccess({ enrollmentId: plan.enrollmentId }));
   await syncStage();
   await condition(allHandlersFinished);
   return finish(state, 'refunded');

@@ -1,21 +1,29 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { createEnrollmentStore } from '../../activities/enrollment-store';
 import type { Activities } from '../../activities';
-import type { DatabaseActivities, TelegramActivities } from '../../workflows/activity-steps';
+import type { DatabaseActivities, ReplyActivities, ScheduledActivities } from '../../workflows/activity-steps';
 
-/** Checked by `tsc --noEmit` (these assertions do nothing at run time): each activity runs under one retry policy. */
+/**
+ * Checked by `tsc --noEmit` (these assertions do nothing at run time): each activity runs under one retry policy and
+ * one task priority.
+ */
 describe('activity proxies', () => {
-  it('offer each activity under one policy only', () => {
-    expectTypeOf<keyof DatabaseActivities & keyof TelegramActivities>().toEqualTypeOf<never>();
+  it('offer each activity under one policy and one priority only', () => {
+    expectTypeOf<keyof DatabaseActivities & keyof ReplyActivities>().toEqualTypeOf<never>();
+    expectTypeOf<keyof DatabaseActivities & keyof ScheduledActivities>().toEqualTypeOf<never>();
+    expectTypeOf<keyof ReplyActivities & keyof ScheduledActivities>().toEqualTypeOf<never>();
     expectTypeOf<DatabaseActivities>().not.toHaveProperty('deliverLesson');
-    expectTypeOf<TelegramActivities>().not.toHaveProperty('recordStage');
+    expectTypeOf<ScheduledActivities>().not.toHaveProperty('grantAccess');
+    expectTypeOf<ReplyActivities>().not.toHaveProperty('recordStage');
   });
 
   it('run every Postgres-only activity as a database step, and nothing else', () => {
     expectTypeOf<keyof DatabaseActivities>().toEqualTypeOf<keyof ReturnType<typeof createEnrollmentStore>>();
   });
 
-  it('offer only activities the worker registers', () => {
-    expectTypeOf<keyof TelegramActivities>().toExtend<keyof Activities>();
+  it('give every activity the worker registers exactly one proxy', () => {
+    expectTypeOf<keyof DatabaseActivities | keyof ReplyActivities | keyof ScheduledActivities>().toEqualTypeOf<
+      keyof Activities
+    >();
   });
 });

@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TASK_PRIORITY, progressQuery } from '../../journey/definitions';
+import { insertCourse, insertUser, payment } from '../helpers/fixtures';
+import { eventually, startPlatform } from '../helpers/platform';
+import type { Platform } from '../helpers/platform';
+
+/**
+ * Task priority, end to end: the journey gives its tasks the keys of TASK_PRIORITY (the welcome first, the journey's
+ * own steps next, lessons after), and the Temporal server the platform runs hands a backlog out in key order.
+ */
+describe('task priority', () => {
+  let p: Platform;
+  beforeAll(async () => {
+    p = await startPlatform();
+  });
+  afterAll(() => p?.close());
+
+  it('is set on the journey and on each kind of step, as its history shows', async () => {
+    const slug = p.slug('priority');
+    await insertCourse(p.db.sql, { slug, lessons: [{ day: 1 }] });
+    const { userId } = await insertUser(p.db.sql);
+    const input = { userId, courseSlug: slug };
+    await p.temporal.enrollments.pay(input, payment('BASIC'));
+    const handle = p.temporal.enrollments.handle(input);
+    await eventually(
+      () => handle.query(progressQuery),
+      (pr) => pr.lessonsDelivered.includes(1),
+    );
+    const { events } = await handle.fetchHistory();
+    const started = events?.find((e) => e.workflowExecutionStartedEventAttributes);
+    expect(started?.workflowExecutionStartedEventAttributes?.priority?.priorityKey).toBe(TASK_PRIORITY.journey);
+    const keyOf = (activity: string) =>
+      events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity)
+        ?.activityTaskScheduledEventAttributes?.priority?.priorityKey ?? 0;
+    expect(keyOf('grantAccess')).toBe(TASK_PRIORITY.interactive);
+    expect(keyOf('deliverLesson')).toBe(TASK_PRIORITY.scheduled);
+    // A Postgres step sets no key of its own: it runs at the journey's.
+    expect(keyOf('openEnrollment')).toBe(0);
+  });
+
+  it('hands a backlog out in key order: one answer queued after 30 lessons runs first', async () => {
+    const { client } = p.temporal;
+    const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    const taskQueue = `priority-${randomUUID()}`;
+    // A worker that only runs workflows queues the steps up; no one runs them yet.
+    const scheduler = await Worker.create({
+      connection: nativeConnection,
+      taskQueue,
+      workflowsPath: path.join(__dirname, '..', 'fixtures', 'priority-workflows.ts'),
+    });
+    await scheduler.runUntil(async () => {
+      const started = [];
+      for (let i = 0; i < 30; i++) {
+        started.push(
+          client.workflow.start('oneStepAt', {
+            taskQueue,
+            workflowId: `${taskQueue}-lesson-${i}`,
+            args: [TASK_PRIORITY.scheduled, `lesson ${i}`],
+          }),
+        );
+      }
+      await Promise.all(started);
+      await client.workflow.start('oneStepAt', {
+        taskQueue,
+        workflowId: `${taskQueue}-answer`,
+        args: [TASK_PRIORITY.interactive, 'answer'],
+      });
+      // Every step is scheduled (each workflow waits on its one activity) before anyone takes one.
+      const ids = [...Array.from({ length: 30 }, (_, i) => `${taskQueue}-lesson-${i}`), `${taskQueue}-answer`];
+      await eventually(
+        async () => {
+          const waiting = await Promise.all(
+            ids.map(async (id) => (await client.workflow.getHandle(id).describe()).raw.pendingActivities?.length ?? 0),
+          );
+          return waiting.filter((n) => n === 1).length;
+        },
+        (scheduled) => scheduled === ids.length,
+      );
+    });
+    const order: string[] = [];
+    const runner = await Worker.create({
+      connection: nativeConnection,
+      taskQueue,
+      maxConcurrentActivityTaskExecutions: 1,
+      maxConcurrentActivityTaskPolls: 1,
+      activities: { step: async (name: string) => void order.push(name) },
+    });
+    await runner.runUntil(() =>
+      eventually(
+        async () => order.length,
+        (n) => n === 31,
+      ),
+    );
+    await nativeConnection.close();
+    expect(order[0]).toBe('answer');
+    expect(order).toHaveLength(31);
+  });
+});
