@@ -9,6 +9,10 @@ export type Sql = postgres.Sql;
 export function createSql(databaseUrl: string, options: { max?: number } = {}): Sql {
   return postgres(databaseUrl, {
     max: options.max ?? 10,
+    // postgres.js waits 3^n / 100 s (up to 20 s) before a connection's next attempt, n counting the pool's failed
+    // attempts: a few seconds of Postgres restart left records of sent messages waiting up to 20 s after it was
+    // back (measured), a window in which a killed worker sends the message again. Half a second at most instead.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
     transform: postgres.camel,
     onnotice: () => {},
     types: {
