@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { insertBenchCourse } from './fixtures';
+import { writeResults } from './results-file';
 import { botResponsiveness, capacity, lessonFanOut, paymentToAccess, profiled } from './scenarios';
 import { startStack } from './stack';
 
@@ -60,21 +59,7 @@ async function main(): Promise<void> {
     await stack.stop();
   }
 
-  const report = {
-    at: new Date().toISOString(),
-    machine: {
-      cpu: cpus()[0]?.model,
-      cores: cpus().length,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-    },
-    settings,
-    totalSeconds: Math.round((Date.now() - started) / 1000),
-    results,
-  };
-  const file = path.join(__dirname, 'results', quick ? 'quick.json' : 'latest.json');
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  const { file, report } = await writeResults(quick ? 'quick' : 'latest', started, { settings, results });
   console.log(`\n${table(report.results)}\n`);
   log(`done in ${report.totalSeconds} s; figures in ${path.relative(process.cwd(), file)}`);
 }

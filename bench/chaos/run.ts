@@ -1,7 +1,6 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { format, resolveConfig } from 'prettier';
+import { writeResults } from '../results-file';
 import { runPhase } from './phase';
 import { failures, table } from './report';
 import type { PhaseResult } from './report';
@@ -33,25 +32,8 @@ async function main(): Promise<void> {
   log('with faults');
   const faults = await runPhase(settings, path.join(logRoot, 'faults'), log);
 
-  const report = {
-    at: new Date().toISOString(),
-    machine: {
-      cpu: cpus()[0]?.model,
-      cores: cpus().length,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-    },
-    settings,
-    totalSeconds: Math.round((Date.now() - started) / 1000),
-    baseline,
-    faults,
-  };
   const name = only ? `chaos-only-${only.replace(/,/g, '+').replace(/:/g, 'x')}` : short ? 'chaos-short' : 'chaos';
-  const file = path.join(__dirname, '..', 'results', `${name}.json`);
-  mkdirSync(path.dirname(file), { recursive: true });
-  // Formatted as the repository's Prettier would, so a committed result passes `npm run lint`.
-  const options = { ...(await resolveConfig(file)), parser: 'json' };
-  writeFileSync(file, await format(JSON.stringify(report), options));
+  const { file, report } = await writeResults(name, started, { settings, baseline, faults });
   console.log(`\n${table(baseline, faults)}\n`);
   for (const d of faults.figures.duplicates) log(`duplicate: ${JSON.stringify(d)}`);
   const failed = [...(baseline ? failures('baseline', baseline) : []), ...failures('faults', faults)];
