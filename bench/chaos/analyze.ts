@@ -1,13 +1,10 @@
-import type { ApiCall } from '../../testing/bot-api';
 import { COURSE_TOKEN, SALES_TOKEN } from '../stack';
 import { summary } from '../stats';
 import { attributeDuplicates } from './attribution';
-import type { JourneyCount, MessageName, RecordGap } from './count';
-import type { FaultRecord } from './faults';
-import type { Journey } from './journeys';
-import type { ChaosSettings } from './settings';
+import type { MessageName, RecordGap } from './count';
 import { INJECTED } from './telegram-faults';
 import { returns, timing } from './timing';
+import type { PhaseRecords } from './timing';
 
 const BOTS: Record<number, string> = {
   [Number(SALES_TOKEN.split(':')[0])]: 'sales',
@@ -15,15 +12,7 @@ const BOTS: Record<number, string> = {
 };
 
 /** The figures of one run, from what was counted per journey and what the faults and Telegram's records say. */
-export function analyze(input: {
-  settings: ChaosSettings;
-  t0: number;
-  journeys: Journey[];
-  counts: JourneyCount[];
-  faults: FaultRecord[];
-  calls: ApiCall[];
-  records: RecordGap[];
-}) {
+export function analyze(input: PhaseRecords & { records: RecordGap[] }) {
   const { counts, calls } = input;
   const { duplicates, sigkills } = attributeDuplicates(counts, input.faults, input.records, input.t0);
   const tooMany = calls.filter((c) => c.status === 429 && !c.description?.includes(INJECTED));

@@ -7,19 +7,22 @@ import type { FaultRecord } from './faults';
 import type { Journey } from './journeys';
 import type { ChaosSettings } from './settings';
 
-/**
- * How late messages came: each lesson of a journey that never blocked against its due time (startedAt + (day - 1)
- * intervals), each welcome against its payment; and the drain: from the end of the last fault (a server back, a
- * kill, the last injected answer, a slow call's client timeout) to the arrival of the last message overdue then.
- */
-export function timing(input: {
+/** What a phase of a chaos run recorded: its journeys and their counts, the faults, and every Bot API call. */
+export interface PhaseRecords {
   settings: ChaosSettings;
   t0: number;
   journeys: Journey[];
   counts: JourneyCount[];
   faults: FaultRecord[];
   calls: ApiCall[];
-}) {
+}
+
+/**
+ * How late messages came: each lesson of a journey that never blocked against its due time (startedAt + (day - 1)
+ * intervals), each welcome against its payment; and the drain: from the end of the last fault (a server back, a
+ * kill, the last injected answer, a slow call's client timeout) to the arrival of the last message overdue then.
+ */
+export function timing(input: PhaseRecords) {
   const { settings, t0, counts } = input;
   const regular = counts.filter((c) => c.role === 'regular');
   const paidAt = new Map(input.journeys.map((j) => [j.telegramId, j.paidAt ?? t0]));
