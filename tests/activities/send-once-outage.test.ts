@@ -1,16 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendOnce } from '../../activities/send-once';
 import { createSql, isConnectionError } from '../../db';
 import type { Sql } from '../../db';
-import { runMigrations } from '../../db/migrate';
-import { freePort } from '../../lib/ports';
-import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
-import type { EmbeddedPostgresHandle } from '../../infra/embedded-postgres';
 import { startBotApiStandIn } from '../../testing/bot-api';
+import { startOwnPostgres } from '../helpers/own-postgres';
+import type { OwnPostgres } from '../helpers/own-postgres';
 
 const TOKEN = '3333:send-once-outage';
 
@@ -20,26 +15,19 @@ const TOKEN = '3333:send-once-outage';
  * follows finds it and sends nothing.
  */
 describe('sendOnce through a Postgres restart', () => {
-  let scratch: string;
-  let port: number;
-  let pg: EmbeddedPostgresHandle;
+  let pg: OwnPostgres;
   let sql: Sql;
   let standIn: Awaited<ReturnType<typeof startBotApiStandIn>>;
-  const start = () => startEmbeddedPostgres({ dataDir: path.join(scratch, 'data'), port, persistent: true });
 
   beforeAll(async () => {
-    scratch = mkdtempSync(path.join(tmpdir(), 'send-once-outage-'));
-    port = await freePort();
-    pg = await start();
-    await runMigrations(pg.adminUrl);
-    sql = createSql(pg.adminUrl, { max: 2 });
+    pg = await startOwnPostgres('send-once-outage');
+    sql = createSql(pg.url, { max: 2 });
     standIn = await startBotApiStandIn({ port: 0, rateLimits: false });
   });
   afterAll(async () => {
     await sql?.end({ timeout: 1 });
     await standIn?.stop();
-    await pg?.stop();
-    rmSync(scratch, { recursive: true, force: true });
+    await pg?.close();
   });
 
   it('records a message Telegram took while Postgres restarts, and the retry sends nothing', async () => {
@@ -53,7 +41,7 @@ describe('sendOnce through a Postgres restart', () => {
       // Postgres goes down right after Telegram answered, and is back about a second and a half later.
       await pg.stop();
       restarted = new Promise<void>((resolve) => setTimeout(resolve, 1_500)).then(async () => {
-        pg = await start();
+        await pg.start();
       });
       return [message.message_id];
     };

@@ -1,17 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tellReturn } from '../../bots/returns';
 import { createSql } from '../../db';
 import type { Sql } from '../../db';
-import { runMigrations } from '../../db/migrate';
-import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
-import type { EmbeddedPostgresHandle } from '../../infra/embedded-postgres';
 import type { EnrollmentInput } from '../../journey/definitions';
 import type { ReturnSignaller } from '../../journey/student-returns';
-import { freePort } from '../../lib/ports';
 import { insertCourse, insertUser } from '../helpers/fixtures';
+import { startOwnPostgres } from '../helpers/own-postgres';
+import type { OwnPostgres } from '../helpers/own-postgres';
 
 /**
  * A student unblocks the bot while Postgres restarts (the chaos run lost a returning student that way: the update
@@ -19,27 +14,20 @@ import { insertCourse, insertUser } from '../helpers/fixtures';
  * this file's own is restarted under it. What the journey does with the signal is tests/bots/returning-student.test.ts.
  */
 describe('a return while Postgres restarts', () => {
-  let scratch: string;
-  let port: number;
-  let pg: EmbeddedPostgresHandle;
+  let pg: OwnPostgres;
   let sql: Sql;
   const told: EnrollmentInput[] = [];
   const enrollments: ReturnSignaller = {
     handle: (input) => ({ signal: async () => void told.push(input) }),
   };
-  const start = () => startEmbeddedPostgres({ dataDir: path.join(scratch, 'data'), port, persistent: true });
 
   beforeAll(async () => {
-    scratch = mkdtempSync(path.join(tmpdir(), 'returns-outage-'));
-    port = await freePort();
-    pg = await start();
-    await runMigrations(pg.adminUrl);
-    sql = createSql(pg.adminUrl, { max: 2 });
+    pg = await startOwnPostgres('returns-outage');
+    sql = createSql(pg.url, { max: 2 });
   });
   afterAll(async () => {
     await sql?.end({ timeout: 1 });
-    await pg?.stop();
-    rmSync(scratch, { recursive: true, force: true });
+    await pg?.close();
   });
 
   /** A student whose journey in `slug` Postgres shows at `stage`. */
@@ -57,7 +45,7 @@ describe('a return while Postgres restarts', () => {
     await pg.stop();
     const returned = tellReturn({ sql, enrollments }, ada.telegramId, 'unfinished');
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    pg = await start();
+    await pg.start();
     expect(await returned).toBe(1);
     expect(told).toEqual([{ userId: ada.userId, courseSlug: 'returns-a' }]);
   });
@@ -81,7 +69,7 @@ describe('a return while Postgres restarts', () => {
         code: expect.stringMatching(/ECONNREFUSED|CONNECTION/),
       });
     } finally {
-      pg = await start();
+      await pg.start();
     }
   });
 });

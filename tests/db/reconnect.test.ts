@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSql, retryWhileDisconnected } from '../../db';
 import type { Sql } from '../../db';
-import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
-import type { EmbeddedPostgresHandle } from '../../infra/embedded-postgres';
-import { freePort } from '../../lib/ports';
+import { startOwnPostgres } from '../helpers/own-postgres';
+import type { OwnPostgres } from '../helpers/own-postgres';
 
 /**
  * Statements retried through a Postgres restart (the record of a sent message, a return) go through within a second
@@ -14,22 +10,16 @@ import { freePort } from '../../lib/ports';
  * of outage and kept records of sent messages unwritten that long (a window in which a killed worker sends again).
  */
 describe('the pool after a Postgres restart', () => {
-  let scratch: string;
-  let port: number;
-  let pg: EmbeddedPostgresHandle;
+  let pg: OwnPostgres;
   let sql: Sql;
-  const start = () => startEmbeddedPostgres({ dataDir: path.join(scratch, 'data'), port, persistent: true });
 
   beforeAll(async () => {
-    scratch = mkdtempSync(path.join(tmpdir(), 'reconnect-'));
-    port = await freePort();
-    pg = await start();
-    sql = createSql(pg.adminUrl);
+    pg = await startOwnPostgres('reconnect', { migrate: false });
+    sql = createSql(pg.url);
   });
   afterAll(async () => {
     await sql?.end({ timeout: 1 });
-    await pg?.stop();
-    rmSync(scratch, { recursive: true, force: true });
+    await pg?.close();
   });
 
   it('answers the statements that waited through the outage soon after Postgres is back', async () => {
@@ -40,7 +30,7 @@ describe('the pool after a Postgres restart', () => {
       retryWhileDisconnected(() => sql`select ${i}::int as i`, 30_000).then(() => done.push(Date.now())),
     );
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    pg = await start();
+    await pg.start();
     const backAt = Date.now();
     await Promise.all(waiting);
     expect(Math.max(...done) - backAt).toBeLessThan(4_000);
