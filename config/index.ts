@@ -22,6 +22,9 @@ const base = z.object({
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   NODE_ENV: z.string().min(1).optional(),
+  // Rush hour (issue #15): answers before lessons, lessons before bulk, in Temporal's task queue and in the send pacer.
+  // `off` puts every task and message in arrival order, as before, to measure what the priorities buy.
+  PRIORITIES: z.enum(['on', 'off']).default('on'),
 });
 type BaseVariables = z.output<typeof base>;
 
@@ -346,7 +349,12 @@ function load<P extends Record<string, z.ZodType>>(env: Env, parts: P) {
 }
 
 function baseOf(e: BaseVariables) {
-  return { temporal: temporalOf(e), logLevel: e.LOG_LEVEL, production: e.NODE_ENV === 'production' };
+  return {
+    temporal: temporalOf(e),
+    logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === 'production',
+    priorities: e.PRIORITIES === 'on',
+  };
 }
 
 function temporalOf(e: BaseVariables) {

@@ -17,6 +17,11 @@ export interface BaseConfig {
   logLevel: LogLevel;
   /** NODE_ENV=production: development-only features (the mock provider) are refused. */
   production: boolean;
+  /**
+   * PRIORITIES (default on): a user's answer goes before lessons and lessons before bulk sends, in Temporal's task
+   * queue (priority keys) and in each bot's send pacer (lanes). Off: everything in arrival order, for comparison.
+   */
+  priorities: boolean;
 }
 
 export interface DatabaseConfig {
