@@ -15,6 +15,9 @@ export const heartbeatWhileRunning: ActivityInterceptorsFactory = () => ({
   inbound: {
     async execute(input, next) {
       const context = Context.current();
+      // A local activity runs inside its journey's workflow task, which the worker keeps alive itself; it has no
+      // heartbeat to send.
+      if (context.info.isLocal) return next(input);
       const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
       try {
         context.heartbeat();

@@ -47,7 +47,7 @@ export async function startCourseRuntime(options: {
     config.telegram.courseBotToken,
     {
       sql: options.sql,
-      enrollments: enrollmentClient(options.client, config.temporal.taskQueue),
+      enrollments: enrollmentClient(options.client, config.temporal.taskQueue, { priorities: config.priorities }),
       settings: {
         adminChatId: config.telegram.adminChatId,
         reviewerIds: config.telegram.reviewerIds,

@@ -36,7 +36,7 @@ export async function startSalesRuntime(options: {
   const { salesBotToken, apiRoot } = config.telegram;
   const api = new Api(salesBotToken, { apiRoot });
   const providers = createPaymentProviders(config, api, log);
-  const enrollments = enrollmentClient(options.client, config.temporal.taskQueue);
+  const enrollments = enrollmentClient(options.client, config.temporal.taskQueue, { priorities: config.priorities });
   const orders = createOrderStore(sql, { lifetimeMs: config.payments.orderLifetimeMs });
   const completion = createPaymentCompletion({ orders, enrollments, log });
   const mock = providers.find(isMockProvider);

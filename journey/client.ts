@@ -10,8 +10,12 @@ import {
 } from './definitions';
 import type { EnrollmentInput, EnrollmentWorkflow, PaymentReceived } from './definitions';
 
-/** What bots and the webhook do with journeys: start one, or deliver a payment to it. Nothing multi-step. */
-export function enrollmentClient(client: Client, taskQueue: string) {
+/**
+ * What bots and the webhook do with journeys: start one, or deliver a payment to it. Nothing multi-step.
+ * `priorities: false` (PRIORITIES=off) starts journeys without a priority key, and their steps then set none either
+ * (workflows/activity-steps.ts): every task in arrival order, to measure what the keys buy.
+ */
+export function enrollmentClient(client: Client, taskQueue: string, { priorities = true } = {}) {
   const startOptions = (input: EnrollmentInput) => ({
     taskQueue,
     workflowId: enrollmentWorkflowId(input),
@@ -22,7 +26,7 @@ export function enrollmentClient(client: Client, taskQueue: string) {
     // takes it (the server's default is 10 s, measured as a large share of lateness under SIGKILLs).
     workflowTaskTimeout: '5s',
     // Its workflow tasks and Postgres steps go before scheduled sends (its activities inherit it unless they say).
-    priority: { priorityKey: TASK_PRIORITY.journey },
+    ...(priorities ? { priority: { priorityKey: TASK_PRIORITY.journey } } : {}),
     // What ops read in the Temporal UI's list and header; ids only, no names (personal data stays in Postgres).
     staticSummary: `Student ${input.userId} in course ${input.courseSlug}`,
     typedSearchAttributes: [

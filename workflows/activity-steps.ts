@@ -1,5 +1,5 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { ActivityOptions } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { TASK_PRIORITY } from '../journey/definitions';
 
@@ -51,14 +51,63 @@ export type ScheduledActivities = Pick<
   'deliverLesson' | 'sendReminder' | 'sendCompletion' | 'routeAssignment'
 >;
 
-export const db = proxyActivities<DatabaseActivities>(DATABASE_STEP);
+/**
+ * The same steps as local activities: run by the worker that runs the journey's workflow task, inside that task, so a
+ * step costs no round trip through the server (no activity task to queue and match, no workflow task after it).
+ * Before this, a paid journey needed three workflow tasks and three activity tasks before its welcome; now one
+ * workflow task runs openEnrollment and recordPayment and schedules the welcome (docs/benchmarks.md). The retry
+ * policy is DATABASE_STEP's; a backoff over `localRetryThreshold` becomes a timer, so an outage does not hold the
+ * task open.
+ */
+export const LOCAL_DATABASE_STEP: LocalActivityOptions = {
+  startToCloseTimeout: DATABASE_STEP.startToCloseTimeout,
+  retry: DATABASE_STEP.retry,
+  localRetryThreshold: '10s',
+};
+
+/** Journeys that ran their Postgres steps as (remote) activities keep doing so on replay. */
+export const LOCAL_DATABASE_STEPS_PATCH = 'database-steps-local';
+
+const remoteDatabaseSteps = proxyActivities<DatabaseActivities>(DATABASE_STEP);
+const localDatabaseSteps = proxyLocalActivities<DatabaseActivities>(LOCAL_DATABASE_STEP);
+const databaseSteps = () => (patched(LOCAL_DATABASE_STEPS_PATCH) ? localDatabaseSteps : remoteDatabaseSteps);
+
+/** The journey's Postgres steps; each call picks the local or the remote form (see LOCAL_DATABASE_STEPS_PATCH). */
+export const db: DatabaseActivities = {
+  openEnrollment: (input) => databaseSteps().openEnrollment(input),
+  recordPayment: (input) => databaseSteps().recordPayment(input),
+  recordRefund: (input) => databaseSteps().recordRefund(input),
+  recordStage: (input) => databaseSteps().recordStage(input),
+  recordAssignment: (input) => databaseSteps().recordAssignment(input),
+};
+
+/**
+ * A step's priority key, when its journey has one: a journey started with PRIORITIES=off (journey/client.ts) has
+ * none, and its steps then take the server's default, so everything runs in arrival order for comparison.
+ */
+function prioritised(priorityKey: number): Pick<ActivityOptions, 'priority'> {
+  return workflowInfo().priority?.priorityKey ? { priority: { priorityKey } } : {};
+}
+
+const replySteps = () =>
+  proxyActivities<ReplyActivities>({ ...TELEGRAM_STEP, ...prioritised(TASK_PRIORITY.interactive) });
+const scheduledSteps = () =>
+  proxyActivities<ScheduledActivities>({ ...TELEGRAM_STEP, ...prioritised(TASK_PRIORITY.scheduled) });
+
 /** Telegram steps that answer someone: first in a backlog (TASK_PRIORITY.interactive). */
-export const replies = proxyActivities<ReplyActivities>({
-  ...TELEGRAM_STEP,
-  priority: { priorityKey: TASK_PRIORITY.interactive },
-});
+export const replies: ReplyActivities = {
+  grantAccess: (input) => replySteps().grantAccess(input),
+  grantUpgrade: (input) => replySteps().grantUpgrade(input),
+  notifyUnderpaid: (input) => replySteps().notifyUnderpaid(input),
+  revokeAccess: (input) => replySteps().revokeAccess(input),
+  acknowledgeAssignment: (input) => replySteps().acknowledgeAssignment(input),
+  deliverFeedback: (input) => replySteps().deliverFeedback(input),
+};
+
 /** Telegram steps on the journey's schedule: after the answers and the journeys' own steps in a backlog. */
-export const telegram = proxyActivities<ScheduledActivities>({
-  ...TELEGRAM_STEP,
-  priority: { priorityKey: TASK_PRIORITY.scheduled },
-});
+export const telegram: ScheduledActivities = {
+  deliverLesson: (input) => scheduledSteps().deliverLesson(input),
+  sendReminder: (input) => scheduledSteps().sendReminder(input),
+  sendCompletion: (input) => scheduledSteps().sendCompletion(input),
+  routeAssignment: (input) => scheduledSteps().routeAssignment(input),
+};

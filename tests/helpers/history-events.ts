@@ -21,30 +21,24 @@ export async function scheduledActivityInputs<T = unknown>(handle: WorkflowHandl
 }
 
 /**
- * The first argument of every activity of `activityType` whose outcome (result or failure) the journey has already
- * acted on: a workflow task that started after the outcome was recorded has completed, so whatever the journey
- * decided from it is in its state.
+ * How many times the journey ran a step of `activityType`, as an activity or as a local activity (a marker, which
+ * records the step's type and result but not its input). Every step in the history has run and been acted on except
+ * activities still open.
  */
-export async function handledActivityInputs<T = unknown>(handle: WorkflowHandle, activityType: string): Promise<T[]> {
+export async function stepsRun(handle: WorkflowHandle, activityType: string): Promise<number> {
   const events = await eventsOf(handle);
-  const lastDone = events.findLast((e) => e.workflowTaskCompletedEventAttributes);
-  const seenUpTo = Number(lastDone?.workflowTaskCompletedEventAttributes?.startedEventId ?? 0);
-  const inputs = new Map<number, T>();
-  const handled: T[] = [];
-  for (const e of events) {
-    const scheduled = e.activityTaskScheduledEventAttributes;
-    if (scheduled?.activityType?.name === activityType) {
-      inputs.set(Number(e.eventId), defaultPayloadConverter.fromPayload<T>(scheduled.input!.payloads![0]!));
-    }
-    const closed =
-      e.activityTaskCompletedEventAttributes ??
-      e.activityTaskFailedEventAttributes ??
-      e.activityTaskTimedOutEventAttributes ??
-      e.activityTaskCanceledEventAttributes;
-    const id = Number(closed?.scheduledEventId ?? 0);
-    if (closed && inputs.has(id) && Number(e.eventId) < seenUpTo) handled.push(inputs.get(id)!);
-  }
-  return handled;
+  const remote = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activityType);
+  return remote.length + localActivityTypes(events).filter((type) => type === activityType).length;
+}
+
+/** The type of each local activity recorded in `events`, oldest first (workflows/activity-steps.ts runs them). */
+export function localActivityTypes(events: HistoryEvent[]): string[] {
+  return events.flatMap(({ markerRecordedEventAttributes: marker }) => {
+    const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0] : undefined;
+    if (!data) return [];
+    const { activity_type: type } = defaultPayloadConverter.fromPayload<{ activity_type?: string }>(data);
+    return type ? [type] : [];
+  });
 }
 
 /**

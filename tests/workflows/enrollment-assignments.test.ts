@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignmentSubmittedSignal, progressQuery, submitFeedbackUpdate } from '../../journey/definitions';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { saveHistoryIfCapturing } from '../helpers/histories';
-import { scheduledActivityInputs } from '../helpers/history-events';
+import { stepsRun } from '../helpers/history-events';
 import { enrollmentRows } from '../helpers/journey';
 import { ADMIN_CHAT_ID, eventually, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
@@ -75,7 +75,7 @@ describe('assignments', () => {
       (p) => p.lessonsDelivered.includes(1),
     );
     expect((await handle.query(progressQuery)).assignments).toEqual([]);
-    expect(await scheduledActivityInputs(handle, 'recordAssignment')).toEqual([]);
+    expect(await stepsRun(handle, 'recordAssignment')).toBe(0);
     expect(platform.telegram.sent(telegramId).filter((m) => m.text?.includes('Assignment received'))).toEqual([]);
     expect((await enrollmentRows(platform.db.sql, input))?.assignments).toEqual([]);
     await handle.terminate('test done');

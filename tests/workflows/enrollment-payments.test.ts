@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentReceivedSignal, progressQuery } from '../../journey/definitions';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { saveHistoryIfCapturing } from '../helpers/histories';
-import { handledActivityInputs, scheduledActivityInputs } from '../helpers/history-events';
+import { scheduledActivityInputs, stepsRun } from '../helpers/history-events';
 import { enrollmentRows } from '../helpers/journey';
 import { eventually, searchAttributesOf, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
@@ -84,8 +84,8 @@ describe('payments reaching a journey', () => {
     const handle = platform.temporal.enrollments.handle({ userId: second.userId, courseSlug });
     // The journey has acted on what recordPayment told it (its history says so), and stayed unpaid.
     await eventually(
-      () => handledActivityInputs(handle, 'recordPayment'),
-      (handled) => handled.length === 1,
+      () => stepsRun(handle, 'recordPayment'),
+      (recorded) => recorded === 1,
     );
     expect(await handle.query(progressQuery)).toMatchObject({ stage: 'awaiting-payment', tariff: null, payments: [] });
     expect(await scheduledActivityInputs(handle, 'grantAccess')).toEqual([]);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { enrollmentClient } from '../../journey/client';
 import { TASK_PRIORITY, progressQuery } from '../../journey/definitions';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { eventually, startPlatform } from '../helpers/platform';
@@ -37,8 +38,28 @@ describe('task priority', () => {
         ?.activityTaskScheduledEventAttributes?.priority?.priorityKey ?? 0;
     expect(keyOf('grantAccess')).toBe(TASK_PRIORITY.interactive);
     expect(keyOf('deliverLesson')).toBe(TASK_PRIORITY.scheduled);
-    // A Postgres step sets no key of its own: it runs at the journey's.
-    expect(keyOf('openEnrollment')).toBe(0);
+  });
+
+  it('is left off with PRIORITIES=off: the journey and its steps carry no key, so all run in arrival order', async () => {
+    const slug = p.slug('no-priority');
+    await insertCourse(p.db.sql, { slug, lessons: [{ day: 1 }] });
+    const { userId } = await insertUser(p.db.sql);
+    const input = { userId, courseSlug: slug };
+    const unprioritised = enrollmentClient(p.temporal.client, p.temporal.taskQueue, { priorities: false });
+    await unprioritised.pay(input, payment('BASIC'));
+    const handle = unprioritised.handle(input);
+    await eventually(
+      () => handle.query(progressQuery),
+      (pr) => pr.lessonsDelivered.includes(1),
+    );
+    const { events } = await handle.fetchHistory();
+    const started = events?.find((e) => e.workflowExecutionStartedEventAttributes);
+    expect(started?.workflowExecutionStartedEventAttributes?.priority?.priorityKey ?? 0).toBe(0);
+    const scheduled = (events ?? []).flatMap(({ activityTaskScheduledEventAttributes: a }) =>
+      a ? [{ step: a.activityType?.name, key: a.priority?.priorityKey ?? 0 }] : [],
+    );
+    expect(scheduled.map((s) => s.step)).toEqual(expect.arrayContaining(['grantAccess', 'deliverLesson']));
+    expect(scheduled.filter((s) => s.key !== 0)).toEqual([]);
   });
 
   it('hands a backlog out in key order: one answer queued after 30 lessons runs first', async () => {

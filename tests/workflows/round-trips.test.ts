@@ -1,0 +1,81 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignmentSubmittedSignal, paymentRefundedSignal, progressQuery } from '../../journey/definitions';
+import { insertCourse, insertUser, payment } from '../helpers/fixtures';
+import { saveHistoryIfCapturing } from '../helpers/histories';
+import { localActivityTypes } from '../helpers/history-events';
+import { eventually, startPlatform } from '../helpers/platform';
+import type { Platform } from '../helpers/platform';
+
+const DATABASE_STEPS = ['openEnrollment', 'recordPayment', 'recordStage', 'recordAssignment', 'recordRefund'];
+
+/**
+ * What a journey costs the Temporal server (issue #15): every round trip through it (a workflow task, an activity
+ * task) is work the server does per payment. The Postgres steps run as local activities inside the journey's
+ * workflow tasks, so a payment reaches its welcome after one workflow task, where it took three workflow tasks and
+ * three activity tasks.
+ */
+describe('round trips of a journey', () => {
+  let p: Platform;
+  beforeAll(async () => {
+    p = await startPlatform();
+  });
+  afterAll(() => p?.close());
+
+  const eventsOf = async (handle: WorkflowHandle) => (await handle.fetchHistory()).events ?? [];
+  const remoteSteps = (events: Awaited<ReturnType<typeof eventsOf>>) =>
+    events.flatMap((e) => {
+      const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+      return name ? [name] : [];
+    });
+
+  it('reaches the welcome after one workflow task: openEnrollment and recordPayment run in it', async () => {
+    const slug = p.slug('round-trips');
+    await insertCourse(p.db.sql, { slug, intervalMs: 3_600_000, lessons: [{ day: 1 }, { day: 2 }] });
+    const { userId, telegramId } = await insertUser(p.db.sql);
+    const input = { userId, courseSlug: slug };
+    await p.temporal.enrollments.pay(input, payment('BASIC'));
+    await p.telegram.waitForMessages(telegramId, 1);
+    expect(p.telegram.sent(telegramId)[0]?.text).toContain('Payment received');
+
+    const events = await eventsOf(p.temporal.enrollments.handle(input));
+    const welcome = events.findIndex(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'grantAccess',
+    );
+    expect(welcome).toBeGreaterThan(0);
+    const beforeWelcome = events.slice(0, welcome);
+    expect(beforeWelcome.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
+    expect(remoteSteps(beforeWelcome)).toEqual([]);
+    expect(localActivityTypes(beforeWelcome)).toEqual(['openEnrollment', 'recordPayment']);
+  });
+
+  it('runs every Postgres step of a journey locally, from payment to refund', async () => {
+    const slug = p.slug('local-steps');
+    await insertCourse(p.db.sql, { slug, intervalMs: 3_600_000, lessons: [{ day: 1 }, { day: 2 }] });
+    const { userId, telegramId } = await insertUser(p.db.sql);
+    const input = { userId, courseSlug: slug };
+    const paid = payment('BASIC');
+    await p.temporal.enrollments.pay(input, paid);
+    const handle = p.temporal.enrollments.handle(input);
+    await eventually(
+      () => handle.query(progressQuery),
+      (pr) => pr.lessonsDelivered.includes(1),
+    );
+    await handle.signal(assignmentSubmittedSignal, {
+      submissionKey: `${telegramId}:1`,
+      day: 1,
+      parts: [{ type: 'text', text: 'Done' }],
+    });
+    await eventually(
+      () => handle.query(progressQuery),
+      (pr) => pr.assignments[0]?.status === 'auto-answered',
+    );
+    await handle.signal(paymentRefundedSignal, { provider: paid.provider, providerPaymentId: paid.providerPaymentId });
+    expect(await handle.result()).toEqual({ stage: 'refunded', lessonsDelivered: [1] });
+    await saveHistoryIfCapturing(handle, 'local-database-steps');
+
+    const events = await eventsOf(handle);
+    expect(remoteSteps(events).filter((name) => DATABASE_STEPS.includes(name))).toEqual([]);
+    expect(new Set(localActivityTypes(events))).toEqual(new Set(DATABASE_STEPS));
+  });
+});
