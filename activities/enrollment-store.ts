@@ -121,18 +121,30 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
         where id = ${input.enrollmentId} and (stage_seq < ${seq} or (stage_seq = 0 and ${seq} = 0))`;
     },
 
-    /** Stores a submission once per submissionKey and returns its assignment id. */
+    /**
+     * Makes a submission an assignment, once per submissionKey, and returns its id. The submission is the row the
+     * course bot stored (submissions); journeys signalled before that existed carry its parts themselves.
+     */
     async recordAssignment(input: {
       enrollmentId: number;
       submission: AssignmentSubmitted;
     }): Promise<{ assignmentId: number }> {
-      const s = input.submission;
-      const [row] = await sql<{ id: number }[]>`
-        insert into assignments (enrollment_id, day, submission_key, parts)
-        values (${input.enrollmentId}, ${s.day}, ${s.submissionKey}, ${sql.json(s.parts)})
-        on conflict (enrollment_id, submission_key) do update set submission_key = excluded.submission_key
-        returning id`;
-      return { assignmentId: row!.id };
+      const { submissionId, submissionKey, day, parts } = input.submission;
+      const [row]: [{ id: number }?] =
+        submissionId === undefined
+          ? await sql`
+              insert into assignments (enrollment_id, day, submission_key, parts)
+              values (${input.enrollmentId}, ${day}, ${submissionKey}, ${sql.json(parts ?? [])})
+              on conflict (enrollment_id, submission_key) do update set submission_key = excluded.submission_key
+              returning id`
+          : await sql`
+              insert into assignments (enrollment_id, day, submission_key, parts)
+              select enrollment_id, day, ${submissionKey}, parts from submissions
+              where id = ${submissionId} and enrollment_id = ${input.enrollmentId}
+              on conflict (enrollment_id, submission_key) do update set submission_key = excluded.submission_key
+              returning id`;
+      if (!row) throw new NotFoundError(`Submission ${submissionId} is not part of enrollment ${input.enrollmentId}`);
+      return { assignmentId: row.id };
     },
   };
 }

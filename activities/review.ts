@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../db';
-import type { FeedbackInput, MessagePart } from '../journey/definitions';
+import type { FeedbackInput, MessagePart, Verdict } from '../journey/definitions';
 import type { Tariff } from '../domain/tariffs';
 import { escapeHtml } from '../locales';
 import { inlineButton } from '../telegram/callback-data';
@@ -87,7 +87,7 @@ export function createReview({ sql, telegram, adminChatId }: ReviewDeps) {
     /** Stores the reviewer's answer (and verdict) and delivers it to the student. */
     async deliverFeedback(input: { enrollmentId: number; assignmentId: number; feedback: FeedbackInput }) {
       const r = await recipientOf(sql, input.enrollmentId);
-      const { verdict, parts, reviewerTelegramId } = input.feedback;
+      const { verdict, parts, reviewerTelegramId } = await answerOf(sql, input.assignmentId, input.feedback);
       const status = verdict === 'changes-requested' ? 'changes-requested' : 'answered';
       const [a]: [{ day: number }?] = await sql`
         update assignments set status = ${status}, feedback = ${sql.json(parts)}, verdict = ${verdict ?? null},
@@ -123,4 +123,24 @@ export function createReview({ sql, telegram, adminChatId }: ReviewDeps) {
       await sql`update assignments set feedback_delivered_at = coalesce(feedback_delivered_at, now()) where id = ${input.assignmentId}`;
     },
   };
+}
+
+/**
+ * The reviewer's answer the journey was told of: the row the review desk stored (reviewer_answers), or, for journeys
+ * answered before that existed, the answer the update carried.
+ */
+async function answerOf(
+  sql: Sql,
+  assignmentId: number,
+  feedback: FeedbackInput,
+): Promise<{ verdict?: Verdict; parts: MessagePart[]; reviewerTelegramId: number | null }> {
+  if (feedback.answerId === undefined) {
+    const { verdict, parts = [], reviewerTelegramId = null } = feedback;
+    return { verdict, parts, reviewerTelegramId };
+  }
+  const [row]: [{ parts: MessagePart[]; reviewerTelegramId: number }?] = await sql`
+    select parts, reviewer_telegram_id from reviewer_answers
+    where id = ${feedback.answerId} and assignment_id = ${assignmentId}`;
+  if (!row) throw new NotFoundError(`Answer ${feedback.answerId} is not for assignment ${assignmentId}`);
+  return { verdict: feedback.verdict, ...row };
 }

@@ -1,7 +1,7 @@
 import type { Sql } from '../db';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { moveToDaySignal, pauseSignal, paymentRefundedSignal, resumeSignal, submitFeedbackUpdate } from './definitions';
-import type { FeedbackInput } from './definitions';
+import type { FeedbackInput, ReviewerAnswer } from './definitions';
 import type { Tariff } from '../domain/tariffs';
 import type { EnrollmentClient } from './client';
 import { signalStudentReturned } from './student-returns';
@@ -135,23 +135,43 @@ export function createAdminOps(deps: { sql: Sql; enrollments: EnrollmentClient }
     },
 
     /**
-     * A reviewer's answer to an assignment, handed to its journey (submitFeedbackUpdate) and audited once the journey
-     * took it. A journey that refuses it (unknown assignment, already answered) or has ended changes nothing: the
-     * reason comes back.
+     * A reviewer's answer to an assignment: stored (reviewer_answers), then its id handed to the journey
+     * (submitFeedbackUpdate), so the answer's contents and the reviewer never enter the journey's history; audited
+     * once the journey took it. A journey that refuses it (unknown assignment, already answered) or has ended changes
+     * nothing (the stored answer is deleted again): the reason comes back.
      */
-    async answerAssignment(actor: AdminActor, feedback: FeedbackInput): Promise<{ refused?: string }> {
+    async answerAssignment(actor: AdminActor, answer: ReviewerAnswer): Promise<{ refused?: string }> {
       const [target]: [{ userId: number; courseSlug: string }?] = await sql`
         select e.user_id, c.slug as course_slug from assignments a join enrollments e on e.id = a.enrollment_id
-        join courses c on c.id = e.course_id where a.id = ${feedback.assignmentId}`;
+        join courses c on c.id = e.course_id where a.id = ${answer.assignmentId}`;
       if (!target) return { refused: 'unknown assignment' };
-      try {
-        await enrollments.handle(target).executeUpdate(submitFeedbackUpdate, { args: [feedback] });
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return { refused: 'the student’s journey has ended' };
-        if (!(err instanceof WorkflowUpdateFailedError)) throw err;
-        return { refused: err.cause instanceof Error ? err.cause.message : err.message };
+      const [stored]: [{ id: number }?] = await sql`
+        insert into reviewer_answers (assignment_id, reviewer_telegram_id, parts, verdict)
+        values (${answer.assignmentId}, ${answer.reviewerTelegramId}, ${sql.json(answer.parts)}, ${answer.verdict ?? null})
+        returning id`;
+      if (!stored) throw new Error('insert into reviewer_answers returned no row');
+      const feedback: FeedbackInput = {
+        assignmentId: answer.assignmentId,
+        answerId: stored.id,
+        verdict: answer.verdict,
+      };
+      const refused = await enrollments
+        .handle(target)
+        .executeUpdate(submitFeedbackUpdate, { args: [feedback] })
+        .then(
+          () => undefined,
+          (err: unknown) => {
+            if (err instanceof WorkflowNotFoundError) return 'the student’s journey has ended';
+            if (err instanceof WorkflowUpdateFailedError)
+              return err.cause instanceof Error ? err.cause.message : err.message;
+            throw err;
+          },
+        );
+      if (refused !== undefined) {
+        await sql`delete from reviewer_answers where id = ${stored.id}`;
+        return { refused };
       }
-      await audit(actor, `feedback:${feedback.verdict ?? 'reply'}`, `assignment:${feedback.assignmentId}`);
+      await audit(actor, `feedback:${answer.verdict ?? 'reply'}`, `assignment:${answer.assignmentId}`);
       return {};
     },
   };

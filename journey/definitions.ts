@@ -54,19 +54,40 @@ export interface ScheduleChoice {
   lessonTimeChosen?: boolean;
 }
 
+/**
+ * A student's submission, stored by the course bot (table submissions) before the journey hears of it: the signal
+ * carries the row's id, so no message contents or chat ids reach the workflow's history (issue #16).
+ */
 export interface AssignmentSubmitted {
-  /** Unique per submission (e.g. chat id + message id of the confirmation); a repeat is ignored. */
+  /** Unique per submission; a repeat is ignored. */
   submissionKey: string;
   day: number;
-  parts: MessagePart[];
+  /** submissions.id; absent in signals sent before it existed. */
+  submissionId?: number;
+  /** Only in signals sent before `submissionId` existed, which carried the submission itself. */
+  parts?: MessagePart[];
 }
 
-export interface FeedbackInput {
+/** Approve, or ask for changes (the student may then submit again); a plain reply is neither. */
+export type Verdict = 'approved' | 'changes-requested';
+
+/** A reviewer's answer as the review desk takes it; journey/admin-ops.ts stores it and tells the journey its id. */
+export interface ReviewerAnswer {
   assignmentId: number;
   reviewerTelegramId: number;
   parts: MessagePart[];
-  /** Approve, or ask for changes (the student may then submit again); a plain reply is neither. */
-  verdict?: 'approved' | 'changes-requested';
+  verdict?: Verdict;
+}
+
+/** What a journey is told of a reviewer's answer (submitFeedbackUpdate): the stored answer's id and its verdict. */
+export interface FeedbackInput {
+  assignmentId: number;
+  /** reviewer_answers.id; absent in updates sent before it existed. */
+  answerId?: number;
+  verdict?: Verdict;
+  /** Only in updates sent before `answerId` existed, which carried the answer itself. */
+  reviewerTelegramId?: number;
+  parts?: MessagePart[];
 }
 
 export interface EnrollmentProgress {

@@ -2,7 +2,7 @@ import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { Sql } from '../../db';
 import { createAdminOps } from '../../journey/admin-ops';
-import type { FeedbackInput } from '../../journey/definitions';
+import type { ReviewerAnswer } from '../../journey/definitions';
 import { escapeHtml } from '../../locales';
 import { onButton } from '../buttons';
 import { recordOfReply } from '../reply-records';
@@ -20,7 +20,7 @@ export const review = new Composer<CourseContext>();
 export const REVIEW_COMMANDS = ['queue'];
 
 /** Hands the answer to the journey (audited there); a rejection (unknown, already answered) comes back as the reason. */
-async function answer(ctx: CourseContext & { from: { id: number } }, feedback: FeedbackInput): Promise<string> {
+async function answer(ctx: CourseContext & { from: { id: number } }, feedback: ReviewerAnswer): Promise<string> {
   const { refused } = await createAdminOps(ctx.deps).answerAssignment(
     { telegramId: ctx.from.id, via: 'review-chat' },
     feedback,

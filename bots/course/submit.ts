@@ -77,13 +77,22 @@ onButton(student, 'send-submission', async (ctx) => {
   if (!enrollment)
     return void (await ctx.answerCallbackQuery({ text: ctx.t.notEnrolled({ salesBot: ctx.deps.settings.salesBot }) }));
   let answer = ctx.t.submitted();
+  // Stored here, and the journey told only the row's id: what a student hands in never enters its history. The
+  // chat and first message make a double tap one submission.
+  const [stored]: [{ id: number }?] = await ctx.deps.sql`
+    insert into submissions (enrollment_id, day, submission_key, parts)
+    values (${enrollment.id}, ${submission.day}, ${`${ctx.chat.id}:${submission.firstMessageId}`},
+            ${ctx.deps.sql.json(submission.parts)})
+    on conflict (enrollment_id, submission_key) do update set submission_key = excluded.submission_key
+    returning id`;
+  if (!stored) throw new Error('insert into submissions returned no row');
   try {
     await ctx.deps.enrollments
       .handle({ userId: enrollment.userId, courseSlug: enrollment.courseSlug })
       .signal(assignmentSubmittedSignal, {
-        submissionKey: `${ctx.chat.id}:${submission.firstMessageId}`,
+        submissionKey: `submission:${stored.id}`,
         day: submission.day,
-        parts: submission.parts,
+        submissionId: stored.id,
       });
   } catch (err) {
     // The journey ended while the student was putting the submission together.

@@ -67,3 +67,51 @@ describe('recordStage: an older stage write never overwrites a newer one', () =>
     expect(await stored(enrollmentId)).toMatchObject({ stage: 'paused', currentDay: 1, stageSeq: 1 });
   });
 });
+
+describe('recordAssignment: a submission the course bot stored', () => {
+  let db: TestDatabase;
+  let store: ReturnType<typeof createEnrollmentStore>;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = createEnrollmentStore({ sql: db.sql });
+    await insertCourse(db.sql, { slug: 'stored-submissions', lessons: [{ day: 1 }] });
+  });
+  afterAll(async () => db?.drop());
+
+  async function enrollmentWithSubmission(text: string) {
+    const { userId } = await insertUser(db.sql);
+    const { enrollmentId } = await store.openEnrollment({
+      workflowId: `stored-${userId}`,
+      userId,
+      courseSlug: 'stored-submissions',
+    });
+    const [{ id }] = await db.sql<[{ id: number }]>`
+      insert into submissions (enrollment_id, day, submission_key, parts)
+      values (${enrollmentId}, 1, ${`chat:${userId}`}, ${db.sql.json([{ type: 'text', text }])}) returning id`;
+    return { enrollmentId, submissionId: id };
+  }
+
+  it('becomes an assignment with its parts, once however often it is recorded', async () => {
+    const { enrollmentId, submissionId } = await enrollmentWithSubmission('Mine');
+    const submission = { submissionKey: `submission:${submissionId}`, day: 1, submissionId };
+    const first = await store.recordAssignment({ enrollmentId, submission });
+    const again = await store.recordAssignment({ enrollmentId, submission });
+    expect(again).toEqual(first);
+    const rows = await db.sql`select parts from assignments where enrollment_id = ${enrollmentId}`;
+    expect(rows).toEqual([{ parts: [{ type: 'text', text: 'Mine' }] }]);
+  });
+
+  it('refuses another enrollment’s submission (NotFoundError) and records nothing', async () => {
+    const theirs = await enrollmentWithSubmission('Theirs');
+    const mine = await enrollmentWithSubmission('Mine');
+    const submission = {
+      submissionKey: `submission:${theirs.submissionId}`,
+      day: 1,
+      submissionId: theirs.submissionId,
+    };
+    await expect(store.recordAssignment({ enrollmentId: mine.enrollmentId, submission })).rejects.toMatchObject({
+      name: 'NotFoundError',
+    });
+    expect(await db.sql`select id from assignments where enrollment_id = ${mine.enrollmentId}`).toEqual([]);
+  });
+});

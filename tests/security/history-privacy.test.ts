@@ -1,0 +1,123 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { progressQuery } from '../../journey/definitions';
+import type { Tariff } from '../../domain/tariffs';
+import type { TgUser } from '../../testing/bot-api';
+import { REVIEWER, startCourseBot } from '../helpers/course-bot';
+import type { CourseBotDriver } from '../helpers/course-bot';
+import { insertCourse, payment } from '../helpers/fixtures';
+import { ADMIN_CHAT_ID, eventually, startPlatform } from '../helpers/platform';
+import type { Platform } from '../helpers/platform';
+
+/**
+ * Journey histories are kept for the namespace's retention, shown to ops in the Temporal UI and copied into the
+ * Temporal server's backups, so they carry ids of rows, never a student's Telegram id, name, username, e-mail or
+ * what they wrote (issue #16). Checked on the histories themselves, payloads decoded as plain bytes: what anyone
+ * with the server's database would read, without any codec.
+ */
+describe('journey histories', () => {
+  let p: Platform;
+  let bot: CourseBotDriver;
+  let slug: string;
+  beforeAll(async () => {
+    p = await startPlatform();
+    bot = await startCourseBot(p);
+    slug = p.slug('private');
+    await insertCourse(p.db.sql, {
+      slug,
+      intervalMs: 3_600_000,
+      lessons: [{ day: 1, tasks: { BASIC: 'Describe yourself.', FEEDBACK: 'Describe yourself.' } }, { day: 2 }],
+    });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await p?.close();
+  });
+
+  let nextTelegramId = 960_000_000 + Math.floor(Math.random() * 1_000_000) * 10;
+  async function student(tariff: Tariff) {
+    const telegramId = nextTelegramId++;
+    const person = {
+      telegramId,
+      firstName: `Zephyrine${telegramId}`,
+      lastName: `Quillfeather${telegramId}`,
+      username: `zeph_${telegramId}`,
+      email: `zephyrine.${telegramId}@example.org`,
+      submission: `My secret essay ${telegramId}`,
+      question: `A question from ${telegramId}`,
+    };
+    const [{ id: userId }] = await p.db.sql<[{ id: number }]>`
+      insert into users (telegram_id, first_name, last_name, username, email, language_code)
+      values (${telegramId}, ${person.firstName}, ${person.lastName}, ${person.username}, ${person.email}, 'en')
+      returning id`;
+    const user: TgUser = {
+      id: telegramId,
+      first_name: person.firstName,
+      username: person.username,
+      language_code: 'en',
+    };
+    return { person, user, input: { userId, courseSlug: slug }, tariff };
+  }
+
+  /** Every string and every payload's bytes in a history, as text: what the history tells anyone who reads it. */
+  async function historyText(handle: WorkflowHandle): Promise<string> {
+    const texts: string[] = [];
+    const walk = (value: unknown): void => {
+      if (typeof value === 'string') texts.push(value);
+      else if (typeof value === 'number' || typeof value === 'bigint') texts.push(String(value));
+      else if (value instanceof Uint8Array) texts.push(Buffer.from(value).toString('utf8'));
+      else if (Array.isArray(value)) value.forEach(walk);
+      else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+    };
+    walk(await handle.fetchHistory());
+    return texts.join('\n');
+  }
+
+  it('hold no personal data of a student, through every tariff, a submission, a review, a question and a refund', async () => {
+    const students = await Promise.all((['BASIC', 'FEEDBACK', 'PREMIUM'] as const).map(student));
+    for (const { person, user, input, tariff } of students) {
+      await p.temporal.enrollments.pay(input, payment(tariff));
+      const handle = p.temporal.enrollments.handle(input);
+      await eventually(
+        () => handle.query(progressQuery),
+        (pr) => pr.lessonsDelivered.includes(1),
+      );
+      // Homework through the course bot, as a student hands it in.
+      await bot.press(user, `sub:${slug}:1`);
+      await bot.send(user, { text: person.submission });
+      await bot.press(user, 'sub-send');
+      const submitted = await eventually(
+        () => handle.query(progressQuery),
+        (pr) => pr.assignments[0]?.status === (tariff === 'BASIC' ? 'auto-answered' : 'awaiting-review'),
+      );
+      if (tariff !== 'BASIC') {
+        const assignmentId = submitted.assignments[0]!.id;
+        const header = await p.telegram.waitFor(() =>
+          p.telegram.sent(ADMIN_CHAT_ID).find((m) => m.text?.includes(`#${assignmentId} `)),
+        );
+        await bot.send(REVIEWER, {
+          chatId: ADMIN_CHAT_ID,
+          text: `Well written, ${person.firstName}`,
+          replyToMessageId: header.messageId,
+        });
+        await eventually(
+          () => handle.query(progressQuery),
+          (pr) => pr.assignments[0]?.status === 'answered',
+        );
+      }
+      // A question to the curators, then a refund by a reviewer.
+      await bot.press(user, `ask:${slug}:1`);
+      await bot.send(user, { text: person.question });
+      await bot.send(REVIEWER, { chatId: ADMIN_CHAT_ID, text: `/revoke ${person.telegramId} ${slug}` });
+      expect(await handle.result()).toMatchObject({ stage: 'refunded' });
+
+      const text = await historyText(handle);
+      expect(text).toContain(String(input.userId)); // the history is read (the journey's internal id is in it)
+      for (const [what, value] of Object.entries(person)) {
+        expect(text.includes(String(value)), `${tariff} history holds the student's ${what}`).toBe(false);
+      }
+      expect(text.includes(String(REVIEWER.id)), `${tariff} history holds the reviewer's Telegram id`).toBe(false);
+    }
+    expect(bot.log.filter((line) => /update \d+ failed/.test(line))).toEqual([]);
+  });
+});
