@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { aroundEach } from './around-each';
 
 /** The ApplicationFailure type of a step that broke a database rule: visible in the Temporal UI, never retried. */
 export const DATABASE_CONSTRAINT_ERROR = 'DatabaseConstraintError';
@@ -24,27 +25,13 @@ export function nonRetryableDatabaseError(err: unknown): unknown {
   });
 }
 
-/** Any function: JavaScript calls it with whatever arguments it is given. */
-function isFunction(value: unknown): value is (...args: unknown[]) => unknown {
-  return typeof value === 'function';
-}
-
 /** The same activities, each turning a broken database rule into a non-retryable failure. */
 export function failFastOnBrokenRules<T extends object>(activities: T): T {
-  const wrapped: Record<string, unknown> = {};
-  const entries: [string, unknown][] = Object.entries(activities);
-  for (const [name, activity] of entries) {
-    wrapped[name] = isFunction(activity)
-      ? async (...args: unknown[]) => {
-          try {
-            return await activity(...args);
-          } catch (err) {
-            throw nonRetryableDatabaseError(err);
-          }
-        }
-      : activity;
-  }
-  // The one cast left here: a copy built key by key cannot be typed T. It has T's keys, and each function takes the
-  // same arguments and resolves to the same value as T's (activities are async), so the copy is a T.
-  return wrapped as T;
+  return aroundEach(activities, async (_name, call) => {
+    try {
+      return await call();
+    } catch (err) {
+      throw nonRetryableDatabaseError(err);
+    }
+  });
 }

@@ -1,5 +1,6 @@
 import type { Sql } from '../db';
 import { createAccess } from './access';
+import { inSendLanes } from './activity-lanes';
 import { failFastOnBrokenRules } from './database-errors';
 import { createDelivery } from './delivery';
 import { createEnrollmentStore } from './enrollment-store';
@@ -14,15 +15,18 @@ export interface ActivityDeps {
 
 /**
  * All activities of the enrollment workflow, built from their dependencies (worker.ts and tests wire real ones). A
- * broken database rule fails its step at once (DatabaseConstraintError) instead of retrying forever.
+ * broken database rule fails its step at once (DatabaseConstraintError) instead of retrying forever; each activity
+ * sends in its lane of the bot's rate (ACTIVITY_LANES).
  */
 export function createActivities(deps: ActivityDeps) {
-  return failFastOnBrokenRules({
-    ...createEnrollmentStore(deps),
-    ...createAccess(deps),
-    ...createDelivery(deps),
-    ...createReview(deps),
-  });
+  return failFastOnBrokenRules(
+    inSendLanes({
+      ...createEnrollmentStore(deps),
+      ...createAccess(deps),
+      ...createDelivery(deps),
+      ...createReview(deps),
+    }),
+  );
 }
 
 export type Activities = ReturnType<typeof createActivities>;

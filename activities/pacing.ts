@@ -4,6 +4,12 @@ import { pause } from '../lib/pause';
 import type { AbortSignalLike } from '../lib/pause';
 import { TELEGRAM_CHAT_LIMITS, createChatPacer } from './chat-pacing';
 import type { ChatLimits } from './chat-pacing';
+import { createBotSlots } from './bot-slots';
+import { DEFAULT_LANE_SETTINGS, currentLane } from './lanes';
+import type { LaneSettings } from './lanes';
+
+export { withLane } from './lanes';
+export type { Lane, LaneSettings } from './lanes';
 
 /** Bot API methods that put a message in a chat: what Telegram's ~30 messages/s per bot counts. */
 const PACED_METHODS = new Set([
@@ -34,25 +40,18 @@ const PACED_METHODS = new Set([
  * private chat, 20 a minute to a group. A message takes its chat's slot and waits for it before it takes the bot's,
  * so a message held back by its chat never holds a slot of the bot's rate that another chat could use. Each step is
  * one short statement: a message to a chat costs three (chat slot, bot slot, sent), four or five when it waits.
+ * The bot's slots are shared by lanes (`withLane`, see bot-slots.ts): an answer to a user goes within about
+ * `lanes.scheduledAheadMs` however many lessons wait; `lanes: false` (PRIORITIES=off) keeps one queue for all.
  */
-export function createSendPacer(sql: Sql, perSecond: number, chatLimits: ChatLimits = TELEGRAM_CHAT_LIMITS) {
+export function createSendPacer(
+  sql: Sql,
+  perSecond: number,
+  chatLimits: ChatLimits = TELEGRAM_CHAT_LIMITS,
+  lanes: LaneSettings | false = DEFAULT_LANE_SETTINGS,
+) {
   if (!(perSecond > 0)) throw new RangeError(`perSecond must be positive, got ${perSecond}`);
   const chats = createChatPacer(sql, chatLimits);
-  const spacingMs = 1000 / perSecond;
-  // Half a second's worth of slots may be used at once, not a whole second's: a busy process can send a burst a few
-  // hundred ms late, right next to the slots that follow it, and Telegram counts arrivals, not reservations.
-  const burstMs = 500;
-  /** Takes this bot's next free slot and resolves with the ms until it. Issue #15's lanes would change this step. */
-  const takeBotSlot = async (botId: number): Promise<number> => {
-    const [row] = await sql<{ waitMs: number }[]>`
-        with now as (select (extract(epoch from clock_timestamp()) * 1000)::float8 as ms)
-        insert into send_pacing as p (bot_id, next_slot_ms)
-        select ${botId}, (select ms from now) - ${burstMs}::float8 + ${spacingMs}::float8
-        on conflict (bot_id) do update
-          set next_slot_ms = greatest(p.next_slot_ms, (select ms from now) - ${burstMs}::float8) + ${spacingMs}::float8
-        returning p.next_slot_ms - ${spacingMs}::float8 - (select ms from now) as wait_ms`;
-    return row?.waitMs ?? 0;
-  };
+  const botSlots = createBotSlots(sql, perSecond, lanes);
   let lastSweepAt = Date.now();
   /** Runs `call`, one message to `chatId` (none: the bot's rate only), once its chat's slot and then its bot's come. */
   const pace = async <T>(
@@ -66,7 +65,7 @@ export function createSendPacer(sql: Sql, perSecond: number, chatLimits: ChatLim
       await chats.sweep();
     }
     const chatSlot = chatId === undefined ? undefined : await chats.take(botId, chatId, signal);
-    const botWaitMs = await takeBotSlot(botId);
+    const botWaitMs = await botSlots.take(botId, currentLane(), signal);
     if (chatSlot && botWaitMs > 1) await chats.delayed(chatSlot, botWaitMs);
     await pause(botWaitMs, signal);
     try {

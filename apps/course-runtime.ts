@@ -60,7 +60,8 @@ export async function startCourseRuntime(options: {
   );
   // Replies share the bot's rate with the workers' sends (one Postgres slot per message): a crowd is answered at
   // Telegram's pace instead of in waves of 429s that retries could give up on.
-  createSendPacer(options.sql, config.telegram.sendsPerSecond, config.telegram.chatLimits).install(bot.api);
+  const { sendsPerSecond, chatLimits, lanes } = config.telegram;
+  createSendPacer(options.sql, sendsPerSecond, chatLimits, lanes).install(bot.api);
   await bot.init();
   await bot.api.setMyCommands(COURSE_COMMANDS);
   // Named, not left to whatever an earlier run of this token set: my_chat_member tells the bot a student unblocked it.

@@ -78,7 +78,7 @@ export function createConfiguredWorker(
       salesToken: telegram.salesBotToken,
       courseToken: telegram.courseBotToken,
       apiRoot: telegram.apiRoot,
-      pacer: createSendPacer(deps.sql, telegram.sendsPerSecond, telegram.chatLimits),
+      pacer: createSendPacer(deps.sql, telegram.sendsPerSecond, telegram.chatLimits, telegram.lanes),
     }),
     adminChatId: telegram.adminChatId,
   });

@@ -81,7 +81,8 @@ export async function startSalesRuntime(options: {
   );
   // Replies share the bot's rate with the workers' sends (one Postgres slot per message): a crowd is answered at
   // Telegram's pace instead of in waves of 429s that retries could give up on.
-  createSendPacer(sql, config.telegram.sendsPerSecond, config.telegram.chatLimits).install(bot.api);
+  const { sendsPerSecond, chatLimits, lanes } = config.telegram;
+  createSendPacer(sql, sendsPerSecond, chatLimits, lanes).install(bot.api);
   await bot.init();
   await bot.api.setMyCommands(SALES_COMMANDS);
   const launched = await launchBot(bot, {

@@ -40,6 +40,9 @@ const telegramSends = {
   TELEGRAM_CHAT_SENDS_PER_SECOND: z.coerce.number().positive().max(30).default(1),
   TELEGRAM_GROUP_BURST: z.coerce.number().int().min(1).max(100).default(20),
   TELEGRAM_GROUP_SENDS_PER_MINUTE: z.coerce.number().positive().max(1800).default(20),
+  // Lanes of the per-bot rate (PRIORITIES=on): how close to now lessons book slots, and bulk's share while they wait.
+  TELEGRAM_SCHEDULED_AHEAD_MS: z.coerce.number().int().min(0).max(5000).default(100),
+  TELEGRAM_BULK_SHARE: z.coerce.number().positive().max(1).default(0.1),
   ADMIN_CHAT_ID: chatId.optional(),
 };
 
@@ -375,6 +378,10 @@ function telegramOf(e: BaseVariables & z.output<z.ZodObject<typeof telegramSends
       chatPerSecond: e.TELEGRAM_CHAT_SENDS_PER_SECOND,
       groupBurst: e.TELEGRAM_GROUP_BURST,
       groupPerMinute: e.TELEGRAM_GROUP_SENDS_PER_MINUTE,
+    },
+    lanes: e.PRIORITIES === 'on' && {
+      scheduledAheadMs: e.TELEGRAM_SCHEDULED_AHEAD_MS,
+      bulkShare: e.TELEGRAM_BULK_SHARE,
     },
   };
 }

@@ -37,6 +37,11 @@ export interface TelegramConfig {
   sendsPerSecond: number;
   /** Per chat, within `sendsPerSecond` and across all processes: a burst, then a steady rate. */
   chatLimits: { chatBurst: number; chatPerSecond: number; groupBurst: number; groupPerMinute: number };
+  /**
+   * Lanes of `sendsPerSecond` (false with PRIORITIES=off: one queue): answers go first, lessons book slots at most
+   * `scheduledAheadMs` ahead, bulk sends take at most `bulkShare` of the slots while lessons wait.
+   */
+  lanes: { scheduledAheadMs: number; bulkShare: number } | false;
 }
 
 /** The worker's settings; `npm start` runs one on the database it found or started. */

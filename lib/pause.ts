@@ -12,7 +12,7 @@ export function pause(ms: number, signal?: AbortSignalLike): Promise<void> {
     const aborted = () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', aborted);
-      reject(Object.assign(new Error('The operation was aborted while pausing'), { name: 'AbortError' }));
+      reject(abortError());
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', aborted);
@@ -21,4 +21,13 @@ export function pause(ms: number, signal?: AbortSignalLike): Promise<void> {
     if (signal?.aborted) aborted();
     else signal?.addEventListener('abort', aborted);
   });
+}
+
+/** Throws the AbortError `pause` rejects with when `signal` has aborted already. */
+export function throwIfAborted(signal?: AbortSignalLike): void {
+  if (signal?.aborted) throw abortError();
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('The operation was aborted while pausing'), { name: 'AbortError' });
 }

@@ -85,6 +85,18 @@ describe('config per process', () => {
     expect(() => loadWorkerConfig({ ...worker, TELEGRAM_CHAT_BURST: '0' })).toThrow(/TELEGRAM_CHAT_BURST/);
   });
 
+  it("splits each bot's rate into lanes unless PRIORITIES=off", () => {
+    expect(loadWorkerConfig(worker).telegram.lanes).toEqual({ scheduledAheadMs: 100, bulkShare: 0.1 });
+    const custom = loadWorkerConfig({ ...worker, TELEGRAM_SCHEDULED_AHEAD_MS: '250', TELEGRAM_BULK_SHARE: '0.25' });
+    expect(custom.telegram.lanes).toEqual({ scheduledAheadMs: 250, bulkShare: 0.25 });
+    expect(loadWorkerConfig({ ...worker, PRIORITIES: 'off' }).telegram.lanes).toBe(false);
+    expect(() => loadWorkerConfig({ ...worker, TELEGRAM_BULK_SHARE: '0' })).toThrow(/TELEGRAM_BULK_SHARE/);
+    expect(() => loadWorkerConfig({ ...worker, TELEGRAM_BULK_SHARE: '1.5' })).toThrow(/TELEGRAM_BULK_SHARE/);
+    expect(() => loadWorkerConfig({ ...worker, TELEGRAM_SCHEDULED_AHEAD_MS: '-1' })).toThrow(
+      /TELEGRAM_SCHEDULED_AHEAD_MS/,
+    );
+  });
+
   it('scrubs every secret the environment holds, and nothing else', () => {
     const env = { ...sales, COURSE_BOT_TOKEN: '456:def', STRIPE_SECRET_KEY: 'sk_test_123', LOG_LEVEL: 'debug' };
     expect(secretsIn(env).sort()).toEqual(['123:abc', '456:def', 'db-password-123', 'sk_test_123']);
