@@ -143,10 +143,10 @@ export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
 export const ENROLLMENT_WORKFLOW_TYPE = 'enrollmentWorkflow';
 
 /**
- * Temporal task priority keys (1 runs first; a server's default is 3): when a task queue has a backlog, a student's
- * answer to their own action (the welcome after a payment, a submission's receipt, a reviewer's feedback) goes before
- * the journeys' own steps, and those before the scheduled sends (lessons, reminders, completion), so a payment is not
- * queued behind a fan-out of lessons. Honoured by Temporal servers from 1.29 on (the dev server of `npm start`
+ * Temporal task priority keys (1 runs first; a server's default is 3): when a task queue has a backlog, the answer to
+ * a student's own action (the welcome after a payment, a submission's receipt) goes before the journeys' own steps,
+ * and those before the scheduled sends (lessons, reminders, completion, feedback), so a payment is not queued behind
+ * a fan-out of lessons. The send pacer's lanes (activities/activity-lanes.ts) sort the same steps the same way. Honoured by Temporal servers from 1.29 on (the dev server of `npm start`
  * included); older servers ignore it. `bulk` is for mass sends (broadcasts) when they exist.
  */
 export const TASK_PRIORITY = { interactive: 1, journey: 2, scheduled: 3, bulk: 5 } as const;

@@ -39,16 +39,19 @@ export type DatabaseActivities = Pick<
   'openEnrollment' | 'recordPayment' | 'recordRefund' | 'recordStage' | 'recordAssignment'
 >;
 
-/** The journey's answers to what a student or reviewer just did: the welcome, receipts, feedback, access changes. */
+/** The journey's answers to what a student just did: the welcome, an upgrade, receipts, access changes. */
 export type ReplyActivities = Pick<
   Activities,
-  'grantAccess' | 'grantUpgrade' | 'notifyUnderpaid' | 'revokeAccess' | 'acknowledgeAssignment' | 'deliverFeedback'
+  'grantAccess' | 'grantUpgrade' | 'notifyUnderpaid' | 'revokeAccess' | 'acknowledgeAssignment'
 >;
 
-/** What the journey sends on its own schedule: lessons, reminders, completion, and a submission to the reviewers. */
+/**
+ * What the journey sends on its own schedule or passes on: lessons, reminders, completion, a submission to the
+ * reviewers and their feedback to the student (the review desk itself answers the reviewer at once).
+ */
 export type ScheduledActivities = Pick<
   Activities,
-  'deliverLesson' | 'sendReminder' | 'sendCompletion' | 'routeAssignment'
+  'deliverLesson' | 'sendReminder' | 'sendCompletion' | 'routeAssignment' | 'deliverFeedback'
 >;
 
 /**
@@ -101,7 +104,6 @@ export const replies: ReplyActivities = {
   notifyUnderpaid: (input) => replySteps().notifyUnderpaid(input),
   revokeAccess: (input) => replySteps().revokeAccess(input),
   acknowledgeAssignment: (input) => replySteps().acknowledgeAssignment(input),
-  deliverFeedback: (input) => replySteps().deliverFeedback(input),
 };
 
 /** Telegram steps on the journey's schedule: after the answers and the journeys' own steps in a backlog. */
@@ -110,4 +112,5 @@ export const telegram: ScheduledActivities = {
   sendReminder: (input) => scheduledSteps().sendReminder(input),
   sendCompletion: (input) => scheduledSteps().sendCompletion(input),
   routeAssignment: (input) => scheduledSteps().routeAssignment(input),
+  deliverFeedback: (input) => scheduledSteps().deliverFeedback(input),
 };

@@ -131,7 +131,7 @@ export function setHandlers({ state, planned, syncStage, student, reminders }: H
     const answered = await condition(() => entry.feedback !== undefined, feedbackWaitMs);
     const { feedback } = entry;
     if (!answered || !feedback) return log.warn('No review within the feedback window', { assignmentId });
-    if (await student.reach(() => replies.deliverFeedback({ enrollmentId, assignmentId, feedback }))) {
+    if (await student.reach(() => telegram.deliverFeedback({ enrollmentId, assignmentId, feedback }))) {
       // Changes requested: this entry is closed; the student's next submission for the day is a new assignment.
       entry.status = feedback.verdict === 'changes-requested' ? 'changes-requested' : 'answered';
       await syncStage();
