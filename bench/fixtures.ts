@@ -2,10 +2,13 @@ import type { Sql } from '../db';
 
 const TARIFF_PRICES = { BASIC: 1900, FEEDBACK: 4900, PREMIUM: 9900 } as const;
 
-/** A course straight into Postgres: day 1 (one message, or silent), day 2 one message, then a long wait. */
+/**
+ * A course straight into Postgres: day 1 (one message, or silent; with `dayOneTask`, an assignment every tariff hands
+ * in), day 2 one message, then a long wait.
+ */
 export async function insertBenchCourse(
   sql: Sql,
-  course: { slug: string; intervalMs: number; silentDayOne?: boolean },
+  course: { slug: string; intervalMs: number; silentDayOne?: boolean; dayOneTask?: string },
 ): Promise<void> {
   const [row] = await sql<{ id: number }[]>`
     insert into courses (slug, title, description, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, content_hash)
@@ -19,8 +22,10 @@ export async function insertBenchCourse(
   for (const day of [1, 2, 3]) {
     const silent = day === 1 && course.silentDayOne === true;
     const parts = silent ? [] : [{ type: 'text', text: `Day ${day}. Bench lesson ${day}` }];
+    const task = day === 1 ? course.dayOneTask : undefined;
+    const tasks = task ? Object.fromEntries(Object.keys(TARIFF_PRICES).map((tariff) => [tariff, task])) : {};
     await sql`insert into lessons (course_id, day, title, parts, tasks, silent)
-              values (${row!.id}, ${day}, ${`Lesson ${day}`}, ${sql.json(parts)}, ${sql.json({})}, ${silent})`;
+              values (${row!.id}, ${day}, ${`Lesson ${day}`}, ${sql.json(parts)}, ${sql.json(tasks)}, ${silent})`;
   }
 }
 

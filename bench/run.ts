@@ -1,12 +1,15 @@
 import path from 'node:path';
 import { insertBenchCourse } from './fixtures';
 import { writeResults } from './results-file';
+import { rushHourBothWays } from './rush-hour';
 import { botResponsiveness, capacity, lessonFanOut, paymentToAccess, profiled } from './scenarios';
 import { startStack } from './stack';
+import { formatTable, rushHourTable } from './tables';
 
 /**
- * `npm run bench`: the five benchmarks against the real stack, one after another, printing a table and writing
- * bench/results/latest.json. `npm run bench -- --quick` runs them small, to check the runner itself.
+ * `npm run bench`: the six benchmarks against the real stack, one after another, printing a table and writing
+ * bench/results/latest.json. `npm run bench -- --quick` runs them small, to check the runner itself. Benchmarks 1-5
+ * share one stack; the rush hour (6) starts two of its own, one with PRIORITIES=on and one with off.
  */
 const quick = process.argv.includes('--quick');
 const env = (name: string, full: number, small: number) => Number(process.env[name] ?? (quick ? small : full));
@@ -17,16 +20,39 @@ const settings = {
   fanOut: env('BENCH_FANOUT', 3_000, 100),
   users: env('BENCH_USERS', 200, 30),
   sendsPerSecond: Number(process.env.BENCH_SENDS_PER_SECOND ?? 28),
+  rush: {
+    lessons: env('BENCH_RUSH_LESSONS', 3_000, 150),
+    paymentsPerSecond: env('BENCH_RUSH_PAYMENTS_PER_SECOND', 10, 2),
+    paymentSeconds: env('BENCH_RUSH_PAYMENT_SECONDS', 60, 10),
+    starts: env('BENCH_RUSH_STARTS', 200, 20),
+    students: env('BENCH_RUSH_STUDENTS', 100, 10),
+  },
 };
 const log = (line: string) => console.log(`[bench] ${line}`);
 /** BENCH_ONLY=1,3 runs only those benchmarks (numbered as in docs/benchmarks.md). */
-const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5').split(',').map((n) => n.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6').split(',').map((n) => n.trim()));
 
 async function main(): Promise<void> {
   const started = Date.now();
   log(`settings: ${JSON.stringify(settings)}`);
-  const stack = await startStack(log);
   const results: Record<string, unknown> = {};
+  const shared = ['1', '2', '3', '4', '5'].some((n) => only.has(n));
+  if (shared) await sharedStack(results);
+  if (only.has('6')) {
+    const sizes = { ...settings.rush, sendsPerSecond: settings.sendsPerSecond };
+    log(`6. rush hour, PRIORITIES on then off: ${JSON.stringify(sizes)}`);
+    results.rushHour = await rushHourBothWays(sizes, log);
+  }
+
+  const { file, report } = await writeResults(quick ? 'quick' : 'latest', started, { settings, results });
+  if (shared) console.log(`\n${table(report.results)}\n`);
+  if (results.rushHour) console.log(`${rushHourTable(results.rushHour as Parameters<typeof rushHourTable>[0])}\n`);
+  log(`done in ${report.totalSeconds} s; figures in ${path.relative(process.cwd(), file)}`);
+}
+
+/** Benchmarks 1-5, on one stack. */
+async function sharedStack(results: Record<string, unknown>): Promise<void> {
+  const stack = await startStack(log);
   try {
     await insertBenchCourse(stack.sql, { slug: 'bench-pay', intervalMs: 86_400_000 });
 
@@ -58,10 +84,6 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
-
-  const { file, report } = await writeResults(quick ? 'quick' : 'latest', started, { settings, results });
-  console.log(`\n${table(report.results)}\n`);
-  log(`done in ${report.totalSeconds} s; figures in ${path.relative(process.cwd(), file)}`);
 }
 
 function print(value: unknown): void {
@@ -117,8 +139,7 @@ function table(results: Record<string, unknown>): string {
     ],
     ['5 lesson lateness', b2 ? `p50 ${b2.latenessMs.p50} ms, p99 ${b2.latenessMs.p99}` : '-', 'old: up to 300 s'],
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join(' │ ')).join('\n');
+  return formatTable(rows);
 }
 
 interface Stat {

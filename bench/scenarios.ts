@@ -1,11 +1,11 @@
 import { enrollmentWorkflowId } from '../journey/definitions';
-import { createMockProvider } from '../payments/mock';
-import { createOrderStore } from '../payments/orders';
 import type { SentMessage } from '../testing/bot-api/types';
+import { enrollPaid } from './enroll';
 import { insertBenchCourse, insertStudents } from './fixtures';
-import { COURSE_TOKEN, MOCK_SECRET, SALES_TOKEN } from './stack';
+import { postPayments, preparePayments } from './payment-stream';
+import { COURSE_TOKEN, SALES_TOKEN } from './stack';
 import type { ProcessName, Stack } from './stack';
-import { inParallel, sleep, summary } from './stats';
+import { inParallel, sleep, summary, until } from './stats';
 
 const SALES_BOT_ID = Number(SALES_TOKEN.split(':')[0]);
 const COURSE_BOT_ID = Number(COURSE_TOKEN.split(':')[0]);
@@ -33,13 +33,6 @@ function firstMessages(stack: Stack, botId: number, match: (m: SentMessage) => b
     count.set(m.chatId, (count.get(m.chatId) ?? 0) + 1);
   }
   return { first, count };
-}
-
-async function until(what: string, deadlineMs: number, done: () => boolean | Promise<boolean>) {
-  while (!(await done())) {
-    if (Date.now() > deadlineMs) throw new Error(`Benchmark gave up waiting: ${what}`);
-    await sleep(250);
-  }
 }
 
 /** 4. /start to the first reply, with `users` users writing at once. */
@@ -79,39 +72,8 @@ export async function botResponsiveness(stack: Stack, users: number) {
 /** 1. Payment webhook request to the access-granted message, at `perSecond` for `seconds`. */
 export async function paymentToAccess(stack: Stack, perSecond: number, seconds: number) {
   const total = perSecond * seconds;
-  const students = await insertStudents(stack.sql, 820_000_000, total);
-  const orders = createOrderStore(stack.sql);
-  const mock = createMockProvider({ secret: MOCK_SECRET, publicUrl: stack.httpUrl });
-  const webhooks: { body: string; headers: Record<string, string> }[] = [];
-  await inParallel(students, 10, async ({ userId }, i) => {
-    const quote = await orders.quote({ userId, courseSlug: 'bench-pay', tariff: 'BASIC' });
-    const order = await orders.create({ userId, courseSlug: 'bench-pay', quote, provider: 'mock' });
-    webhooks[i] = mock.webhookFor(order);
-  });
-
-  const requestAt: number[] = [];
-  const answerMs: number[] = [];
-  const statuses = new Map<number, number>();
-  const t0 = Date.now() + 500;
-  const inFlight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = t0 + (i * 1000) / perSecond;
-    if (due > Date.now()) await sleep(due - Date.now());
-    requestAt[i] = Date.now();
-    inFlight.push(
-      fetch(`${stack.httpUrl}/webhooks/mock`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...webhooks[i]!.headers },
-        body: webhooks[i]!.body,
-      }).then(async (res) => {
-        await res.arrayBuffer();
-        answerMs[i] = Date.now() - requestAt[i]!;
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      }),
-    );
-  }
-  const sentSeconds = (Date.now() - t0) / 1000;
-  await Promise.all(inFlight);
+  const { students, webhooks } = await preparePayments(stack, 820_000_000, total);
+  const { requestAt, answerMs, statuses, sentSeconds } = await postPayments(stack, webhooks, perSecond);
   const chats = new Set(students.map((s) => s.telegramId));
   let welcomes = new Map<number, SentMessage>();
   await until('every access-granted message', Date.now() + 180_000, () => {
@@ -125,7 +87,7 @@ export async function paymentToAccess(stack: Stack, perSecond: number, seconds: 
   return {
     payments: total,
     achievedPerSecond: round(total / sentSeconds, 1),
-    webhookStatus: Object.fromEntries(statuses),
+    webhookStatus: statuses,
     webhookAnswerMs: summary(answerMs),
     paymentToAccessMs: summary(students.map((s, i) => welcomes.get(s.telegramId)!.at - requestAt[i]!)),
     journeyProfile: await historyProfile(
@@ -193,21 +155,8 @@ export async function capacity(stack: Stack, count: number) {
 export async function lessonFanOut(stack: Stack, count: number, sendsPerSecond: number) {
   await insertBenchCourse(stack.sql, { slug: 'bench-fanout', intervalMs: 86_400_000, silentDayOne: true });
   const students = await insertStudents(stack.sql, 840_000_000, count);
-  const t0 = Date.now();
-  await inParallel(students, 32, async ({ userId }, i) => {
-    await stack.enrollments.pay(
-      { userId, courseSlug: 'bench-fanout' },
-      { provider: 'bench', providerPaymentId: `fanout-${i}`, amountMinor: 1900, currency: 'USD', tariff: 'BASIC' },
-    );
-  });
   // Ready when every journey has access (day 1 is silent: nothing to wait for after that).
-  await until('every fan-out journey to have access', Date.now() + 900_000, async () => {
-    const [{ n }] = await stack.sql<[{ n: number }]>`
-      select count(*)::int as n from enrollments e join courses c on c.id = e.course_id
-      where c.slug = 'bench-fanout' and e.stage = 'active'`;
-    return n === count;
-  });
-  const setupSeconds = (Date.now() - t0) / 1000;
+  const setupSeconds = await enrollPaid(stack, 'bench-fanout', students, { paymentPrefix: 'fanout' });
   await sleep(3_000);
 
   const callsBefore = stack.telegram.calls().length;

@@ -41,8 +41,19 @@ export async function bundleWorkflowsInto(folder: string): Promise<string> {
   return bundlePath;
 }
 
+/** Issue #15's switch: lanes in the send pacer and Temporal task priorities, on or off in every process. */
+export type Priorities = 'on' | 'off';
+
+export interface StackOptions {
+  /** PRIORITIES for the worker, sales and course processes; unset, they use the config's default. */
+  priorities?: Priorities;
+}
+
 /** The environment the worker, sales and course processes of a stack share. */
-export function stackEnvironment(stack: { databaseUrl: string; temporalAddress: string; telegramApiRoot: string }) {
+export function stackEnvironment(
+  stack: { databaseUrl: string; temporalAddress: string; telegramApiRoot: string },
+  options: StackOptions = {},
+) {
   return {
     DATABASE_URL: stack.databaseUrl,
     TEMPORAL_ADDRESS: stack.temporalAddress,
@@ -53,6 +64,9 @@ export function stackEnvironment(stack: { databaseUrl: string; temporalAddress: 
     ADMIN_CHAT_ID: String(ADMIN_CHAT_ID),
     REVIEWER_IDS: '1',
     LOG_LEVEL: 'info',
+    // Every process that sends through a bot paces it, so all of them take the bench's rate, not only the worker.
+    TELEGRAM_SENDS_PER_SECOND: process.env.BENCH_SENDS_PER_SECOND ?? '28',
+    ...(options.priorities ? { PRIORITIES: options.priorities } : {}),
   };
 }
 
@@ -63,7 +77,7 @@ export type ProcessName = 'worker' | 'temporal' | 'postgres' | 'sales' | 'course
  * Bot API stand-in with Telegram's flood limits, and the worker, sales (bot + HTTP) and course processes started
  * from their production entry points. The bench driver (this process) holds the stand-in and plays the users.
  */
-export async function startStack(log: (line: string) => void) {
+export async function startStack(log: (line: string) => void, options: StackOptions = {}) {
   const scratch = mkdtempSync(path.join(tmpdir(), 'course-platform-bench-'));
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
@@ -98,17 +112,15 @@ export async function startStack(log: (line: string) => void) {
     cleanups.push(() => telegram.stop());
 
     const httpPort = await freePort();
-    const common = stackEnvironment({
-      databaseUrl,
-      temporalAddress: temporal.address,
-      telegramApiRoot: telegram.apiRoot,
-    });
-    log('starting the worker, sales and course processes');
+    const common = stackEnvironment(
+      { databaseUrl, temporalAddress: temporal.address, telegramApiRoot: telegram.apiRoot },
+      options,
+    );
+    log(`starting the worker, sales and course processes (PRIORITIES=${options.priorities ?? 'default'})`);
     const worker = spawnEntry('worker.ts', {
       ...common,
       WORKFLOW_BUNDLE_PATH: bundlePath,
       METRICS_ADDRESS: 'off',
-      TELEGRAM_SENDS_PER_SECOND: process.env.BENCH_SENDS_PER_SECOND ?? '28',
       // Journey lines (info) for every lesson would cost the worker CPU that production spends too; keep them.
     });
     cleanups.push(() => stopChild(worker));

@@ -28,3 +28,11 @@ export async function inParallel<T>(items: T[], limit: number, task: (item: T, i
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `done` every 250 ms until it holds; throws naming `what` once `deadlineMs` has passed. */
+export async function until(what: string, deadlineMs: number, done: () => boolean | Promise<boolean>) {
+  while (!(await done())) {
+    if (Date.now() > deadlineMs) throw new Error(`Benchmark gave up waiting: ${what}`);
+    await sleep(250);
+  }
+}
