@@ -208,6 +208,8 @@ export function round(value: number, digits: number): number {
 export async function historyProfile(stack: Stack, workflowIds: string[]) {
   const waits = { workflowTaskQueuedMs: [] as number[], workflowTaskRunMs: [] as number[] };
   const activity = { queuedMs: [] as number[], runMs: [] as number[] };
+  // Round trips through the server: what each journey cost it (local activities run inside a workflow task).
+  const trips = { workflowTasks: 0, activityTasks: 0, localActivities: 0 };
   for (const id of workflowIds) {
     const history = await stack.client.workflow.getHandle(id).fetchHistory();
     const at = new Map<number, number>();
@@ -223,12 +225,20 @@ export async function historyProfile(stack: Stack, workflowIds: string[]) {
       if (aStarted) activity.queuedMs.push(time - at.get(Number(aStarted.scheduledEventId))!);
       const aDone = e.activityTaskCompletedEventAttributes;
       if (aDone) activity.runMs.push(time - at.get(Number(aDone.startedEventId))!);
+      if (completed) trips.workflowTasks++;
+      if (e.activityTaskScheduledEventAttributes) trips.activityTasks++;
+      if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity') trips.localActivities++;
     }
   }
   const median = (v: number[]) => summary(v).p50;
   const p95 = (v: number[]) => summary(v).p95;
   return {
     sampledJourneys: workflowIds.length,
+    perJourney: {
+      workflowTasks: round(trips.workflowTasks / workflowIds.length, 1),
+      activityTasks: round(trips.activityTasks / workflowIds.length, 1),
+      localActivities: round(trips.localActivities / workflowIds.length, 1),
+    },
     workflowTaskQueuedMs: { p50: median(waits.workflowTaskQueuedMs), p95: p95(waits.workflowTaskQueuedMs) },
     workflowTaskRunMs: { p50: median(waits.workflowTaskRunMs), p95: p95(waits.workflowTaskRunMs) },
     activityQueuedMs: { p50: median(activity.queuedMs), p95: p95(activity.queuedMs) },

@@ -159,7 +159,10 @@ export async function startStack(log: (line: string) => void, options: StackOpti
     return {
       sql,
       client,
-      enrollments: enrollmentClient(client, TASK_QUEUE) as EnrollmentClient,
+      // The driver pays the set-up journeys itself: with the same switch as the processes, so off means off for all.
+      enrollments: enrollmentClient(client, TASK_QUEUE, {
+        priorities: options.priorities !== 'off',
+      }) as EnrollmentClient,
       telegram,
       httpUrl: `http://127.0.0.1:${httpPort}`,
       workerOutput: () => worker.output(),
