@@ -1,6 +1,8 @@
 import postgres from 'postgres';
 
 export type Sql = postgres.Sql;
+/** The `sql` of a `sql.begin` block, for query functions that run inside the caller's transaction. */
+export type TransactionSql = postgres.TransactionSql;
 
 /**
  * The one way the app connects to Postgres. Rows come back camelCased; int8 columns (ids, amounts, Telegram ids)

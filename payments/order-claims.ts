@@ -1,4 +1,5 @@
 import type { TransactionSql } from 'postgres';
+import type { Sql } from '../db';
 import { CheckoutError } from './pricing';
 
 type Tx = TransactionSql;
@@ -69,4 +70,24 @@ export async function closeBeforeCheckout(
     rows.filter((r) => !r.expired).map((r) => r.id),
     'cancelled',
   );
+}
+
+/**
+ * Retention: pending orders past their lifetime are closed as expired (their promo claims given back), and closed
+ * orders that were never paid lose the e-mail they held for a receipt that never came. The orders it expired.
+ * Orders a checkout holds locked are left for the next sweep instead of waited for.
+ */
+export async function sweepAbandonedOrders(sql: Sql, lifetimeMs: number): Promise<number> {
+  const expired = await sql.begin(async (tx) => {
+    const rows = await tx<{ id: number }[]>`
+      select id from orders where status = 'pending' and created_at <= ${expiredBefore(tx, lifetimeMs)}
+      order by id for update skip locked`;
+    return closeOrders(
+      tx,
+      rows.map((r) => r.id),
+      'expired',
+    );
+  });
+  await sql`update orders set email = null where status in ('expired', 'cancelled') and email is not null`;
+  return expired.length;
 }

@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { jsonValue } from '../db';
 import type { Sql } from '../db';
 import type { Tariff } from '../domain/tariffs';
-import { claimPromo, closeBeforeCheckout, closeOrders } from './order-claims';
+import { claimPromo, closeBeforeCheckout, closeOrders, sweepAbandonedOrders } from './order-claims';
 import { applyPromo, CheckoutError, purchaseAmount, tariffPrice } from './pricing';
 import type { EnrollmentStanding, PromoTerms, TariffPrice } from './pricing';
 import type { Order, VerifiedPaymentEvent } from './types';
 
 /** How long an order can be paid when ORDER_LIFETIME is unset. */
 export const DEFAULT_ORDER_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/** How often one process sweeps abandoned orders (after a checkout, never on a timer of its own). */
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
 
 export interface Quote {
   courseId: number;
@@ -45,6 +47,7 @@ export interface StoredOrder extends Order {
 export function createOrderStore(sql: Sql, options: { lifetimeMs?: number } = {}) {
   const lifetimeMs = options.lifetimeMs ?? DEFAULT_ORDER_LIFETIME_MS;
   const lifetimeSecs = lifetimeMs / 1000;
+  let lastSweep = 0;
 
   async function quote(input: {
     userId: number;
@@ -125,6 +128,10 @@ export function createOrderStore(sql: Sql, options: { lifetimeMs?: number } = {}
                  values (${promoCodeId}, ${order!.id}, ${input.userId})`;
       }
     });
+    if (Date.now() - lastSweep >= SWEEP_EVERY_MS) {
+      lastSweep = Date.now();
+      await sweepAbandonedOrders(sql, lifetimeMs);
+    }
     return (await find(publicId))!;
   }
 
@@ -202,7 +209,9 @@ export function createOrderStore(sql: Sql, options: { lifetimeMs?: number } = {}
     return row ? find(row.publicId) : undefined;
   }
 
-  return { quote, create, find, markPaid, markRefunded, close, cancelPending, standing, flagRefund };
+  const sweepAbandoned = () => sweepAbandonedOrders(sql, lifetimeMs);
+
+  return { quote, create, find, markPaid, markRefunded, close, cancelPending, standing, flagRefund, sweepAbandoned };
 }
 
 export type OrderStore = ReturnType<typeof createOrderStore>;

@@ -41,6 +41,13 @@ interface ButtonFields {
   'cancel-submission': Record<never, never>;
   /** `rv:ok|redo:<assignment id>`: a reviewer's verdict. */
   verdict: { assignmentId: number; verdict: 'approved' | 'changes-requested' };
+  /**
+   * `fg:<telegram id>:<unix seconds>`: the student confirms /forget. Whose data and when the question was asked ride
+   * along, so a press by anyone else, or long after, erases nothing.
+   */
+  forget: { telegramId: number; askedAt: number };
+  /** `fgs:<telegram id>:<unix seconds>`: a reviewer confirms /forget of a student. */
+  'forget-student': { telegramId: number; askedAt: number };
 }
 
 export type ButtonKind = keyof ButtonFields;
@@ -96,6 +103,8 @@ const WRITERS: { [K in ButtonKind]: (button: ButtonOf<K>) => string } = {
   'send-submission': () => 'sub-send',
   'cancel-submission': () => 'sub-cancel',
   verdict: (b) => `rv:${b.verdict === 'approved' ? 'ok' : 'redo'}:${b.assignmentId}`,
+  forget: (b) => `fg:${b.telegramId}:${b.askedAt}`,
+  'forget-student': (b) => `fgs:${b.telegramId}:${b.askedAt}`,
 };
 
 /** The capture groups of `pattern` when it matches all of `data` (every pattern below is anchored). */
@@ -117,6 +126,11 @@ const dayReader =
   (kind: 'lesson' | 'submit' | 'ask', pattern: RegExp): Reader =>
   (data) =>
     read(pattern, data, (slug, day) => ({ kind, slug, day: Number(day) }));
+
+const forgetReader =
+  (kind: 'forget' | 'forget-student', pattern: RegExp): Reader =>
+  (data) =>
+    read(pattern, data, (id, askedAt) => ({ kind, telegramId: Number(id), askedAt: Number(askedAt) }));
 
 /** Every encoding ever written, each with its own prefix, so at most one of them reads any data. */
 const READERS: Reader[] = [
@@ -147,4 +161,7 @@ const READERS: Reader[] = [
       assignmentId: Number(id),
       verdict: verdict === 'ok' ? 'approved' : 'changes-requested',
     })),
+  // Telegram ids have at most 15 digits here (as the admin commands read them); times are Unix seconds.
+  forgetReader('forget', /^fg:([1-9]\d{0,14}):(\d{1,12})$/),
+  forgetReader('forget-student', /^fgs:([1-9]\d{0,14}):(\d{1,12})$/),
 ];

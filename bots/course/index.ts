@@ -60,6 +60,10 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   handlers.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
   handlers.use(lessons, settings);
   handlers.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));
+  // The sales bot holds the account and takes students out of the groups, so data rights are served there.
+  handlers.command(['mydata', 'forget'], (ctx) =>
+    ctx.reply(ctx.t.dataRights({ salesBot: ctx.deps.settings.salesBot })),
+  );
   handlers.use(questions, submit);
   handlers.on('message:entities:bot_command', (ctx) => ctx.reply(ctx.t.help()));
   handlers.on('callback_query:data', (ctx) => ctx.answerCallbackQuery({ text: ctx.t.notDelivered() }));

@@ -12,6 +12,7 @@ import { admin, SALES_ADMIN_COMMANDS } from './admin';
 import { answers } from './answers';
 import { catalog, staleButton } from './catalog';
 import { checkout } from './checkout';
+import { dataRights } from './data-rights';
 import { groups } from './groups';
 import type { SalesBotDeps, SalesContext, SalesSession } from './context';
 import { info } from './info';
@@ -29,11 +30,14 @@ export const SALES_COMMANDS = [
   { command: 'timezone', description: 'Set your time zone' },
   { command: 'terms', description: 'Offer and privacy policy' },
   { command: 'paysupport', description: 'Help with a payment' },
+  { command: 'mydata', description: 'Everything we hold about you' },
+  { command: 'forget', description: 'Erase your personal data' },
 ];
 
 /**
  * The sales bot: /start (with referral links), tariffs, consent, promo codes, checkout with every configured
- * provider, Telegram Stars, "talk to a human" and the lesson-time choice after payment. It starts and signals
+ * provider, Telegram Stars, "talk to a human", the lesson-time choice after payment, and the student's data rights
+ * (/mydata, /forget). It starts and signals
  * journeys; it never runs a multi-step flow itself.
  */
 export function createSalesBot(token: string, deps: SalesBotDeps, client?: ApiClientOptions): Bot<SalesContext> {
@@ -60,7 +64,7 @@ export function createSalesBot(token: string, deps: SalesBotDeps, client?: ApiCl
   );
   handlers.use(adminChat<SalesContext>((ctx) => ctx.t.onlyReviewers(), admin));
   handlers.use(refuseBlockedUsers<SalesContext>(deps.sql, (ctx) => ctx.t.suspended()));
-  handlers.use(stars, groups, catalog, answers, checkout, support, info);
+  handlers.use(stars, groups, dataRights, catalog, answers, checkout, support, info);
   // Button data nobody recognised (forged, or from an older version of the bot).
   handlers.on('callback_query:data', staleButton);
   // Only what escapes the boundary above (onePerChat) lands here, in long polling.

@@ -33,6 +33,8 @@ export const courseEn = {
   courseEnded: () =>
     `🏁 The course has ended, so reviews are closed and this assignment was not sent. Thank you for taking part!`,
   failed: () => `Something went wrong on our side. Please try again in a minute.`,
+  dataRights: (p: { salesBot: string }) =>
+    `To get everything we hold about you (/mydata) or to erase it (/forget), write those commands to ${p.salesBot}: it holds your account and your payments.`,
   unsupported: () =>
     `I can't take this kind of message as an assignment. Send text, photos, videos, documents or voice.`,
   noSubmissionOpen: () => `To hand in an assignment, press “Submit assignment” under it.`,

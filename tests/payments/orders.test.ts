@@ -62,6 +62,33 @@ describe('order store: prices decided server-side', () => {
     ).toBe('promo-used-up');
   });
 
+  it('sweeps abandoned orders: expired, their promo claim given back, their e-mail gone; live ones stay', async () => {
+    await db.sql`insert into promo_codes (code, percent_off) values ('SWEEP', 10)`;
+    const buyer = await insertUser(db.sql);
+    const other = await insertUser(db.sql);
+    const order = async (userId: number, email: string, promoCode?: string) =>
+      orders.create({
+        userId,
+        courseSlug: slug,
+        quote: await orders.quote({ userId, courseSlug: slug, tariff: 'BASIC', promoCode }),
+        provider: 'mock',
+        email,
+      });
+    const abandoned = await order(buyer.userId, 'gone@example.com', 'SWEEP');
+    const live = await order(other.userId, 'live@example.com');
+    await db.sql`update orders set created_at = now() - interval '2 days' where id = ${abandoned.id}`;
+    expect(await orders.sweepAbandoned()).toBeGreaterThanOrEqual(1);
+    const rows =
+      await db.sql`select id, status, email from orders where id in ${db.sql([abandoned.id, live.id])} order by id`;
+    expect(rows).toEqual([
+      { id: abandoned.id, status: 'expired', email: null },
+      { id: live.id, status: 'pending', email: 'live@example.com' },
+    ]);
+    const [promo] = await db.sql`select uses from promo_codes where code = 'SWEEP'`;
+    expect(promo?.uses).toBe(0);
+    expect(await db.sql`select 1 from promo_redemptions where order_id = ${abandoned.id}`).toEqual([]);
+  });
+
   it('prices Stars separately and refuses tariffs without a Stars price', async () => {
     const { userId } = await insertUser(db.sql);
     expect(await orders.quote({ userId, courseSlug: slug, tariff: 'PREMIUM', stars: true })).toMatchObject({

@@ -32,6 +32,10 @@ const WIRE: { [K in ButtonKind]: [ButtonOf<K>, string][] } = {
     [{ kind: 'verdict', assignmentId: 17, verdict: 'approved' }, 'rv:ok:17'],
     [{ kind: 'verdict', assignmentId: 17, verdict: 'changes-requested' }, 'rv:redo:17'],
   ],
+  forget: [[{ kind: 'forget', telegramId: 700_000_001, askedAt: 1_780_000_000 }, 'fg:700000001:1780000000']],
+  'forget-student': [
+    [{ kind: 'forget-student', telegramId: 700_000_001, askedAt: 1_780_000_000 }, 'fgs:700000001:1780000000'],
+  ],
 };
 const ROWS: [Button, string][] = Object.values(WIRE).flat();
 
@@ -249,6 +253,33 @@ describe('garbage and forged data decode to nothing', () => {
     ]) {
       nothing(data);
     }
+  });
+
+  it('erasure confirmations (fg, fgs): a positive Telegram id of up to 15 digits and a time, nothing else', () => {
+    for (const prefix of ['fg', 'fgs']) {
+      for (const data of [
+        '',
+        ':1',
+        '1:',
+        '0:1',
+        '-5:1',
+        '01:1',
+        '1234567890123456:1',
+        '1:1234567890123',
+        'x:1',
+        '1:x',
+      ]) {
+        nothing(`${prefix}:${data}`);
+      }
+      nothing(`${prefix}:1:1:1`);
+      nothing(`${prefix}:1:1 `);
+      nothing(`x${prefix}:1:1`);
+    }
+    expect(decodeButton('fg:999999999999999:1')).toEqual({
+      kind: 'forget',
+      telegramId: 999_999_999_999_999,
+      askedAt: 1,
+    });
   });
 
   it('the fixed buttons only as themselves', () => {
