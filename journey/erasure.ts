@@ -93,6 +93,9 @@ async function eraseRows(
   const theirEnrollments = tx`select id from enrollments where user_id = ${userId}`;
   await tx`delete from review_messages where assignment_id in (
              select id from assignments where enrollment_id in (${theirEnrollments}))`;
+  await tx`delete from reviewer_answers where assignment_id in (
+             select id from assignments where enrollment_id in (${theirEnrollments}))`;
+  await tx`delete from submissions where enrollment_id in (${theirEnrollments})`;
   await tx`delete from assignments where enrollment_id in (${theirEnrollments})`;
   await tx`delete from lesson_deliveries where enrollment_id in (${theirEnrollments})`;
   await tx`delete from support_messages where user_id = ${userId}`;

@@ -1,10 +1,11 @@
 import { Api } from 'grammy';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { progressQuery } from '../../journey/definitions';
 import { createErasure, ERASURE_REASON } from '../../journey/erasure';
 import type { TgUser } from '../../testing/bot-api';
 import { insertCourse } from '../helpers/fixtures';
 import { ADMIN_CHAT_ID, eventually } from '../helpers/platform';
-import { enrolledStudent, startReviewDesk, submitDayOne } from '../helpers/review-desk';
+import { REVIEWER, enrolledStudent, startReviewDesk, submitDayOne } from '../helpers/review-desk';
 import type { ReviewDeskDriver } from '../helpers/review-desk';
 import { SALES_ADMIN_IDS, startSalesPlatform } from '../helpers/sales';
 import type { SalesPlatform } from '../helpers/sales';
@@ -65,7 +66,12 @@ describe('data rights: /mydata and /forget', () => {
               ${`${s.user.first_name.toLowerCase()}@example.com`}, now() - interval '1 hour'),
              (${`open-${s.userId}`}, ${s.userId}, ${course!.id}, 'PREMIUM', 'mock', 5000, 5000, 'USD', 'pending',
               ${`${s.user.first_name.toLowerCase()}@example.com`}, now())`;
-    await submitDayOne(p, desk, slug, s, `${s.user.first_name}'s haiku`);
+    const { header } = await submitDayOne(p, desk, slug, s, `${s.user.first_name}'s haiku`);
+    await desk.send(REVIEWER, { chatId: ADMIN_CHAT_ID, text: 'Lovely.', replyToMessageId: header.messageId });
+    await eventually(
+      () => s.handle.query(progressQuery),
+      (pr) => pr.assignments.at(-1)?.status === 'answered',
+    );
     await student.send('/support');
     await student.send(`${s.user.first_name} asks a question`);
     await student.send('/timezone');
@@ -155,13 +161,17 @@ describe('data rights: /mydata and /forget', () => {
     const left = await sql`
       select (select count(*)::int from assignments a join enrollments e on e.id = a.enrollment_id
               where e.user_id = ${ada.userId}) as assignments,
+             (select count(*)::int from submissions s join enrollments e on e.id = s.enrollment_id
+              where e.user_id = ${ada.userId}) as submissions,
              (select count(*)::int from lesson_deliveries d join enrollments e on e.id = d.enrollment_id
               where e.user_id = ${ada.userId}) as deliveries,
              (select count(*)::int from support_messages where user_id = ${ada.userId}) as questions,
              (select count(*)::int from referrals where referred_user_id = ${ada.userId}) as referrals,
              (select count(*)::int from bot_sessions where key like ${`%:${ada.user.id}`}) as sessions,
              (select count(*)::int from sent_messages where chat_id = ${ada.user.id}) as sent`;
-    expect(left).toEqual([{ assignments: 0, deliveries: 0, questions: 0, referrals: 0, sessions: 0, sent: 0 }]);
+    expect(left).toEqual([
+      { assignments: 0, submissions: 0, deliveries: 0, questions: 0, referrals: 0, sessions: 0, sent: 0 },
+    ]);
     // The journey ended (terminated: no refund was recorded), and the student left the group.
     const journey = await ada.handle.describe();
     expect(journey.status.name).toBe('TERMINATED');
