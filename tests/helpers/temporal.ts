@@ -6,6 +6,11 @@ import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { enrollmentClient } from '../../journey/client';
 import { createEnrollmentWorker } from '../../apps/enrollment-worker';
+import { encryptingDataConverter } from '../../lib/payload-codec';
+import type { PayloadKey } from '../../lib/payload-codec';
+
+/** The key every test client and worker encrypts with: journeys in tests run as in production, encrypted. */
+export const TEST_PAYLOAD_KEYS: PayloadKey[] = [{ id: 'test-1', key: Buffer.alloc(32, 7) }];
 
 export interface TemporalHarness {
   client: Client;
@@ -36,7 +41,7 @@ export async function connectTemporal(): Promise<TemporalHarness> {
   const address = inject('temporalAddress');
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: encryptingDataConverter(TEST_PAYLOAD_KEYS) });
   const taskQueue = `test-${randomUUID()}`;
   const running = new Set<RunningWorker>();
   return {
@@ -49,6 +54,7 @@ export async function connectTemporal(): Promise<TemporalHarness> {
         connection: nativeConnection,
         namespace: 'default',
         taskQueue,
+        payloadKeys: TEST_PAYLOAD_KEYS,
         workflowBundlePath: inject('workflowBundlePath'),
         tuning: { shutdownGraceTime: '2s' },
       });
