@@ -16,8 +16,8 @@ export interface TemporalHarness {
   client: Client;
   taskQueue: string;
   enrollments: ReturnType<typeof enrollmentClient>;
-  /** Starts a worker on this harness' task queue; stop() shuts it down and waits for it. */
-  startWorker(deps: ActivityDeps): Promise<RunningWorker>;
+  /** Starts a worker on this harness' task queue (TEST_PAYLOAD_KEYS unless told); stop() shuts it down and waits for it. */
+  startWorker(deps: ActivityDeps, payloadKeys?: PayloadKey[]): Promise<RunningWorker>;
   close(): Promise<void>;
 }
 
@@ -48,13 +48,13 @@ export async function connectTemporal(): Promise<TemporalHarness> {
     client,
     taskQueue,
     enrollments: enrollmentClient(client, taskQueue),
-    async startWorker(deps) {
+    async startWorker(deps, payloadKeys = TEST_PAYLOAD_KEYS) {
       const worker = await createEnrollmentWorker({
         ...deps,
         connection: nativeConnection,
         namespace: 'default',
         taskQueue,
-        payloadKeys: TEST_PAYLOAD_KEYS,
+        payloadKeys,
         workflowBundlePath: inject('workflowBundlePath'),
         tuning: { shutdownGraceTime: '2s' },
       });
