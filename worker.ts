@@ -4,6 +4,7 @@ import { createSql } from './db';
 import { createLogger, temporalLogger } from './lib/logger';
 import { surviveDatabaseRestarts } from './apps/process-guards';
 import { createConfiguredWorker, metricsTelemetry } from './apps/enrollment-worker';
+import { CLEAR_PAYLOADS } from './apps/process';
 
 /**
  * Production worker: JSON logs on stdout (journey lines carry workflowId and enrollmentId, never a secret), Temporal
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   const config = loadWorkerConfig(process.env);
   const logger = createLogger('worker', { level: config.logLevel, secrets: secretsIn(process.env) });
   surviveDatabaseRestarts(logger);
+  if (config.temporal.payloadKeys.length === 0) logger.warn(CLEAR_PAYLOADS);
   Runtime.install({
     logger: temporalLogger(logger),
     ...metricsTelemetry(config.metricsAddress),

@@ -5,6 +5,7 @@ import { ConfigError, loadAdminConfig, loadDotEnv } from '../config';
 import { CourseContentError } from '../content/loader';
 import { createSql } from '../db';
 import { runMigrations } from '../db/migrate';
+import { encryptingDataConverter } from '../lib/payload-codec';
 
 /** `npm run admin -- <command>`: ops tasks against DATABASE_URL and TEMPORAL_ADDRESS. Exit 2 on a usage mistake. */
 async function main(): Promise<number> {
@@ -16,7 +17,8 @@ async function main(): Promise<number> {
   let connection: Connection | undefined;
   const client = async () => {
     connection ??= await Connection.connect({ address: config.temporal.address });
-    return new Client({ connection, namespace: config.temporal.namespace });
+    const { namespace, payloadKeys } = config.temporal;
+    return new Client({ connection, namespace, dataConverter: encryptingDataConverter(payloadKeys) });
   };
   try {
     await runAdminCli(argv, { sql, client, taskQueue: config.temporal.taskQueue, out: (text) => console.log(text) });

@@ -8,6 +8,8 @@ import { heartbeatWhileRunning } from '../activities/heartbeats';
 import { createSendPacer } from '../activities/pacing';
 import type { WorkerSettings } from '../config';
 import type { Sql } from '../db';
+import { encryptingDataConverter } from '../lib/payload-codec';
+import type { PayloadKey } from '../lib/payload-codec';
 
 /** Entry of the workflow code the worker bundles (or `npm run build` pre-bundles). */
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
@@ -16,6 +18,8 @@ export interface EnrollmentWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
+  /** PAYLOAD_KEYS: the same keys as every client of the namespace, or none (development: in clear). */
+  payloadKeys: readonly PayloadKey[];
   /** Pre-bundled workflow code (`npm run build`); bundled from workflows/ at start-up when absent. */
   workflowBundlePath?: string;
   /** Extra Worker options (tests shorten shutdown, production may tune concurrency). */
@@ -42,11 +46,13 @@ export const STICKY_QUEUE_TIMEOUT = '3s';
 
 /** A worker for the enrollment task queue; any number of them can share the queue. */
 export function createEnrollmentWorker(options: EnrollmentWorkerOptions): Promise<Worker> {
-  const { connection, namespace, taskQueue, workflowBundlePath, tuning, ...deps } = options;
+  const { connection, namespace, taskQueue, payloadKeys, workflowBundlePath, tuning, ...deps } = options;
   return Worker.create({
     connection,
     namespace,
     taskQueue,
+    // Its codecs run in the worker's main thread, never in the workflow sandbox: workflow code sees plain values.
+    dataConverter: encryptingDataConverter(payloadKeys),
     ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
     interceptors: { activity: [enrollmentLogAttributes, heartbeatWhileRunning] },
@@ -72,6 +78,7 @@ export function createConfiguredWorker(
     connection: deps.connection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
+    payloadKeys: temporal.payloadKeys,
     workflowBundlePath: temporal.workflowBundlePath,
     sql: deps.sql,
     telegram: createTelegramBots({

@@ -4,7 +4,12 @@ import { ConfigError, loadDotEnv, secretsIn } from '../config';
 import { createSql } from '../db';
 import type { Sql } from '../db';
 import { createLogger } from '../lib/logger';
+import { encryptingDataConverter } from '../lib/payload-codec';
 import { surviveDatabaseRestarts } from './process-guards';
+
+/** Why a process without PAYLOAD_KEYS says so at start-up (production refuses to start without them). */
+export const CLEAR_PAYLOADS =
+  'PAYLOAD_KEYS is unset: payloads go to Temporal in clear, and encrypted ones cannot be read (development only)';
 
 /**
  * The skeleton every bot process shares: read the config (failing with the missing variables' names), connect to
@@ -30,7 +35,9 @@ export function runProcess<Config extends BaseConfig & DatabaseConfig>(
     surviveDatabaseRestarts(logger);
     const sql = createSql(config.databaseUrl);
     const connection = await Connection.connect({ address: config.temporal.address });
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const { namespace, payloadKeys } = config.temporal;
+    const client = new Client({ connection, namespace, dataConverter: encryptingDataConverter(payloadKeys) });
+    if (payloadKeys.length === 0) logger.warn(CLEAR_PAYLOADS);
     const service = await start({ config, sql, client, log });
     const stop = async () => {
       log('shutting down…');

@@ -13,6 +13,7 @@ import { createHttpApp, platformReadiness, serve } from '../server/app';
 import { enrollmentClient } from '../journey/client';
 import { EMAIL_REQUIRED_BY, createPaymentProviders, webhookGuards } from './payment-providers';
 import { createSendPacer } from '../activities/pacing';
+import { AesGcmPayloadCodec } from '../lib/payload-codec';
 
 export interface SalesRuntime {
   /** "@username" of the sales bot, for pointing students to it. */
@@ -42,6 +43,11 @@ export async function startSalesRuntime(options: {
   const mock = providers.find(isMockProvider);
   const routes = express.Router();
   const mode = botModeOf(config.bot, routes);
+  // Served with a CODEC_TOKEN, or outside production for the dev server's UI; never open in production.
+  const codec =
+    config.codec.token !== undefined || config.codec.trustUiOrigins
+      ? { ...config.codec, codec: new AesGcmPayloadCodec(config.temporal.payloadKeys) }
+      : undefined;
   const app = createHttpApp({
     payments: { providers, completion },
     webhookGuards: webhookGuards(config, log),
@@ -50,9 +56,14 @@ export async function startSalesRuntime(options: {
     log,
     readiness: platformReadiness(sql, options.client),
     ...(mock ? { mockCheckout: { publicUrl: config.http.publicUrl, orders, provider: mock } } : {}),
+    codec,
   });
   const server = await serve(app, config.http.port);
   log(`http: webhooks on ${config.http.publicUrl}/webhooks/<provider> (listening on :${config.http.port})`);
+  if (codec) {
+    const access = codec.token ? 'CODEC_TOKEN' : `no token, for ${codec.uiOrigins.join(' and ')} (development)`;
+    log(`http: codec server for the Temporal UI at ${config.http.publicUrl}/codec (${access})`);
+  }
 
   if (config.telegram.adminChatId !== undefined && config.telegram.reviewerIds.length === 0) {
     log('sales bot: REVIEWER_IDS is empty, so nobody can answer support questions or /refund in the admin chat');

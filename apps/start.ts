@@ -10,7 +10,9 @@ import { asDemoCourse, demoEnvironment, runDemo } from './demo';
 import { enrollmentClient } from '../journey/client';
 import { startSalesRuntime } from './sales-runtime';
 import { startCourseRuntime } from './course-runtime';
-import { startLocalStack } from '../infra/local-stack';
+import { DATA_DIR, startLocalStack } from '../infra/local-stack';
+import { devPayloadKeys } from '../infra/dev-payload-keys';
+import { encryptingDataConverter } from '../lib/payload-codec';
 import type { LocalStack } from '../infra/local-stack';
 import { TemporalUnavailableError } from '../infra/temporal-binaries';
 import { createConfiguredWorker, metricsTelemetry } from './enrollment-worker';
@@ -44,7 +46,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
   loadDotEnv();
-  const { stack: stackConfig, demo } = loadStartConfig(process.env);
+  // Encrypted like production: the configured keys, or a development key kept in .data/.
+  const env = { ...process.env, PAYLOAD_KEYS: process.env.PAYLOAD_KEYS || devPayloadKeys(DATA_DIR, log) };
+  const { stack: stackConfig, demo } = loadStartConfig(env);
 
   // Without bot tokens the platform talks to the local Bot API stand-in, configured for the demo from its own copy of
   // the environment: the parsed config is never changed afterwards.
@@ -55,17 +59,19 @@ async function main(): Promise<void> {
   }
   const config = loadPlatformConfig(
     standIn
-      ? demoEnvironment(process.env, {
+      ? demoEnvironment(env, {
           apiRoot: standIn.apiRoot,
           salesToken: DEMO_SALES_TOKEN,
           courseToken: DEMO_COURSE_TOKEN,
           adminChatId: DEMO_ADMIN_CHAT,
           reviewerId: DEMO_REVIEWER.id,
         })
-      : process.env,
+      : env,
   );
 
-  const stack: LocalStack = await startLocalStack(stackConfig, log);
+  // The dev server's UI decodes journeys through this process' codec server (CODEC_UI_ORIGINS lets it in).
+  const uiCodecEndpoint = `http://127.0.0.1:${config.sales.http.port}/codec`;
+  const stack: LocalStack = await startLocalStack(stackConfig, log, { uiCodecEndpoint });
   cleanups.push(() => stack.stop());
   const sql: Sql = createSql(stack.databaseUrl);
   cleanups.push(() => sql.end({ timeout: 5 }));
@@ -95,7 +101,11 @@ async function main(): Promise<void> {
 
   const connection = await Connection.connect({ address: stack.temporalAddress });
   cleanups.push(() => connection.close());
-  const client = new Client({ connection, namespace: temporal.namespace });
+  const client = new Client({
+    connection,
+    namespace: temporal.namespace,
+    dataConverter: encryptingDataConverter(temporal.payloadKeys),
+  });
   const sales = await startSalesRuntime({ config: config.sales, sql, client, log });
   cleanups.push(() => sales.stop());
   if (config.course.telegram.courseBotToken === config.sales.telegram.salesBotToken) {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { isAddressRange } from '../lib/address-ranges';
+import { KEY_BYTES } from '../lib/payload-codec';
+import type { PayloadKey } from '../lib/payload-codec';
 import { parseDuration } from '../domain/schedule';
 
 /**
@@ -100,3 +102,35 @@ export const trustProxy = z
       value.every((entry) => ['loopback', 'linklocal', 'uniquelocal'].includes(entry) || isAddressRange(entry)),
     { message: 'must be a number of proxy hops, or addresses, CIDR ranges, loopback, linklocal, uniquelocal' },
   );
+
+const PAYLOAD_KEYS_FORMAT = `must be id:key pairs, comma-separated, the encrypting one first; each key ${KEY_BYTES} random bytes in base64 (openssl rand -base64 ${KEY_BYTES})`;
+
+/**
+ * PAYLOAD_KEYS, `2025-06:BASE64,2024-11:BASE64`: the first key encrypts, all of them decrypt. A message names the
+ * pair at fault by its place, never by its content.
+ */
+export const payloadKeys = z.string().transform((value, ctx): PayloadKey[] => {
+  const keys = value.split(',').map((entry, index): PayloadKey | undefined => {
+    const [id = '', encoded = '', ...rest] = entry.trim().split(':');
+    const key = Buffer.from(encoded, 'base64');
+    const problem = !entry.includes(':')
+      ? 'it is not id:key'
+      : !/^[\w.-]{1,64}$/.test(id)
+        ? 'its id must be 1-64 of A-Z a-z 0-9 _ . -'
+        : rest.length > 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || key.length !== KEY_BYTES
+          ? `its key must be ${KEY_BYTES} bytes in base64`
+          : undefined;
+    if (!problem) return { id, key };
+    // By its place only: a pair written the wrong way round would put the key where the id goes.
+    ctx.addIssue({ code: 'custom', message: `${PAYLOAD_KEYS_FORMAT}; pair ${index + 1}: ${problem}` });
+    return undefined;
+  });
+  const ids = keys.map((key) => key?.id);
+  if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'every key id must be different' });
+  return keys.filter((key): key is PayloadKey => key !== undefined);
+});
+
+/** An origin like `https://temporal.example.com`: scheme, host and port, nothing after. */
+export const origin = z.string().refine((value) => URL.canParse(value) && new URL(value).origin === value, {
+  message: 'must be origins like https://temporal.example.com (no path, no trailing slash), comma-separated',
+});

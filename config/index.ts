@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import type { BotModeConfig, PaymentsConfig, ProviderConfig } from './types';
+import type { BotModeConfig, CodecServerConfig, PaymentsConfig, ProviderConfig } from './types';
 import type { AdminConfig, CourseConfig, CourseProcessConfig, DatabaseConfig, PlatformConfig } from './types';
 import type { SalesConfig, StartConfig, WorkerConfig, WorkerSettings } from './types';
-import { addressRanges, botToken, chatId, commaList, duration, postgresUrl, tcpPort, trustProxy } from './env';
+import { addressRanges, botToken, chatId, commaList, duration, origin, payloadKeys, postgresUrl } from './env';
+import { tcpPort, trustProxy } from './env';
 import { ConfigError, parseEnv, withoutBlanks } from './env';
 import type { Env } from './env';
 import { YOOKASSA_NOTIFICATION_IPS } from '../payments/yookassa';
@@ -25,8 +26,34 @@ const base = z.object({
   // Rush hour (issue #15): answers before lessons, lessons before bulk, in Temporal's task queue and in the send pacer.
   // `off` puts every task and message in arrival order, as before, to measure what the priorities buy.
   PRIORITIES: z.enum(['on', 'off']).default('on'),
+  // Issue #16: every payload given to Temporal is encrypted with the first key; all of them decrypt (rotation).
+  PAYLOAD_KEYS: payloadKeys.optional(),
 });
 type BaseVariables = z.output<typeof base>;
+
+/**
+ * Without keys payloads go to Temporal in clear: fine for a developer's machine, refused in production. Its own part
+ * for every process with a Temporal client, as `base` is extended by schemas that a refinement would close.
+ */
+const encryption = z
+  .object({ NODE_ENV: z.string().optional(), PAYLOAD_KEYS: z.string().optional() })
+  .superRefine((e, ctx) => {
+    if (e.NODE_ENV === 'production' && e.PAYLOAD_KEYS === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['PAYLOAD_KEYS'], message: 'required when NODE_ENV=production' });
+    }
+  });
+
+/** The codec server for the Temporal UI and CLI (`/codec/decode`, `/codec/encode`), served by the sales process. */
+const codecServer = {
+  CODEC_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_+/=-]{32,512}$/, 'must be 32-512 characters of A-Z a-z 0-9 _ - + / = (openssl rand -hex 32)')
+    .optional(),
+  // `npm start`'s dev server UI by default.
+  CODEC_UI_ORIGINS: commaList(origin).transform((list) =>
+    list.length > 0 ? list : ['http://localhost:8233', 'http://127.0.0.1:8233'],
+  ),
+};
 
 /** Its own part, not in `base`: `npm start` runs an embedded Postgres when DATABASE_URL is unset. */
 const database = z
@@ -78,6 +105,7 @@ const worker = base
 const sales = base
   .extend({
     ...telegramSends,
+    ...codecServer,
     SALES_BOT_TOKEN: botToken,
     REVIEWER_IDS: reviewerIds,
     PUBLIC_URL: z.url().default('http://localhost:3000'),
@@ -96,6 +124,7 @@ const sales = base
     ...baseOf(e),
     telegram: { ...telegramOf(e), salesBotToken: e.SALES_BOT_TOKEN, reviewerIds: e.REVIEWER_IDS },
     http: { publicUrl: withoutSlash(e.PUBLIC_URL), port: e.HTTP_PORT, trustProxy: e.HTTP_TRUST_PROXY },
+    codec: codecOf(e),
     sales: {
       courseSlug: e.SALES_COURSE,
       offerUrl: e.OFFER_URL,
@@ -247,7 +276,7 @@ const start = base
 /** Every environment variable the platform reads (docs and deployment files must name each one). */
 export const CONFIG_VARIABLES = [
   ...new Set(
-    [base, database.in, worker.in, sales.in, course.in, reviewChat, payments.in, start.in]
+    [base, encryption, database.in, worker.in, sales.in, course.in, reviewChat, payments.in, start.in]
       .flatMap((schema) => Object.keys(schema.shape))
       .concat(botMode.in.options.flatMap((option) => Object.keys(option.shape))),
   ),
@@ -255,26 +284,26 @@ export const CONFIG_VARIABLES = [
 
 /** `npm run worker`. */
 export function loadWorkerConfig(env: Env): WorkerConfig {
-  const parts = load(env, { database, worker });
+  const parts = load(env, { database, worker, encryption });
   return { ...parts.database, ...parts.worker };
 }
 
 /** `npm run sales`: the sales bot, its payment providers and the HTTP server. */
 export function loadSalesConfig(env: Env): SalesConfig & DatabaseConfig {
-  const parts = load(env, { database, sales, bot: botMode, payments });
+  const parts = load(env, { database, sales, bot: botMode, payments, encryption });
   return { ...parts.database, ...parts.sales, bot: parts.bot, payments: parts.payments };
 }
 
 /** `npm run course`: the course bot and the review desk in ADMIN_CHAT_ID. */
 export function loadCourseConfig(env: Env): CourseProcessConfig {
-  const parts = load(env, { database, course, reviewChat, bot: botMode });
+  const parts = load(env, { database, course, reviewChat, bot: botMode, encryption });
   const telegram = { ...parts.course.telegram, adminChatId: parts.reviewChat.ADMIN_CHAT_ID };
   return { ...parts.database, ...parts.course, telegram, bot: parts.bot };
 }
 
 /** `npm run admin`: Postgres and the Temporal client. */
 export function loadAdminConfig(env: Env): AdminConfig {
-  const parts = load(env, { database, base });
+  const parts = load(env, { database, base, encryption });
   return { ...parts.database, ...baseOf(parts.base) };
 }
 
@@ -293,7 +322,7 @@ export function loadStartConfig(env: Env): StartConfig {
  * The demo passes an environment of its own (the stand-in's Bot API, its example documents) instead of changing this.
  */
 export function loadPlatformConfig(env: Env): PlatformConfig {
-  const parts = load(env, { worker, sales, course, bot: botMode, payments });
+  const parts = load(env, { worker, sales, course, bot: botMode, payments, encryption });
   return {
     worker: parts.worker,
     sales: { ...parts.sales, bot: parts.bot, payments: parts.payments },
@@ -327,13 +356,19 @@ const SECRET_VARIABLES = [
   'STRIPE_SECRET_KEY',
   'STRIPE_WEBHOOK_SECRET',
   'YOOKASSA_SECRET_KEY',
+  'CODEC_TOKEN',
+  'PAYLOAD_KEYS',
 ];
 
 /** Every secret value in the environment, for the logger to scrub from any line that would carry one. */
 export function secretsIn(env: Env): string[] {
   const vars = environment(env);
   const password = vars.DATABASE_URL && URL.canParse(vars.DATABASE_URL) ? new URL(vars.DATABASE_URL).password : '';
-  return [...SECRET_VARIABLES.map((name) => vars[name]), password].filter((value): value is string => Boolean(value));
+  // Each payload key on its own too, so a line that quotes one key of PAYLOAD_KEYS is scrubbed.
+  const keys = (vars.PAYLOAD_KEYS ?? '').split(',').flatMap((pair) => pair.split(':').slice(1));
+  return [...SECRET_VARIABLES.map((name) => vars[name]), ...keys, password].filter((value): value is string =>
+    Boolean(value),
+  );
 }
 
 /** Loads `.env` from the working directory into process.env when present (variables already set win). */
@@ -365,6 +400,19 @@ function temporalOf(e: BaseVariables) {
     address: e.TEMPORAL_ADDRESS ?? 'localhost:7233',
     namespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.TEMPORAL_TASK_QUEUE,
+    payloadKeys: e.PAYLOAD_KEYS ?? [],
+  };
+}
+
+/**
+ * Who may use the codec server: a bearer CODEC_TOKEN; or, outside production and without a token, the UI origins
+ * themselves (the dev server's UI has no login, so it has no token to send). In production without a token it is off.
+ */
+function codecOf(e: BaseVariables & z.output<z.ZodObject<typeof codecServer>>): CodecServerConfig {
+  return {
+    token: e.CODEC_TOKEN,
+    uiOrigins: e.CODEC_UI_ORIGINS,
+    trustUiOrigins: e.NODE_ENV !== 'production' && !e.CODEC_TOKEN,
   };
 }
 

@@ -3,12 +3,19 @@
  * so no reader needs `!`: the parse has already failed, naming the variable, when it was missing.
  */
 
+import type { PayloadKey } from '../lib/payload-codec';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface TemporalConfig {
   address: string;
   namespace: string;
   taskQueue: string;
+  /**
+   * PAYLOAD_KEYS: the first encrypts every payload given to Temporal, all decrypt. Empty (development only): payloads
+   * go in clear, and encrypted ones cannot be read.
+   */
+  payloadKeys: PayloadKey[];
 }
 
 /** Every process. */
@@ -92,12 +99,23 @@ export interface PaymentsConfig {
   allowMock: boolean;
 }
 
+/** The codec server (`/codec/decode`, `/codec/encode`) that shows ops decoded payloads in the Temporal UI and CLI. */
+export interface CodecServerConfig {
+  /** CODEC_TOKEN: the bearer token the CLI (`--codec-auth`) and scripts send. */
+  token?: string;
+  /** Origins the Temporal UI is served from, allowed by CORS. */
+  uiOrigins: string[];
+  /** Outside production without a token: a request from a UI origin needs no token (the dev server's UI has none). */
+  trustUiOrigins: boolean;
+}
+
 /** The sales bot, its payment providers and the HTTP server. */
 export interface SalesConfig extends BaseConfig {
   /** `reviewerIds`: the admin allow-list, the only users whose commands and replies in the admin chat do anything. */
   telegram: TelegramConfig & { salesBotToken: string; reviewerIds: number[] };
   bot: BotModeConfig;
   http: HttpConfig;
+  codec: CodecServerConfig;
   sales: {
     courseSlug?: string;
     offerUrl: string;

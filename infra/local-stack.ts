@@ -24,7 +24,11 @@ export interface LocalStack {
  * an embedded Postgres and a Temporal dev server, both keeping their data in .data/ so a second run picks up where
  * the first stopped. Migrations are applied either way.
  */
-export async function startLocalStack(config: StackConfig, log: (line: string) => void): Promise<LocalStack> {
+export async function startLocalStack(
+  config: StackConfig,
+  log: (line: string) => void,
+  options: { uiCodecEndpoint?: string } = {},
+): Promise<LocalStack> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((err: unknown) => log(`shutdown: ${String(err)}`));
@@ -63,6 +67,7 @@ export async function startLocalStack(config: StackConfig, log: (line: string) =
         dataDir: path.join(DATA_DIR, 'temporal'),
         port: TEMPORAL_PORT,
         uiPort: TEMPORAL_UI_PORT,
+        uiCodecEndpoint: options.uiCodecEndpoint,
       });
       stops.push(() => server.stop());
       temporalAddress = server.address;

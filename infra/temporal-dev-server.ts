@@ -47,6 +47,8 @@ export async function startTemporalDevServer(options: {
   uiPort: number;
   /** False keeps history in memory (benchmark comparisons only: nothing survives a restart). */
   persistent?: boolean;
+  /** The codec server the UI decodes payloads with (`<http>/codec`), called from the browser. */
+  uiCodecEndpoint?: string;
   log?: (line: string) => void;
 }): Promise<DevServerHandle> {
   mkdirSync(options.dataDir, { recursive: true });
@@ -66,6 +68,7 @@ export async function startTemporalDevServer(options: {
     args.push('--db-filename', path.join(options.dataDir, 'temporal.sqlite'));
     args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
+  if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   args.push('--log-level', 'warn', ...ONE_PARTITION);
   for (const key of ALL_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`);
   const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -109,6 +109,74 @@ describe('config per process', () => {
   });
 });
 
+describe('PAYLOAD_KEYS', () => {
+  const key = (byte: number) => Buffer.alloc(32, byte).toString('base64');
+  const production = { NODE_ENV: 'production' };
+
+  it('gives every process with a Temporal client the keys, the encrypting one first', () => {
+    const keys = `2025-06:${key(1)}, 2024-11:${key(2)}`;
+    const expected = [
+      { id: '2025-06', key: Buffer.alloc(32, 1) },
+      { id: '2024-11', key: Buffer.alloc(32, 2) },
+    ];
+    expect(loadWorkerConfig({ ...worker, PAYLOAD_KEYS: keys }).temporal.payloadKeys).toEqual(expected);
+    expect(loadSalesConfig({ ...sales, PAYLOAD_KEYS: keys }).temporal.payloadKeys).toEqual(expected);
+    expect(loadCourseConfig({ ...course, PAYLOAD_KEYS: keys }).temporal.payloadKeys).toEqual(expected);
+    expect(loadAdminConfig({ DATABASE_URL, PAYLOAD_KEYS: keys }).temporal.payloadKeys).toEqual(expected);
+    // Development without keys: in clear (the processes warn).
+    expect(loadWorkerConfig(worker).temporal.payloadKeys).toEqual([]);
+  });
+
+  it('is required in production by the worker and every Temporal client', () => {
+    expect(() => loadWorkerConfig({ ...worker, ...production })).toThrow(missing('PAYLOAD_KEYS'));
+    expect(() => loadSalesConfig({ ...sales, ...production })).toThrow(missing('PAYLOAD_KEYS'));
+    expect(() => loadCourseConfig({ ...course, ...production })).toThrow(missing('PAYLOAD_KEYS'));
+    expect(() => loadAdminConfig({ DATABASE_URL, ...production })).toThrow(missing('PAYLOAD_KEYS'));
+    expect(loadWorkerConfig({ ...worker, ...production, PAYLOAD_KEYS: `k1:${key(1)}` }).production).toBe(true);
+  });
+
+  it('names a malformed pair by its place, never echoing a key', () => {
+    const secret = key(9);
+    const attempt = (keys: string) => () => loadWorkerConfig({ ...worker, PAYLOAD_KEYS: keys });
+    expect(attempt(`k1:${secret},k2:${secret.slice(4)}`)).toThrow(/PAYLOAD_KEYS: .*pair 2: its key must be 32 bytes/);
+    expect(attempt(`${secret}:k1`)).toThrow(/pair 1: its id must be/);
+    expect(attempt(secret)).toThrow(/pair 1: it is not id:key/);
+    expect(attempt(`k1:${secret}:x`)).toThrow(/pair 1: its key must be/);
+    expect(attempt(`k1:${key(1)},k1:${key(2)}`)).toThrow(/every key id must be different/);
+    expect(attempt(`${secret}:k1`)).not.toThrow(secret);
+    expect(attempt(`k1:${secret.slice(4)}`)).not.toThrow(secret.slice(4));
+  });
+
+  it('is scrubbed from logs, whole and key by key', () => {
+    const keys = `k1:${key(1)},k0:${key(2)}`;
+    expect(secretsIn({ PAYLOAD_KEYS: keys }).sort()).toEqual([key(1), key(2), keys].sort());
+  });
+});
+
+describe('the codec server', () => {
+  it('trusts the dev server UI without a token outside production only, and never in production', () => {
+    expect(loadSalesConfig(sales).codec).toEqual({
+      token: undefined,
+      uiOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'],
+      trustUiOrigins: true,
+    });
+    const token = 'a'.repeat(40);
+    const withToken = { ...sales, CODEC_TOKEN: token, CODEC_UI_ORIGINS: 'https://temporal.example.com' };
+    expect(loadSalesConfig(withToken).codec).toEqual({
+      token,
+      uiOrigins: ['https://temporal.example.com'],
+      trustUiOrigins: false,
+    });
+    const production = { ...sales, NODE_ENV: 'production', PAYLOAD_KEYS: `k:${Buffer.alloc(32).toString('base64')}` };
+    expect(loadSalesConfig(production).codec.trustUiOrigins).toBe(false);
+    expect(() => loadSalesConfig({ ...sales, CODEC_TOKEN: 'short' })).toThrow(/CODEC_TOKEN: must be 32-512/);
+    expect(() => loadSalesConfig({ ...sales, CODEC_UI_ORIGINS: 'https://ui.example.com/' })).toThrow(
+      /CODEC_UI_ORIGINS: must be origins/,
+    );
+    expect(secretsIn({ CODEC_TOKEN: token })).toEqual([token]);
+  });
+});
+
 describe('BOT_MODE', () => {
   it('polls unless told otherwise', () => {
     expect(loadSalesConfig(sales).bot).toEqual({ kind: 'polling' });

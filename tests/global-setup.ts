@@ -18,6 +18,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     temporalUiUrl: string;
+    /** Where the UI's codec endpoint points (`http://127.0.0.1:<codecPort>/codec`); a test serves it there. */
+    codecPort: number;
     temporalTestServerPath: string;
     pgAdminUrl: string;
     pgTemplate: string;
@@ -41,6 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   log('starting the Temporal dev server');
   const uiPort = await freePort();
+  const codecPort = await freePort();
   const temporal = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: binaries.cli },
@@ -49,7 +52,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
       ui: true,
       uiPort,
       searchAttributes: ALL_SEARCH_ATTRIBUTES,
-      extraArgs: ['--log-level', 'error', ...ONE_PARTITION],
+      // The UI decodes payloads through a codec server, as `npm start` sets it up (tests/ops/temporal-ui.test.ts).
+      extraArgs: [
+        '--log-level',
+        'error',
+        ...ONE_PARTITION,
+        '--ui-codec-endpoint',
+        `http://127.0.0.1:${codecPort}/codec`,
+      ],
     },
   });
 
@@ -77,6 +87,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   project.provide('temporalAddress', temporal.address);
   project.provide('temporalUiUrl', `http://127.0.0.1:${uiPort}`);
+  project.provide('codecPort', codecPort);
   project.provide('temporalTestServerPath', binaries.testServer);
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgTemplate', PG_TEMPLATE);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createTelegramBots } from '../../activities';
 import type { EnrollmentInput } from '../../journey/definitions';
 import { searchAttributes } from '../../journey/definitions';
+import type { PayloadKey } from '../../lib/payload-codec';
 import { startBotApiStandIn } from '../../testing/bot-api';
 import { createTestDatabase } from './database';
 import type { TestDatabase } from './database';
@@ -18,7 +19,8 @@ export interface Platform {
   temporal: TemporalHarness;
   telegram: Awaited<ReturnType<typeof startBotApiStandIn>>;
   worker: RunningWorker;
-  restartWorker(): Promise<void>;
+  /** A new worker in place of the old one; with other payload keys, a key rotation. */
+  restartWorker(payloadKeys?: PayloadKey[]): Promise<void>;
   slug(prefix: string): string;
   close(): Promise<void>;
 }
@@ -37,9 +39,9 @@ export async function startPlatform(): Promise<Platform> {
     temporal,
     telegram,
     worker: await temporal.startWorker(deps),
-    async restartWorker() {
+    async restartWorker(payloadKeys) {
       await platform.worker.stop();
-      platform.worker = await temporal.startWorker(deps);
+      platform.worker = await temporal.startWorker(deps, payloadKeys);
     },
     slug: (prefix) => `${prefix}-${randomUUID().slice(0, 8)}`,
     async close() {

@@ -6,13 +6,18 @@ import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { enrollmentClient } from '../../journey/client';
 import { createEnrollmentWorker } from '../../apps/enrollment-worker';
+import { encryptingDataConverter } from '../../lib/payload-codec';
+import type { PayloadKey } from '../../lib/payload-codec';
+
+/** The key every test client and worker encrypts with: journeys in tests run as in production, encrypted. */
+export const TEST_PAYLOAD_KEYS: PayloadKey[] = [{ id: 'test-1', key: Buffer.alloc(32, 7) }];
 
 export interface TemporalHarness {
   client: Client;
   taskQueue: string;
   enrollments: ReturnType<typeof enrollmentClient>;
-  /** Starts a worker on this harness' task queue; stop() shuts it down and waits for it. */
-  startWorker(deps: ActivityDeps): Promise<RunningWorker>;
+  /** Starts a worker on this harness' task queue (TEST_PAYLOAD_KEYS unless told); stop() shuts it down and waits for it. */
+  startWorker(deps: ActivityDeps, payloadKeys?: PayloadKey[]): Promise<RunningWorker>;
   close(): Promise<void>;
 }
 
@@ -36,19 +41,20 @@ export async function connectTemporal(): Promise<TemporalHarness> {
   const address = inject('temporalAddress');
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: encryptingDataConverter(TEST_PAYLOAD_KEYS) });
   const taskQueue = `test-${randomUUID()}`;
   const running = new Set<RunningWorker>();
   return {
     client,
     taskQueue,
     enrollments: enrollmentClient(client, taskQueue),
-    async startWorker(deps) {
+    async startWorker(deps, payloadKeys = TEST_PAYLOAD_KEYS) {
       const worker = await createEnrollmentWorker({
         ...deps,
         connection: nativeConnection,
         namespace: 'default',
         taskQueue,
+        payloadKeys,
         workflowBundlePath: inject('workflowBundlePath'),
         tuning: { shutdownGraceTime: '2s' },
       });

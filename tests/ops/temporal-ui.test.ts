@@ -1,28 +1,40 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { enrollmentWorkflowId } from '../../journey/definitions';
 import type { EnrollmentInput } from '../../journey/definitions';
+import { AesGcmPayloadCodec } from '../../lib/payload-codec';
+import { createHttpApp, serve } from '../../server/app';
 import { launchChromium } from '../helpers/browser';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { eventually, searchAttributesOf, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
+import { TEST_PAYLOAD_KEYS } from '../helpers/temporal';
 
 const ARTIFACTS = path.resolve('test-artifacts');
 
 /**
  * Ops in the Temporal UI, in a real browser: the dev server's own web UI lists journeys, a search-attribute filter
- * narrows them to one tariff of one course, and a journey's page shows its summary and current details.
+ * narrows them to one tariff of one course, and a journey's page shows its summary and current details, which are
+ * encrypted in Temporal and decoded by the browser through the codec server.
  */
 describe('journeys in the Temporal UI', () => {
   let platform: Platform;
   let browser: Browser;
+  let codecServer: { close(): Promise<void> };
+  const uiUrl = inject('temporalUiUrl');
   beforeAll(async () => {
     platform = await startPlatform();
     browser = await launchChromium();
+    // The codec server where the dev server's --ui-codec-endpoint points, as `npm start` runs it: no token (the dev
+    // UI has none to send), the UI's origin trusted.
+    const codec = new AesGcmPayloadCodec(TEST_PAYLOAD_KEYS);
+    const app = createHttpApp({ codec: { codec, uiOrigins: [uiUrl], trustUiOrigins: true } });
+    codecServer = await serve(app, inject('codecPort'));
   });
   afterAll(async () => {
+    await codecServer?.close();
     await browser?.close();
     await platform?.close();
   });
@@ -82,5 +94,40 @@ describe('journeys in the Temporal UI', () => {
     expect(await text()).toMatch(/Next lesson: \d{4}-\d\d-\d\dT/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-journey-details.png'), fullPage: true });
     await page.close();
+  });
+
+  it('shows a journey’s input decoded through the codec server, and only ciphertext without it', async () => {
+    const { sql } = platform.db;
+    const courseSlug = platform.slug('codec');
+    await insertCourse(sql, { slug: courseSlug, lessons: [{ day: 1 }, { day: 2 }] });
+    const input: EnrollmentInput = { userId: (await insertUser(sql)).userId, courseSlug };
+    await platform.temporal.enrollments.start(input);
+    const journeyPage = `${uiUrl}/namespaces/default/workflows/${encodeURIComponent(enrollmentWorkflowId(input))}`;
+    mkdirSync(ARTIFACTS, { recursive: true });
+
+    const body = (page: Page) => () => page.locator('body').innerText();
+    // The dev server's --ui-codec-endpoint: the UI decodes the input in the browser through the codec server.
+    const decoded = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await decoded.goto(journeyPage);
+    const clearInput = new RegExp(`Input\\W+\\{\\s*"userId": ${input.userId},\\s*"courseSlug": "${courseSlug}"\\s*\\}`);
+    await expect.poll(body(decoded), { timeout: 15_000 }).toMatch(clearInput);
+    await decoded.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-decoded-input.png'), fullPage: true });
+    await decoded.close();
+
+    // The same UI without a codec endpoint (its settings answer without one): the input is ciphertext, nothing more.
+    const ciphertext = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const endpoints: string[] = [];
+    await ciphertext.route('**/api/v1/settings*', async (route) => {
+      const response = await route.fetch();
+      const settings = (await response.json()) as { Codec: { Endpoint: string } };
+      endpoints.push(settings.Codec.Endpoint);
+      await route.fulfill({ response, json: { ...settings, Codec: { ...settings.Codec, Endpoint: '' } } });
+    });
+    await ciphertext.goto(journeyPage);
+    await expect.poll(body(ciphertext), { timeout: 15_000 }).toMatch(/Input\W+"[A-Za-z0-9+/]{60,}={0,2}"/);
+    expect(await body(ciphertext)()).not.toContain('"courseSlug"');
+    expect(endpoints[0]).toBe(`http://127.0.0.1:${inject('codecPort')}/codec`);
+    await ciphertext.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-ciphertext-input.png'), fullPage: true });
+    await ciphertext.close();
   });
 });

@@ -43,6 +43,8 @@ describe('a course on a real 24-hour schedule (time-skipping server)', () => {
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue,
+      // The time-skipping server's own client has no codec: payloads in clear, as in development.
+      payloadKeys: [],
       workflowBundlePath: inject('workflowBundlePath'),
       sql: db.sql,
       telegram: createTelegramBots({ salesToken: SALES_TOKEN, courseToken: COURSE_TOKEN, apiRoot: telegram.apiRoot }),

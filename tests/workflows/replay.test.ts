@@ -2,7 +2,9 @@ import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { encryptingDataConverter } from '../../lib/payload-codec';
 import { HISTORIES_DIR, loadHistories } from '../helpers/histories';
+import { TEST_PAYLOAD_KEYS } from '../helpers/temporal';
 
 /**
  * Journeys already running must survive every deploy: the committed histories (captured from real runs with
@@ -15,10 +17,14 @@ describe('replay of captured journey histories', () => {
     expect(histories.length, `histories in ${HISTORIES_DIR}`).toBeGreaterThanOrEqual(5);
   });
 
-  it('replays every history without a determinism error', async () => {
+  it('replays every history without a determinism error, with the payload codec as workers run it', async () => {
     const results = [];
+    // The committed histories predate encryption: the codec passes their clear payloads through.
     for await (const result of Worker.runReplayHistories(
-      { workflowBundle: { codePath: inject('workflowBundlePath') } },
+      {
+        workflowBundle: { codePath: inject('workflowBundlePath') },
+        dataConverter: encryptingDataConverter(TEST_PAYLOAD_KEYS),
+      },
       histories,
     )) {
       results.push({ workflowId: result.workflowId, error: result.error ? String(result.error) : undefined });
