@@ -25,9 +25,10 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-export async function startPlatform(): Promise<Platform> {
+/** `payloadKeys: []` runs the platform's Temporal payloads in clear (what a history holds without any codec). */
+export async function startPlatform(options: { payloadKeys?: PayloadKey[] } = {}): Promise<Platform> {
   const db = await createTestDatabase();
-  const temporal = await connectTemporal();
+  const temporal = await connectTemporal(options.payloadKeys);
   const telegram = await startBotApiStandIn({ port: 0, rateLimits: false });
   const deps = {
     sql: db.sql,

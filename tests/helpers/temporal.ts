@@ -36,25 +36,25 @@ function quietRuntime(): void {
 }
 
 /** Connects to the run's dev server with a task queue of its own, so test files never steal each other's tasks. */
-export async function connectTemporal(): Promise<TemporalHarness> {
+export async function connectTemporal(payloadKeys: PayloadKey[] = TEST_PAYLOAD_KEYS): Promise<TemporalHarness> {
   quietRuntime();
   const address = inject('temporalAddress');
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
-  const client = new Client({ connection, dataConverter: encryptingDataConverter(TEST_PAYLOAD_KEYS) });
+  const client = new Client({ connection, dataConverter: encryptingDataConverter(payloadKeys) });
   const taskQueue = `test-${randomUUID()}`;
   const running = new Set<RunningWorker>();
   return {
     client,
     taskQueue,
     enrollments: enrollmentClient(client, taskQueue),
-    async startWorker(deps, payloadKeys = TEST_PAYLOAD_KEYS) {
+    async startWorker(deps, workerKeys = payloadKeys) {
       const worker = await createEnrollmentWorker({
         ...deps,
         connection: nativeConnection,
         namespace: 'default',
         taskQueue,
-        payloadKeys,
+        payloadKeys: workerKeys,
         workflowBundlePath: inject('workflowBundlePath'),
         tuning: { shutdownGraceTime: '2s' },
       });
