@@ -6,6 +6,7 @@ import { callTelegram } from '../telegram/call';
 import { inlineButton } from '../telegram/callback-data';
 import { sendKey } from '../telegram/send-keys';
 import { BotBlockedError } from './errors';
+import { settleJourneyPriority } from './journey-priority';
 import { recipientOf, sendTextOnce } from './recipient';
 import type { Recipient } from './recipient';
 import type { TelegramBots } from './telegram';
@@ -84,6 +85,7 @@ export function createAccess({ sql, telegram, inviteTtlMs = 7 * 24 * 3600_000 }:
           : {}),
       });
       await inviteToGroups(r, input.enrollmentId, input.tariff);
+      await settleJourneyPriority();
     },
 
     /** A paid upgrade: the new tariff is recorded, the student hears it, and gets the new tariff's groups. */

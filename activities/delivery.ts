@@ -9,6 +9,7 @@ import { createMediaCache } from '../telegram/media-cache';
 import { sendKey } from '../telegram/send-keys';
 import { sendPart } from '../telegram/send-part';
 import { NotFoundError } from './errors';
+import { settleJourneyPriority } from './journey-priority';
 import { recipientOf, sendTextOnce } from './recipient';
 import { sendOnce } from './send-once';
 import type { TelegramBots } from './telegram';
@@ -68,6 +69,7 @@ export function createDelivery({ sql, telegram }: DeliveryDeps) {
         html: basic ? r.t.assignmentAutoAnswer() : r.t.assignmentQueued(),
       });
       if (basic) await sql`update assignments set status = 'auto-answered' where id = ${input.assignmentId}`;
+      await settleJourneyPriority();
     },
 
     /** One gentle reminder about a lesson's assignment, unless it was handed in meanwhile. */

@@ -25,8 +25,9 @@ export function enrollmentClient(client: Client, taskQueue: string, { priorities
     // A journey's tasks take milliseconds; a worker killed while it held one costs this long before another worker
     // takes it (the server's default is 10 s, measured as a large share of lateness under SIGKILLs).
     workflowTaskTimeout: '5s',
-    // Its workflow tasks and Postgres steps go before scheduled sends (its activities inherit it unless they say).
-    ...(priorities ? { priority: { priorityKey: TASK_PRIORITY.journey } } : {}),
+    // A new journey's first tasks answer a payer (the welcome); activities/journey-priority.ts lowers it once that is
+    // out. Its steps inherit it unless they set their own (workflows/activity-steps.ts).
+    ...(priorities ? { priority: { priorityKey: TASK_PRIORITY.interactive } } : {}),
     // What ops read in the Temporal UI's list and header; ids only, no names (personal data stays in Postgres).
     staticSummary: `Student ${input.userId} in course ${input.courseSlug}`,
     typedSearchAttributes: [
@@ -61,6 +62,23 @@ export function enrollmentClient(client: Client, taskQueue: string, { priorities
         signalArgs: [payment],
       });
       return { workflowId: options.workflowId };
+    },
+
+    /**
+     * A student is waiting for the journey's answer (a submission's receipt): its next tasks go before the tasks of
+     * journeys that only have lessons due. The answer activity lowers it again (activities/journey-priority.ts).
+     * Best effort: without it the answer only waits in arrival order.
+     */
+    async answerOwed(input: EnrollmentInput): Promise<void> {
+      if (!priorities) return;
+      await client.workflowService
+        .updateWorkflowExecutionOptions({
+          namespace: client.options.namespace,
+          workflowExecution: { workflowId: enrollmentWorkflowId(input) },
+          workflowExecutionOptions: { priority: { priorityKey: TASK_PRIORITY.interactive } },
+          updateMask: { paths: ['priority'] },
+        })
+        .catch(() => undefined);
     },
 
     handle: (input: EnrollmentInput) => client.workflow.getHandle<EnrollmentWorkflow>(enrollmentWorkflowId(input)),

@@ -86,14 +86,15 @@ onButton(student, 'send-submission', async (ctx) => {
     on conflict (enrollment_id, submission_key) do update set submission_key = excluded.submission_key
     returning id`;
   if (!stored) throw new Error('insert into submissions returned no row');
+  const journey = { userId: enrollment.userId, courseSlug: enrollment.courseSlug };
   try {
-    await ctx.deps.enrollments
-      .handle({ userId: enrollment.userId, courseSlug: enrollment.courseSlug })
-      .signal(assignmentSubmittedSignal, {
-        submissionKey: `submission:${stored.id}`,
-        day: submission.day,
-        submissionId: stored.id,
-      });
+    // The receipt is an answer the student waits for: ahead of the tasks of journeys that only have lessons due.
+    await ctx.deps.enrollments.answerOwed(journey);
+    await ctx.deps.enrollments.handle(journey).signal(assignmentSubmittedSignal, {
+      submissionKey: `submission:${stored.id}`,
+      day: submission.day,
+      submissionId: stored.id,
+    });
   } catch (err) {
     // The journey ended while the student was putting the submission together.
     if (!(err instanceof WorkflowNotFoundError)) throw err;

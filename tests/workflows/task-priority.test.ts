@@ -3,7 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { enrollmentClient } from '../../journey/client';
-import { TASK_PRIORITY, progressQuery } from '../../journey/definitions';
+import type { WorkflowHandle } from '@temporalio/client';
+import { TASK_PRIORITY, assignmentSubmittedSignal, progressQuery } from '../../journey/definitions';
+import { saveHistoryIfCapturing } from '../helpers/histories';
+import { TEST_PAYLOAD_KEYS } from '../helpers/temporal';
+import { encryptingDataConverter } from '../../lib/payload-codec';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { eventually, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
@@ -19,6 +23,10 @@ describe('task priority', () => {
   });
   afterAll(() => p?.close());
 
+  /** The journey's priority key now, as the server keeps it (updates change it after the start). */
+  const journeyKey = async (handle: WorkflowHandle) =>
+    (await handle.describe()).raw.workflowExecutionInfo?.priority?.priorityKey ?? 0;
+
   it('is set on the journey and on each kind of step, as its history shows', async () => {
     const slug = p.slug('priority');
     await insertCourse(p.db.sql, { slug, lessons: [{ day: 1 }] });
@@ -32,12 +40,46 @@ describe('task priority', () => {
     );
     const { events } = await handle.fetchHistory();
     const started = events?.find((e) => e.workflowExecutionStartedEventAttributes);
-    expect(started?.workflowExecutionStartedEventAttributes?.priority?.priorityKey).toBe(TASK_PRIORITY.journey);
+    // A payer waits for the welcome: the new journey starts at the top key, and rests once the welcome is out.
+    expect(started?.workflowExecutionStartedEventAttributes?.priority?.priorityKey).toBe(TASK_PRIORITY.interactive);
     const keyOf = (activity: string) =>
       events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity)
         ?.activityTaskScheduledEventAttributes?.priority?.priorityKey ?? 0;
     expect(keyOf('grantAccess')).toBe(TASK_PRIORITY.interactive);
     expect(keyOf('deliverLesson')).toBe(TASK_PRIORITY.scheduled);
+    expect(await journeyKey(handle)).toBe(TASK_PRIORITY.journey);
+  });
+
+  it('raises a journey while a student waits for its answer to a submission, and lowers it once answered', async () => {
+    const slug = p.slug('answer-owed');
+    await insertCourse(p.db.sql, { slug, intervalMs: 3_600_000, lessons: [{ day: 1 }, { day: 2 }] });
+    const { userId } = await insertUser(p.db.sql);
+    const input = { userId, courseSlug: slug };
+    await p.temporal.enrollments.pay(input, payment('BASIC'));
+    const handle = p.temporal.enrollments.handle(input);
+    await eventually(
+      () => handle.query(progressQuery),
+      (pr) => pr.lessonsDelivered.includes(1),
+    );
+    await eventually(
+      () => journeyKey(handle),
+      (key) => key === TASK_PRIORITY.journey,
+    );
+    // What the course bot does on "Send": raise, then signal.
+    await p.temporal.enrollments.answerOwed(input);
+    expect(await journeyKey(handle)).toBe(TASK_PRIORITY.interactive);
+    await handle.signal(assignmentSubmittedSignal, {
+      submissionKey: 'k1',
+      day: 1,
+      parts: [{ type: 'text', text: 'x' }],
+    });
+    await eventually(
+      () => handle.query(progressQuery),
+      (pr) => pr.assignments[0]?.status === 'auto-answered',
+    );
+    expect(await journeyKey(handle)).toBe(TASK_PRIORITY.journey);
+    await saveHistoryIfCapturing(handle, 'priority-raised-and-settled');
+    await handle.terminate('test done');
   });
 
   it('is left off with PRIORITIES=off: the journey and its steps carry no key, so all run in arrival order', async () => {
@@ -70,6 +112,7 @@ describe('task priority', () => {
     const scheduler = await Worker.create({
       connection: nativeConnection,
       taskQueue,
+      dataConverter: encryptingDataConverter(TEST_PAYLOAD_KEYS), // as the platform's client encrypts
       workflowsPath: path.join(__dirname, '..', 'fixtures', 'priority-workflows.ts'),
     });
     await scheduler.runUntil(async () => {
@@ -105,6 +148,7 @@ describe('task priority', () => {
     const runner = await Worker.create({
       connection: nativeConnection,
       taskQueue,
+      dataConverter: encryptingDataConverter(TEST_PAYLOAD_KEYS),
       maxConcurrentActivityTaskExecutions: 1,
       maxConcurrentActivityTaskPolls: 1,
       activities: { step: async (name: string) => void order.push(name) },
