@@ -12,14 +12,6 @@ async function eventsOf(handle: WorkflowHandle): Promise<HistoryEvent[]> {
   return (await handle.fetchHistory()).events ?? [];
 }
 
-/** The first argument of every activity of `activityType` the journey scheduled, oldest first. */
-export async function scheduledActivityInputs<T = unknown>(handle: WorkflowHandle, activityType: string): Promise<T[]> {
-  return (await eventsOf(handle))
-    .map((e) => e.activityTaskScheduledEventAttributes)
-    .filter((a) => a?.activityType?.name === activityType)
-    .map((a) => defaultPayloadConverter.fromPayload<T>(a!.input!.payloads![0]!));
-}
-
 /**
  * How many times the journey ran a step of `activityType`, as an activity or as a local activity (a marker, which
  * records the step's type and result but not its input). Every step in the history has run and been acted on except

@@ -21,6 +21,10 @@ const withMock = (config: SalesConfig, allowMock: boolean): SalesConfig => ({
 });
 
 /** The mock provider's checkout page grants access for free: it must never be on by accident, nor in production. */
+
+/** Production needs payload keys (issue #16): given, so the refusal tested is the mock provider's. */
+const PRODUCTION_KEYS = `test-1:${Buffer.alloc(32, 7).toString('base64')}`;
+
 describe('the mock payment provider', () => {
   it('is refused without the explicit opt-in, naming the variable', () => {
     const attempt = () => loadSalesConfig({ ...sales, PAYMENT_PROVIDERS: 'stars,mock', ...secret });
@@ -33,6 +37,7 @@ describe('the mock payment provider', () => {
       ...sales,
       PAYMENT_PROVIDERS: 'stars,mock',
       NODE_ENV: 'production',
+      PAYLOAD_KEYS: PRODUCTION_KEYS,
       PUBLIC_URL: 'https://pay.example.com',
       ALLOW_MOCK_PAYMENTS: 'true',
       ...secret,
@@ -49,7 +54,9 @@ describe('the mock payment provider', () => {
       adminChatId: -1,
       reviewerId: 7,
     };
-    expect(() => loadPlatformConfig(demoEnvironment({ NODE_ENV: 'production' }, demo))).toThrow(/NODE_ENV=production/);
+    expect(() =>
+      loadPlatformConfig(demoEnvironment({ NODE_ENV: 'production', PAYLOAD_KEYS: PRODUCTION_KEYS }, demo)),
+    ).toThrow(/NODE_ENV=production/);
   });
 
   it('is refused by the provider factory without the opt-in', () => {

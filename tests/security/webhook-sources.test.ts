@@ -10,6 +10,10 @@ import { runtimeEnv, startSalesRuntimeOn } from '../helpers/runtime';
  * YooKassa's notifications are unsigned, and each one costs an authenticated API call: `npm run sales` hears them
  * only from the allowed sources (YooKassa's published ranges by default in production) and at a bounded rate per source.
  */
+
+/** Production needs payload keys (issue #16). */
+const PRODUCTION_KEYS = `test-1:${Buffer.alloc(32, 7).toString('base64')}`;
+
 describe('YooKassa notifications: allowed sources and a rate per source', () => {
   let p: Platform;
   let yoo: Awaited<ReturnType<typeof startYooKassaStandIn>>;
@@ -51,7 +55,7 @@ describe('YooKassa notifications: allowed sources and a rate per source', () => 
   const apiCalls = () => yoo.requests.filter((r) => r.method === 'GET').length;
 
   it('in production hears only YooKassa’s published addresses, without calling its API for anyone else', async () => {
-    await start({ NODE_ENV: 'production' });
+    await start({ NODE_ENV: 'production', PAYLOAD_KEYS: PRODUCTION_KEYS });
     const before = apiCalls();
     for (let i = 0; i < 5; i++) expect((await notify()).status).toBe(403);
     // A forwarded-for header counts only from a proxy the operator trusts.
@@ -60,7 +64,7 @@ describe('YooKassa notifications: allowed sources and a rate per source', () => 
   });
 
   it('behind a trusted proxy, takes the client address it forwards', async () => {
-    await start({ NODE_ENV: 'production', HTTP_TRUST_PROXY: 'loopback' });
+    await start({ NODE_ENV: 'production', PAYLOAD_KEYS: PRODUCTION_KEYS, HTTP_TRUST_PROXY: 'loopback' });
     const before = apiCalls();
     expect((await notify({ 'x-forwarded-for': '203.0.113.9' })).status).toBe(403);
     expect((await notify({ 'x-forwarded-for': '185.71.76.5' })).status).toBe(401);
