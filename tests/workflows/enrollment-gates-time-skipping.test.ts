@@ -62,7 +62,11 @@ describe('a gated lesson on a 24-hour schedule (time-skipping server)', () => {
       feedbackWaitMs: DAY_MS,
       // Only lesson 1 has a task: a reminder of a later lesson would fire at 07:30 too, as the last lesson ends the
       // journey, and the time-skipping server loses track of an activity cancelled in that instant.
-      lessons: [{ day: 1, gate: 'submitted' }, { day: 2, tasks: {} }, { day: 3, tasks: {} }],
+      lessons: [
+        { day: 1, gate: 'submitted' },
+        { day: 2, tasks: {} },
+        { day: 3, tasks: {} },
+      ],
     });
     const student = { timeZone: 'America/New_York', preferredLessonTime: '07:30' };
     const { userId, telegramId } = await insertUser(db.sql, student);
