@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: [
       'tests/domain/schedule.test.ts',
+      'tests/domain/gates.test.ts',
       'tests/payments/pricing.test.ts',
       'tests/workflows/journey-state.test.ts',
       'tests/telegram/callback-data.test.ts',

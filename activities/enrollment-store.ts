@@ -2,6 +2,7 @@ import { jsonValue } from '../db';
 import type { Sql } from '../db';
 import type { AssignmentSubmitted, PaymentReceived } from '../journey/definitions';
 import type { EnrollmentStage } from '../domain/stages';
+import type { Gate, LessonGate } from '../domain/gates';
 import type { Tariff } from '../domain/tariffs';
 import type { StudentSchedule } from '../domain/schedule';
 import { NotFoundError } from './errors';
@@ -21,6 +22,8 @@ export interface EnrollmentPlan {
   reminderAfterMs?: number;
   prices: Partial<Record<Tariff, { priceMinor: number; currency: string }>>;
   student: StudentSchedule;
+  /** Lessons whose homework holds back the next lesson (#17); absent in journeys opened before gates existed. */
+  gates?: LessonGate[];
 }
 
 /** Postgres-only activities. Each is idempotent through a unique key, so a retry changes nothing twice. */
@@ -44,8 +47,8 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
       const [user]: [{ timeZone: string; preferredLessonTime: string | null }?] =
         await sql`select time_zone, preferred_lesson_time::text from users where id = ${input.userId}`;
       if (!user) throw new NotFoundError(`User ${input.userId} does not exist`);
-      const lessons = await sql<{ day: number; silent: boolean }[]>`
-        select day, silent from lessons where course_id = ${course.id} order by day`;
+      const lessons = await sql<{ day: number; silent: boolean; gate: Gate | null }[]>`
+        select day, silent, gate from lessons where course_id = ${course.id} order by day`;
       if (lessons.length === 0) throw new NotFoundError(`Course "${input.courseSlug}" has no lessons`);
       const tariffs = await sql<{ tariff: Tariff; priceMinor: number; currency: string }[]>`
         select tariff, price_minor, currency from course_tariffs where course_id = ${course.id}`;
@@ -66,6 +69,7 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
         reminderAfterMs: course.reminderAfterMs,
         prices: Object.fromEntries(tariffs.map((t) => [t.tariff, { priceMinor: t.priceMinor, currency: t.currency }])),
         student: { timeZone: user.timeZone, preferredLessonTime: user.preferredLessonTime?.slice(0, 5) ?? null },
+        gates: lessons.flatMap(({ day, gate }) => (gate ? [{ day, gate }] : [])),
       };
     },
 

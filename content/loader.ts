@@ -3,6 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml, YAMLError } from 'yaml';
 import { z } from 'zod';
+import { GATES } from '../domain/gates';
+import type { Gate } from '../domain/gates';
 import { TARIFFS } from '../domain/tariffs';
 import type { Tariff } from '../domain/tariffs';
 import type { LessonPart, LessonTasks, MediaKind } from '../domain/lesson-content';
@@ -32,6 +34,8 @@ export interface LessonDefinition {
   silent: boolean;
   parts: LessonPart[];
   tasks: LessonTasks;
+  /** What the homework must reach before the next lesson comes; absent for an open lesson (the hash stays as it was). */
+  gate?: Gate;
 }
 
 /** A course as authored under content/<slug>/, validated and normalized: what `importCourse` writes. */
@@ -176,6 +180,7 @@ const lessonSchema = strict(
       'tariff',
     ).default({}),
     media: z.array(mediaSchema, expected('a list of media items')).default([]),
+    gate: z.enum(GATES, expected(GATES.join(' or '))).optional(),
   },
   'front matter fields day and title',
 );
@@ -234,6 +239,11 @@ export function parseLessonFile(text: string, fileName: string): LessonDefinitio
       `${fileName}: body: empty; write the lesson text below the front matter or set silent: true`,
     );
   }
+  if (fm.gate && Object.keys(fm.tasks).length === 0) {
+    throw new CourseContentError(
+      `${fileName}: gate: a lesson without tasks has nothing to hand in; add tasks or remove the gate`,
+    );
+  }
   const media = fm.media.map(({ type, source, caption, album }): LessonPart => ({
     type,
     source,
@@ -248,6 +258,7 @@ export function parseLessonFile(text: string, fileName: string): LessonDefinitio
     silent: fm.silent,
     parts: body === '' ? media : [{ type: 'text', text: body }, ...media],
     tasks: fm.tasks,
+    ...(fm.gate ? { gate: fm.gate } : {}),
   };
 }
 
@@ -286,6 +297,12 @@ export async function loadCourseFromDir(dir: string): Promise<CourseDefinition> 
       if (!(error instanceof CourseContentError)) throw error;
       problems.push(error.message);
     }
+  }
+  const last = Math.max(...lessons.map((lesson) => lesson.day));
+  if (lessons.some((lesson) => lesson.gate && lesson.day === last)) {
+    problems.push(
+      `${fileOfDay.get(last)}: gate: day ${last} is the last lesson; no lesson follows for a gate to hold back`,
+    );
   }
   if (problems.length > 0) throw new CourseContentError(problems.join('\n'));
 

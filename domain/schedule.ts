@@ -192,3 +192,19 @@ export function localTimeOf(instant: number, timeZone: string): string {
   const local = new Date(wallTimeOf(instant, timeZone));
   return `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
 }
+
+/**
+ * How many intervals lesson `day` moves so it is due at or after `notBefore`: a lesson held back past its time comes
+ * at the student's next lesson time (never at once in the middle of their night), and the lessons after it keep their
+ * rhythm from there.
+ */
+export function intervalsToCatchUp(lesson: LessonDueInput, notBefore: number): number {
+  const late = notBefore - lessonDueAt(lesson);
+  if (late <= 0) return 0;
+  const dueAfter = (shift: number) => lessonDueAt({ ...lesson, day: lesson.day + shift });
+  let shift = Math.max(1, Math.floor(late / lesson.intervalMs));
+  // Local days are 23 or 25 hours long around DST changes: the estimate is off by one at most, either way.
+  while (shift > 1 && dueAfter(shift - 1) >= notBefore) shift--;
+  while (dueAfter(shift) < notBefore) shift++;
+  return shift;
+}

@@ -1,6 +1,14 @@
 import type { Sql } from '../db';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { moveToDaySignal, pauseSignal, paymentRefundedSignal, resumeSignal, submitFeedbackUpdate } from './definitions';
+import {
+  moveToDaySignal,
+  openGateSignal,
+  pauseSignal,
+  paymentRefundedSignal,
+  progressQuery,
+  resumeSignal,
+  submitFeedbackUpdate,
+} from './definitions';
 import type { FeedbackInput, ReviewerAnswer } from './definitions';
 import type { Tariff } from '../domain/tariffs';
 import type { EnrollmentClient } from './client';
@@ -106,6 +114,20 @@ export function createAdminOps(deps: { sql: Sql; enrollments: EnrollmentClient }
       await enrollments.handle(enrollment).signal(moveToDaySignal, { day: input.day });
       await audit(actor, 'move', `user:${input.telegramId}`, { course: enrollment.courseSlug, day: input.day });
       return { courseSlug: enrollment.courseSlug };
+    },
+
+    /**
+     * Opens the gate the student's next lesson waits at (#17), as if the homework had passed: the lesson comes at their
+     * next lesson time. A journey at no gate changes nothing and says so.
+     */
+    async openGate(actor: AdminActor, input: { telegramId: number; slug?: string }) {
+      const enrollment = await mustEnrollment(input.telegramId, input.slug);
+      const handle = enrollments.handle(enrollment);
+      const { gate } = await handle.query(progressQuery);
+      if (!gate) throw new AdminOpError(`${input.telegramId} is not waiting at a gate in ${enrollment.courseSlug}.`);
+      await handle.signal(openGateSignal, { day: gate.day });
+      await audit(actor, 'open-gate', `user:${input.telegramId}`, { course: enrollment.courseSlug, ...gate });
+      return { courseSlug: enrollment.courseSlug, ...gate };
     },
 
     /** Pauses or resumes the lessons of one journey. */

@@ -4,6 +4,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { LessonGate } from '../domain/gates';
 import type { EnrollmentStage } from '../domain/stages';
 import type { Tariff } from '../domain/tariffs';
 
@@ -100,6 +101,11 @@ export interface EnrollmentProgress {
   /** Epoch ms when access was granted; the schedule counts from here. */
   startedAt: number | null;
   nextLessonDueAt: number | null;
+  /**
+   * The gate the next lesson waits at (#17): lesson `day`'s homework must be `gate` (the tariff's own gate: BASIC's
+   * `approved` is `submitted`). Null when no gate holds the journey; absent from journeys before gates.
+   */
+  gate?: LessonGate | null;
   assignments: { id: number; day: number; status: AssignmentStatus }[];
   payments: { providerPaymentId: string; status: 'accepted' | 'underpaid' | 'refunded' }[];
 }
@@ -127,6 +133,11 @@ export const moveToDaySignal = defineSignal<[{ day: number }]>('moveToDay');
 export const assignmentSubmittedSignal = defineSignal<[AssignmentSubmitted]>('assignmentSubmitted');
 /** The student can be reached again (unblocked the bot, or ops say so): a blocked journey resumes where it stopped. */
 export const studentReturnedSignal = defineSignal('studentReturned');
+/**
+ * A reviewer opens lesson `day`'s gate by hand (journey/admin-ops.ts audits it): the next lesson comes at the student's
+ * next lesson time, as if the homework had passed. Days without a gate, or not reached yet, are remembered.
+ */
+export const openGateSignal = defineSignal<[{ day: number }]>('openGate');
 /** Reviewer's answer. Rejected (with a reason, nothing changes) for an unknown or already answered assignment. */
 export const submitFeedbackUpdate = defineUpdate<{ assignmentId: number }, [FeedbackInput]>('submitFeedback');
 export const progressQuery = defineQuery<EnrollmentProgress>('progress');
@@ -137,6 +148,8 @@ export const searchAttributes = {
   tariff: defineSearchAttributeKey('EnrollmentTariff', SearchAttributeType.KEYWORD),
   day: defineSearchAttributeKey('EnrollmentDay', SearchAttributeType.INT),
   course: defineSearchAttributeKey('CourseSlug', SearchAttributeType.KEYWORD),
+  /** While the next lesson waits at a lesson's gate: `submitted` or `approved` (EnrollmentDay is the gated lesson). */
+  gate: defineSearchAttributeKey('EnrollmentGate', SearchAttributeType.KEYWORD),
 } as const;
 export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
 

@@ -3,6 +3,7 @@ import type { EnrollmentPlan } from '../activities';
 import {
   assignmentSubmittedSignal,
   moveToDaySignal,
+  openGateSignal,
   pauseSignal,
   paymentReceivedSignal,
   paymentRefundedSignal,
@@ -48,6 +49,9 @@ export function setHandlers({ state, planned, syncStage, student, reminders }: H
   });
   setHandler(moveToDaySignal, ({ day }) => {
     if (Number.isInteger(day) && day >= 1 && day <= state.lessonCount && state.accessGranted) state.moveTo = day;
+  });
+  setHandler(openGateSignal, ({ day }) => {
+    if (Number.isInteger(day) && day >= 1) state.gatesOpened.add(day);
   });
   setHandler(resumeSignal, async () => {
     if (state.pausedAt === null) return;

@@ -1,7 +1,8 @@
 import { allHandlersFinished, condition, log, patched, setCurrentDetails } from '@temporalio/workflow';
 import type { EnrollmentInput, EnrollmentResult } from '../journey/definitions';
-import { lessonDueAt } from '../domain/schedule';
+import { intervalsToCatchUp, lessonDueAt } from '../domain/schedule';
 import { replies, telegram } from './activity-steps';
+import { createGates } from './gates';
 import { openJourney } from './journey';
 import type { Journey } from './journey';
 import type { JourneyState } from './journey-state';
@@ -69,9 +70,10 @@ async function deliverLessons(journey: Journey): Promise<EnrollmentResult | unde
   let startedAt = state.courseStart;
   let dayOffset = 0;
   const silent = new Set(plan.silentDays);
+  const gates = createGates(state, plan, syncStage);
   for (let day = 1; day <= plan.lessonCount; day++) {
-    const dueAt = () =>
-      lessonDueAt({ startedAt, day: day + dayOffset, intervalMs, student: state.schedule ?? plan.student });
+    const lesson = () => ({ startedAt, day: day + dayOffset, intervalMs, student: state.schedule ?? plan.student });
+    const dueAt = () => lessonDueAt(lesson());
     // Wait until due. A pause, a new lesson time or a refund wakes the wait early, and it is worked out again.
     for (;;) {
       if (state.refunded) return endRefunded(journey);
@@ -79,6 +81,7 @@ async function deliverLessons(journey: Journey): Promise<EnrollmentResult | unde
         // The schedule starts again from the chosen day: it is due now, the next one an interval later.
         day = state.moveTo;
         state.moveTo = null;
+        state.gatesOpened.add(day - 1); // "that lesson now": the gate before it is opened by the same hand
         dayOffset = 0;
         startedAt = Date.now() - (day - 1) * intervalMs;
         state.startedAt = startedAt;
@@ -93,6 +96,14 @@ async function deliverLessons(journey: Journey): Promise<EnrollmentResult | unde
       }
       const due = dueAt();
       state.nextLessonDueAt = due;
+      const gate = due <= Date.now() ? gates.closedBefore(day) : null;
+      if (gate) {
+        // Due, but the last lesson's homework has not passed its gate. Freed after its time, the lesson comes at the
+        // student's next lesson time (not in the middle of their night) and the rest of the course follows from it.
+        const interrupted = () => state.refunded || state.pausedAt !== null || state.moveTo !== null;
+        if (await gates.waitAt(gate, interrupted)) dayOffset += intervalsToCatchUp(lesson(), Date.now());
+        continue;
+      }
       if (due <= Date.now()) break;
       setCurrentDetails(state.details());
       const version = state.scheduleVersion;
@@ -114,6 +125,7 @@ async function deliverLessons(journey: Journey): Promise<EnrollmentResult | unde
         },
       );
       if (!delivered) return finish(state, 'blocked');
+      if (hasTask) gates.tasked(day);
       state.lessonsDelivered.push(day);
       log.info('Lesson delivered', { enrollmentId, day });
       if (hasTask) reminders.schedule(day, startedAt);

@@ -5,6 +5,8 @@ import type {
   PaymentReceived,
   ScheduleChoice,
 } from '../journey/definitions';
+import { gatePassed } from '../domain/gates';
+import type { LessonGate } from '../domain/gates';
 import type { EnrollmentStage } from '../domain/stages';
 import { isReviewed } from '../domain/tariffs';
 import type { Tariff } from '../domain/tariffs';
@@ -61,6 +63,10 @@ export class JourneyState {
   /** When access was granted (workflow time): lesson 1 is due then, lesson N is scheduled from it. */
   startedAt: number | null = null;
   nextLessonDueAt: number | null = null;
+  /** The gate the next lesson waits at, while it waits (the tariff's own gate). */
+  atGate: LessonGate | null = null;
+  /** Days whose gate a reviewer opened by hand (openGateSignal). */
+  readonly gatesOpened = new Set<number>();
   readonly lessonsDelivered: number[] = [];
   readonly payments = new Map<string, 'accepted' | 'underpaid' | 'refunded'>();
   readonly seenPaymentIds = new Set<string>();
@@ -162,6 +168,16 @@ export class JourneyState {
     if (entry) entry.feedback = feedback;
   }
 
+  /** Whether lesson `day`'s homework passed `gate`, or a reviewer opened it. */
+  passed({ day, gate }: LessonGate): boolean {
+    if (this.gatesOpened.has(day)) return true;
+    const handIns = [...this.assignments.values()].filter((a) => a.day === day);
+    return gatePassed(
+      gate,
+      handIns.map((a) => (a.feedback?.verdict ? { verdict: a.feedback.verdict } : {})),
+    );
+  }
+
   pendingReviews(): number {
     let n = 0;
     for (const a of this.assignments.values()) if (a.status === 'awaiting-review') n++;
@@ -177,6 +193,7 @@ export class JourneyState {
       lessonsDelivered: [...this.lessonsDelivered],
       startedAt: this.startedAt,
       nextLessonDueAt: this.nextLessonDueAt,
+      gate: this.atGate,
       assignments: [...this.assignments.values()].map(({ id, day, status }) => ({ id, day, status })),
       payments: [...this.payments].map(([providerPaymentId, status]) => ({ providerPaymentId, status })),
     };
@@ -191,6 +208,10 @@ export class JourneyState {
     ];
     if (this.nextLessonDueAt !== null && !this.ended) {
       lines.push(`**Next lesson:** ${new Date(this.nextLessonDueAt).toISOString()}`);
+    }
+    if (this.atGate && !this.ended) {
+      const { day, gate } = this.atGate;
+      lines.push(`**Waiting at a gate:** day ${day}'s homework to be ${gate}`);
     }
     const reviews = this.pendingReviews();
     if (reviews > 0) lines.push(`**Waiting for review:** ${reviews} assignment${reviews === 1 ? '' : 's'}`);

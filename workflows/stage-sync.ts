@@ -15,17 +15,23 @@ export function createStageSync(
 ): () => Promise<void> {
   let synced = state.stage;
   let upserted = '';
+  let shownGate: string | null = null;
   let seq = 0;
   return async function syncStage(): Promise<void> {
     setCurrentDetails(state.details());
     const stage = state.stage;
-    const attributes = `${stage}|${state.currentDay}|${state.paidTariff}`;
+    const gate = state.atGate?.gate ?? null;
+    const attributes = `${stage}|${state.currentDay}|${state.paidTariff}|${gate}`;
     if (attributes !== upserted) {
       upserted = attributes;
+      // The gate only when it changed (null removes it): a journey that never meets one upserts what it did before.
+      const gateChanged = gate !== shownGate;
+      shownGate = gate;
       upsertSearchAttributes([
         { key: searchAttributes.stage, value: stage },
         { key: searchAttributes.day, value: state.currentDay },
         ...(state.paidTariff ? [{ key: searchAttributes.tariff, value: state.paidTariff }] : []),
+        ...(gateChanged ? [{ key: searchAttributes.gate, value: gate }] : []),
       ]);
     }
     if (stage === synced) return;

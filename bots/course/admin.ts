@@ -8,14 +8,15 @@ import type { CourseContext } from './context';
 
 /**
  * Admin actions in the review chat, each written to admin_actions: /stats, /block and /unblock <telegram id>,
- * /grant <telegram id> <TARIFF> [course], /revoke <telegram id> [course], /move <telegram id> <day> [course]. The
+ * /grant <telegram id> <TARIFF> [course], /revoke <telegram id> [course], /move <telegram id> <day> [course],
+ * /opengate <telegram id> [course]. The
  * course defaults to the student's newest enrollment. Mounted behind the allow-list (adminChat in ../admin-chat), so
  * only REVIEWER_IDS get here.
  */
 export const admin = new Composer<CourseContext>();
 
 /** The commands below: in the admin chat the course bot claims them (see ownCommandsInGroups). */
-export const ADMIN_COMMANDS = ['stats', 'block', 'unblock', 'grant', 'revoke', 'move'];
+export const ADMIN_COMMANDS = ['stats', 'block', 'unblock', 'grant', 'revoke', 'move', 'opengate'];
 
 /** A command a reviewer wrote in the admin chat (a message, so it has a sender). */
 type DeskContext = CommandContext<Filter<CourseContext, 'message'>>;
@@ -101,4 +102,14 @@ desk.command('move', async (ctx) => {
     return void (await ctx.reply('Usage: /move <telegram id> <day> [course]'));
   const { courseSlug } = await opsOf(ctx).move(actorOf(ctx), { telegramId, day, slug });
   await ctx.reply(`➡️ ${telegramId} moves to day ${day} of ${courseSlug}.`);
+});
+
+desk.command('opengate', async (ctx) => {
+  const [id, slug] = args(ctx);
+  const telegramId = telegramIdArg(id);
+  if (!telegramId) return void (await ctx.reply('Usage: /opengate <telegram id> [course]'));
+  const { courseSlug, day } = await opsOf(ctx).openGate(actorOf(ctx), { telegramId, slug });
+  await ctx.reply(
+    `🔓 ${telegramId} passes the gate of day ${day} in ${courseSlug}; the next lesson comes at their lesson time.`,
+  );
 });

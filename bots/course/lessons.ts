@@ -81,6 +81,7 @@ student.command('progress', async (ctx) => {
           when: new Date(progress.nextLessonDueAt).toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
         })
       : '';
+  const gate = progress.gate ? ctx.t.waitingAtGate[progress.gate.gate]({ day: progress.gate.day }) : '';
   const assignments = progress.assignments
     .map((a) => ctx.t.assignmentLine({ day: a.day, status: ctx.t.status[a.status] ?? a.status }))
     .join('');
@@ -91,7 +92,7 @@ student.command('progress', async (ctx) => {
       total: progress.lessonCount,
       tariff: progress.tariff ?? enrollment.tariff,
       stage: progress.stage,
-      next,
+      next: next + gate,
     }) + assignments,
     { parse_mode: 'HTML' },
   );

@@ -12,6 +12,12 @@ export const courseEn = {
   progress: (p: { course: string; day: number; total: number; tariff: string; stage: string; next: string }) =>
     `<b>${p.course}</b>\nDay ${p.day} of ${p.total} · ${p.tariff} · ${p.stage}${p.next}`,
   nextLesson: (p: { when: string }) => `\nNext lesson: ${p.when}`,
+  /** The next lesson waits at a gate (#17): what the student still has to do for it. */
+  waitingAtGate: {
+    submitted: (p: { day: number }) => `\n🔒 The next lesson comes once you hand in your day ${p.day} assignment.`,
+    approved: (p: { day: number }) =>
+      `\n🔒 The next lesson comes once your curator approves your day ${p.day} assignment.`,
+  },
   assignmentLine: (p: { day: number; status: string }) => `\n• Day ${p.day}: ${p.status}`,
   status: {
     submitted: 'sent',

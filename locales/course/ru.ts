@@ -12,6 +12,10 @@ export const courseRu: CourseMessages = {
   lessonButton: (p) => `День ${p.day}. ${p.title}`,
   progress: (p) => `<b>${p.course}</b>\nДень ${p.day} из ${p.total} · ${p.tariff} · ${p.stage}${p.next}`,
   nextLesson: (p) => `\nСледующий урок: ${p.when}`,
+  waitingAtGate: {
+    submitted: (p) => `\n🔒 Следующий урок придёт, когда вы сдадите задание дня ${p.day}.`,
+    approved: (p) => `\n🔒 Следующий урок придёт, когда куратор примет ваше задание дня ${p.day}.`,
+  },
   assignmentLine: (p) => `\n• День ${p.day}: ${p.status}`,
   status: {
     submitted: 'отправлено',

@@ -47,8 +47,17 @@ interface CourseRow {
 
 const courseRow = async (slug: string) => (await sql<CourseRow[]>`select * from courses where slug = ${slug}`)[0]!;
 const lessonRows = (courseId: number) =>
-  sql<{ day: number; title: string; silent: boolean; parts: unknown[]; tasks: Record<string, string> }[]>`
-    select day, title, silent, parts, tasks from lessons where course_id = ${courseId} order by day`;
+  sql<
+    {
+      day: number;
+      title: string;
+      silent: boolean;
+      parts: unknown[];
+      tasks: Record<string, string>;
+      gate: string | null;
+    }[]
+  >`
+    select day, title, silent, parts, tasks, gate from lessons where course_id = ${courseId} order by day`;
 const tariffRows = (courseId: number) =>
   sql<{ tariff: string; priceMinor: number; currency: string; includes: string[]; groupChatIds: number[] }[]>`
     select tariff, price_minor, currency, includes, group_chat_ids from course_tariffs where course_id = ${courseId}
@@ -64,6 +73,7 @@ describe('importCourse', () => {
     const lessons = await lessonRows(course.id);
     expect(lessons.map((l) => l.day)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(lessons.filter((l) => l.silent).map((l) => l.day)).toEqual([4]);
+    expect(lessons.map((l) => l.gate)).toEqual(['submitted', null, null, null, null, null, null]);
     expect(lessons[3]).toMatchObject({ parts: [], tasks: {} });
     expect(lessons[0]?.parts).toEqual(demo.lessons[0]?.parts);
     expect(lessons[0]?.tasks).toEqual(demo.lessons[0]?.tasks);

@@ -54,6 +54,7 @@ describe('loadCourseFromDir', () => {
     ]);
     expect(course.lessons.map((l) => l.day)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(course.lessons[3]).toEqual({ day: 4, title: 'Rest day', silent: true, parts: [], tasks: {} });
+    expect(course.lessons.map((l) => l.gate ?? null)).toEqual(['submitted', null, null, null, null, null, null]);
     for (const l of course.lessons.filter((l) => !l.silent)) {
       expect(l.parts[0]?.type).toBe('text');
       expect(Object.keys(l.tasks).sort()).toEqual(['BASIC', 'FEEDBACK', 'PREMIUM']);
@@ -104,6 +105,17 @@ describe('loadCourseFromDir', () => {
 
   it('rejects a course without lessons', async () => {
     expect(await loadError(writeCourse({}))).toMatch(/sample\/lessons: no lessons/);
+  });
+
+  it('takes a gate on a lesson with tasks, and none on the last lesson', async () => {
+    const gated = `---\nday: 1\ntitle: One\ngate: approved\ntasks: { BASIC: Do it }\n---\nText\n`;
+    const course = await loadCourseFromDir(writeCourse({ 'lessons/1.md': gated, 'lessons/2.md': lesson(2) }));
+    expect(course.lessons.map((l) => l.gate)).toEqual(['approved', undefined]);
+
+    const last = `---\nday: 2\ntitle: Two\ngate: submitted\ntasks: { BASIC: Do it }\n---\nText\n`;
+    expect(await loadError(writeCourse({ 'lessons/1.md': lesson(1), 'lessons/2.md': last }))).toMatch(
+      /lessons\/2\.md: gate: day 2 is the last lesson; no lesson follows for a gate to hold back$/,
+    );
   });
 
   it('reports every broken lesson file at once', async () => {
@@ -187,6 +199,21 @@ media:
   it('rejects broken YAML with its line in the file', () => {
     expect(() => parseLessonFile('---\nday: 3\ntitle: T: x\n---\nText', file)).toThrow(
       new RegExp(`^${file}: line 3: invalid YAML`),
+    );
+  });
+
+  it('rejects a gate it does not know, naming the ones it does', () => {
+    expect(() =>
+      parseLessonFile('---\nday: 3\ntitle: T\ngate: reviewed\ntasks: { BASIC: x }\n---\nText', file),
+    ).toThrow(new RegExp(`^${file}: gate: expected submitted or approved$`));
+  });
+
+  it('rejects a gate on a lesson without tasks, and on a silent day', () => {
+    expect(() => parseLessonFile('---\nday: 3\ntitle: T\ngate: submitted\n---\nText', file)).toThrow(
+      new RegExp(`^${file}: gate: a lesson without tasks has nothing to hand in; add tasks or remove the gate$`),
+    );
+    expect(() => parseLessonFile('---\nday: 4\ntitle: Rest\nsilent: true\ngate: submitted\n---\n', file)).toThrow(
+      /gate: a lesson without tasks/,
     );
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   cachedFormatterCount,
+  intervalsToCatchUp,
   DAY_MS,
   isValidTimeZone,
   lessonDueAt,
@@ -236,5 +237,42 @@ describe('edges', () => {
     expect(cachedFormatterCount()).toBe(before + 2);
     expect(localTimeOf(0, 'Australia/Eucla')).toBe('08:45');
     expect(cachedFormatterCount()).toBe(before + 3);
+  });
+});
+
+describe('intervalsToCatchUp', () => {
+  const student = { timeZone: 'America/New_York', preferredLessonTime: '07:30' };
+  const startedAt = at('2026-03-05T15:00:00Z'); // 10:00 in New York; day 2 due 2026-03-06 07:30 local
+
+  it('moves nothing when the lesson is not late', () => {
+    const lesson = { startedAt, day: 2, intervalMs: DAY_MS, student };
+    expect(intervalsToCatchUp(lesson, at('2026-03-06T12:29:00Z'))).toBe(0);
+    expect(intervalsToCatchUp(lesson, at('2026-03-06T12:30:00Z'))).toBe(0);
+  });
+
+  it('moves a late lesson to the next lesson time, not to the moment it was freed', () => {
+    const lesson = { startedAt, day: 2, intervalMs: DAY_MS, student };
+    // Freed at 23:00 New York time on 03-06: the lesson comes at 07:30 on 03-07.
+    const shift = intervalsToCatchUp(lesson, at('2026-03-07T04:00:00Z'));
+    expect(shift).toBe(1);
+    expect(iso(lessonDueAt({ ...lesson, day: 2 + shift }))).toBe('2026-03-07T12:30:00.000Z');
+  });
+
+  it('counts local days across a DST change', () => {
+    const lesson = { startedAt, day: 2, intervalMs: DAY_MS, student };
+    // Clocks go forward on 03-08; freed at 07:00 local on 03-10 (11:00Z): next lesson 07:30 EDT = 11:30Z that day.
+    const shift = intervalsToCatchUp(lesson, at('2026-03-10T11:00:00Z'));
+    expect(iso(lessonDueAt({ ...lesson, day: 2 + shift }))).toBe('2026-03-10T11:30:00.000Z');
+    // Freed a minute after it: the day after.
+    const later = intervalsToCatchUp(lesson, at('2026-03-10T11:31:00Z'));
+    expect(iso(lessonDueAt({ ...lesson, day: 2 + later }))).toBe('2026-03-11T11:30:00.000Z');
+  });
+
+  it('keeps the exact rhythm of a sub-day interval', () => {
+    const lesson = { startedAt: 0, day: 2, intervalMs: 3_000, student: { timeZone: 'UTC', preferredLessonTime: null } };
+    expect(intervalsToCatchUp(lesson, 3_000)).toBe(0);
+    expect(intervalsToCatchUp(lesson, 3_001)).toBe(1);
+    expect(intervalsToCatchUp(lesson, 12_000)).toBe(3);
+    expect(intervalsToCatchUp(lesson, 12_001)).toBe(4);
   });
 });

@@ -1,4 +1,5 @@
 import type { Sql } from '../../db';
+import type { Gate } from '../../domain/gates';
 import type { Tariff } from '../../domain/tariffs';
 import type { LessonPart, LessonTasks } from '../../domain/lesson-content';
 
@@ -8,6 +9,7 @@ export interface TestLesson {
   parts?: LessonPart[];
   tasks?: LessonTasks;
   silent?: boolean;
+  gate?: Gate;
 }
 
 export const PRICES: Record<Tariff, number> = { BASIC: 1900, FEEDBACK: 4900, PREMIUM: 9900 };
@@ -21,13 +23,16 @@ export async function insertCourse(
     intervalMs?: number;
     unpaidExpiryMs?: number;
     feedbackWaitMs?: number;
+    reminderAfterMs?: number;
     groups?: Partial<Record<Tariff, number[]>>;
   },
 ): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
-    insert into courses (slug, title, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, content_hash)
+    insert into courses (slug, title, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, reminder_after_ms,
+                         content_hash)
     values (${course.slug}, ${`Course ${course.slug}`}, ${course.intervalMs ?? 86_400_000},
-            ${course.unpaidExpiryMs ?? 3_600_000}, ${course.feedbackWaitMs ?? 3_600_000}, 'test')
+            ${course.unpaidExpiryMs ?? 3_600_000}, ${course.feedbackWaitMs ?? 3_600_000}, ${course.reminderAfterMs ?? 0},
+            'test')
     returning id`;
   const courseId = row!.id;
   for (const tariff of Object.keys(PRICES) as Tariff[]) {
@@ -37,9 +42,9 @@ export async function insertCourse(
   for (const lesson of course.lessons) {
     const parts = lesson.parts ?? (lesson.silent ? [] : [{ type: 'text', text: `Body of lesson ${lesson.day}` }]);
     const tasks = lesson.tasks ?? (lesson.silent ? {} : { BASIC: `Task ${lesson.day}` });
-    await sql`insert into lessons (course_id, day, title, parts, tasks, silent)
+    await sql`insert into lessons (course_id, day, title, parts, tasks, silent, gate)
               values (${courseId}, ${lesson.day}, ${lesson.title ?? `Lesson ${lesson.day}`}, ${sql.json(parts as never)},
-                      ${sql.json(tasks as never)}, ${lesson.silent ?? false})`;
+                      ${sql.json(tasks as never)}, ${lesson.silent ?? false}, ${lesson.gate ?? null})`;
   }
   return courseId;
 }

@@ -39,3 +39,17 @@ export async function enrollmentRows(sql: Sql, input: EnrollmentInput) {
     select id, day, status, feedback, reviewer_telegram_id from assignments where enrollment_id = ${enrollment.id} order by id`;
   return { enrollment, deliveredDays: deliveries.map((d) => d.day), payments, assignments };
 }
+
+let submissions = 0;
+
+/** A submission as the course bot stores it (table submissions), and the signal that tells the journey its id. */
+export async function storedSubmission(sql: Sql, input: EnrollmentInput, day: number, text = 'My homework') {
+  const key = `test-submission-${++submissions}-${Math.random().toString(36).slice(2)}`;
+  const [row] = await sql<{ id: number }[]>`
+    insert into submissions (enrollment_id, day, submission_key, parts)
+    select e.id, ${day}, ${key}, ${sql.json([{ type: 'text', text }])} from enrollments e
+    join courses c on c.id = e.course_id where e.user_id = ${input.userId} and c.slug = ${input.courseSlug}
+    returning id`;
+  if (!row) throw new Error(`No enrollment of user ${input.userId} in ${input.courseSlug} to submit to`);
+  return { submissionKey: key, day, submissionId: row.id };
+}

@@ -138,6 +138,7 @@ describe('JourneyState.progress and details', () => {
       lessonsDelivered: [1, 2],
       startedAt: 1_000,
       nextLessonDueAt: 2_000,
+      gate: null,
       assignments: [{ id: 7, day: 2, status: 'answered' }],
       payments: [
         { providerPaymentId: 'pay-1', status: 'accepted' },
@@ -146,6 +147,34 @@ describe('JourneyState.progress and details', () => {
     });
     progress.lessonsDelivered.push(3);
     expect(state.lessonsDelivered).toEqual([1, 2]);
+  });
+
+  it('describes a journey waiting at a gate', () => {
+    const state = active();
+    state.currentDay = 1;
+    state.lessonCount = 3;
+    state.atGate = { day: 1, gate: 'approved' };
+    expect(state.details().split('  \n').at(-1)).toBe("**Waiting at a gate:** day 1's homework to be approved");
+    expect(state.progress().gate).toEqual({ day: 1, gate: 'approved' });
+  });
+
+  it('passes a gate on the gated day’s hand-ins only, or when a reviewer opened it', () => {
+    const state = active();
+    state.assignments.set(1, { id: 1, day: 2, status: 'submitted' });
+    expect(state.passed({ day: 1, gate: 'submitted' })).toBe(false);
+    state.assignments.set(2, {
+      id: 2,
+      day: 1,
+      status: 'changes-requested',
+      feedback: { assignmentId: 2, verdict: 'changes-requested' },
+    });
+    expect(state.passed({ day: 1, gate: 'submitted' })).toBe(true);
+    expect(state.passed({ day: 1, gate: 'approved' })).toBe(false);
+    state.assignments.set(3, { id: 3, day: 1, status: 'answered', feedback: { assignmentId: 3, verdict: 'approved' } });
+    expect(state.passed({ day: 1, gate: 'approved' })).toBe(true);
+    expect(state.passed({ day: 2, gate: 'approved' })).toBe(false);
+    state.gatesOpened.add(2);
+    expect(state.passed({ day: 2, gate: 'approved' })).toBe(true);
   });
 
   it('describes a journey before payment', () => {
