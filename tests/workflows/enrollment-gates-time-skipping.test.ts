@@ -45,6 +45,8 @@ describe('a gated lesson on a 24-hour schedule (time-skipping server)', () => {
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue,
+      // The time-skipping environment's client has no codec: the journeys run in clear here.
+      payloadKeys: [],
       workflowBundlePath: inject('workflowBundlePath'),
       sql: db.sql,
       telegram: createTelegramBots({ salesToken: SALES_TOKEN, courseToken: COURSE_TOKEN, apiRoot: telegram.apiRoot }),
