@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
 import type { ActivityInterceptorsFactory, RuntimeOptions, WorkerOptions } from '@temporalio/worker';
 import { createActivities, createTelegramBots } from '../activities';
@@ -8,11 +8,22 @@ import { heartbeatWhileRunning } from '../activities/heartbeats';
 import { createSendPacer } from '../activities/pacing';
 import type { WorkerSettings } from '../config';
 import type { Sql } from '../db';
-import { encryptingDataConverter } from '../lib/payload-codec';
+import { encryptingDataConverter, FAILURE_CONVERTER_PATH } from '../lib/payload-codec';
 import type { PayloadKey } from '../lib/payload-codec';
 
 /** Entry of the workflow code the worker bundles (or `npm run build` pre-bundles). */
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
+
+/** The workflow code as one bundle (`npm run build`, tests, benchmarks), with the failure converter workers load. */
+export async function bundleEnrollmentWorkflows(): Promise<string> {
+  const logger = new DefaultLogger('WARN');
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger,
+  });
+  return code;
+}
 
 export interface EnrollmentWorkerOptions extends ActivityDeps {
   connection: NativeConnection;

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { createSql, withDatabase } from '../db';
 import type { Sql } from '../db';
 import { runMigrations } from '../db/migrate';
@@ -11,7 +10,7 @@ import type { EnrollmentClient } from '../journey/client';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { ensureTemporalBinaries } from '../infra/temporal-binaries';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
-import { WORKFLOWS_PATH } from '../apps/enrollment-worker';
+import { bundleEnrollmentWorkflows } from '../apps/enrollment-worker';
 import { startBotApiStandIn } from '../testing/bot-api';
 import { freePort } from '../lib/ports';
 import { cpuSeconds, memoryMiB, pidsMentioning, processTree, spawnEntry, stopChild, waitForOutput } from './processes';
@@ -36,7 +35,7 @@ export async function createBenchDatabase(adminUrl: string, name: string, max: n
 /** The workflow code bundled once into `folder`, as `npm run build` does, so every worker started loads it at once. */
 export async function bundleWorkflowsInto(folder: string): Promise<string> {
   const bundlePath = path.join(folder, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const code = await bundleEnrollmentWorkflows();
   writeFileSync(bundlePath, code);
   return bundlePath;
 }

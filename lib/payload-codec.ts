@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { METADATA_ENCODING_KEY } from '@temporalio/common';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -93,7 +94,16 @@ function decrypt(sealed: Uint8Array, key: Uint8Array, id: string): Uint8Array {
   }
 }
 
-/** What every Temporal client and worker of the platform is given: the codec over the default converters. */
-export function encryptingDataConverter(keys: readonly PayloadKey[]): { payloadCodecs: PayloadCodec[] } {
-  return { payloadCodecs: [new AesGcmPayloadCodec(keys)] };
+/** The failure converter every client, worker and workflow bundle loads (see failure-converter.ts). */
+export const FAILURE_CONVERTER_PATH = path.join(__dirname, 'failure-converter.ts');
+
+/**
+ * What every Temporal client and worker of the platform is given: the codec over the default payload converter, and
+ * failures whose messages and stack traces are payloads too, so the codec encrypts them.
+ */
+export function encryptingDataConverter(keys: readonly PayloadKey[]): {
+  payloadCodecs: PayloadCodec[];
+  failureConverterPath: string;
+} {
+  return { payloadCodecs: [new AesGcmPayloadCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { createSql, withDatabase } from '../db';
 import { runMigrations } from '../db/migrate';
@@ -11,7 +10,7 @@ import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import type { EmbeddedPostgresHandle } from '../infra/embedded-postgres';
 import { ensureTemporalBinaries } from '../infra/temporal-binaries';
 import { ONE_PARTITION } from '../infra/temporal-dev-server';
-import { WORKFLOWS_PATH } from '../apps/enrollment-worker';
+import { bundleEnrollmentWorkflows } from '../apps/enrollment-worker';
 import { freePort } from '../lib/ports';
 
 declare module 'vitest' {
@@ -82,7 +81,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   log('bundling workflow code');
   const bundlePath = path.join(scratch, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const code = await bundleEnrollmentWorkflows();
   writeFileSync(bundlePath, code);
 
   project.provide('temporalAddress', temporal.address);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from '@temporalio/client';
+import { ApplicationFailure, Client, WorkflowFailedError } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +82,34 @@ describe('journeys with payload encryption', () => {
     // Search attributes stay plain for the UI's filters, and carry no personal data.
     expect(bytes).toContain(courseSlug);
     expect(bytes).toContain('FEEDBACK');
+  });
+
+  it('encrypts failures too: their messages and stack traces are payloads the codec seals', async () => {
+    const courseSlug = platform.slug('fails');
+    await insertCourse(platform.db.sql, { slug: courseSlug, intervalMs: 1_000, lessons: [{ day: 1 }] });
+    // No such user: opening the journey fails for good, with a message that names what it failed on.
+    const input: EnrollmentInput = { userId: 987_654_321, courseSlug };
+    await platform.temporal.enrollments.start(input);
+    const failure = await platform.temporal.enrollments
+      .handle(input)
+      .result()
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    // Through the codec the failure reads as it was thrown.
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = failure instanceof WorkflowFailedError ? failure.cause : undefined;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause).toHaveProperty('message', 'User 987654321 does not exist');
+
+    const history = await rawHistory(platform, input);
+    const bytes = Buffer.from(temporal.api.history.v1.History.encode(history).finish()).toString('latin1');
+    expect(history.events?.at(-1)?.workflowExecutionFailedEventAttributes).toBeTruthy();
+    // (The workflow id carries the internal user id, not the message.)
+    for (const secret of ['User 987654321', 'does not exist', 'enrollment-store'])
+      expect(bytes, secret).not.toContain(secret);
+    for (const { path, payload } of payloadsOf(history)) expect(encodingOf(payload), path).toBe(ENCRYPTED_ENCODING);
   });
 
   it('rotates keys: a running journey written with the old key goes on under the new one', async () => {
