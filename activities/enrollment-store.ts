@@ -24,6 +24,8 @@ export interface EnrollmentPlan {
   student: StudentSchedule;
   /** Lessons whose homework holds back the next lesson (#17); absent in journeys opened before gates existed. */
   gates?: LessonGate[];
+  /** The course runs in cohorts (#17): the journey joins one (joinCohort) when its lessons begin. */
+  cohorts?: boolean;
 }
 
 /** Postgres-only activities. Each is idempotent through a unique key, so a retry changes nothing twice. */
@@ -39,9 +41,12 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
           feedbackWaitMs: number;
           onboardingWaitMs: number;
           reminderAfterMs: number;
+          cohortPolicy: string | null;
         }?,
       ] = await sql`
-        select id, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, onboarding_wait_ms, reminder_after_ms from courses
+        select id, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, onboarding_wait_ms, reminder_after_ms,
+               cohort_policy
+        from courses
         where slug = ${input.courseSlug}`;
       if (!course) throw new NotFoundError(`Course "${input.courseSlug}" has not been imported`);
       const [user]: [{ timeZone: string; preferredLessonTime: string | null }?] =
@@ -70,6 +75,7 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
         prices: Object.fromEntries(tariffs.map((t) => [t.tariff, { priceMinor: t.priceMinor, currency: t.currency }])),
         student: { timeZone: user.timeZone, preferredLessonTime: user.preferredLessonTime?.slice(0, 5) ?? null },
         gates: lessons.flatMap(({ day, gate }) => (gate ? [{ day, gate }] : [])),
+        ...(course.cohortPolicy ? { cohorts: true } : {}),
       };
     },
 

@@ -1,6 +1,7 @@
 import type { Sql } from '../db';
 import { createAccess } from './access';
 import { inSendLanes } from './activity-lanes';
+import { createCohortStore } from './cohorts';
 import { failFastOnBrokenRules } from './database-errors';
 import { createDelivery } from './delivery';
 import { createEnrollmentStore } from './enrollment-store';
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
   return failFastOnBrokenRules(
     inSendLanes({
       ...createEnrollmentStore(deps),
+      ...createCohortStore(deps),
       ...createAccess(deps),
       ...createDelivery(deps),
       ...createReview(deps),
