@@ -11,6 +11,7 @@ import { postgresSessionStorage } from '../session';
 import type { CourseBotDeps, CourseContext, CourseSession } from './context';
 import { lessons } from './lessons';
 import { admin, ADMIN_COMMANDS } from './admin';
+import { cohortDesk, COHORT_COMMANDS } from './cohorts';
 import { questions } from './questions';
 import { review, REVIEW_COMMANDS } from './review';
 import { settings } from './settings';
@@ -46,7 +47,7 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   });
   // Before the session (Postgres): a return seen while Postgres restarts waits for it instead of being lost.
   handlers.use(noticeReturns<CourseContext>('course bot', deps));
-  const deskCommands = [...ADMIN_COMMANDS, ...REVIEW_COMMANDS];
+  const deskCommands = [...ADMIN_COMMANDS, ...COHORT_COMMANDS, ...REVIEW_COMMANDS];
   handlers.use(
     ownCommandsInGroups<CourseContext>((ctx, command) => inAdminChat(ctx) && deskCommands.includes(command)),
   );
@@ -56,7 +57,7 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
       storage: postgresSessionStorage<CourseSession>(deps.sql, `course:${token.split(':')[0]}`),
     }),
   );
-  handlers.use(adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, review));
+  handlers.use(adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, cohortDesk, review));
   handlers.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
   handlers.use(lessons, settings);
   handlers.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));

@@ -18,6 +18,9 @@ export const courseEn = {
     approved: (p: { day: number }) =>
       `\n🔒 The next lesson comes once your curator approves your day ${p.day} assignment.`,
   },
+  /** The cohort the student is in (#17); `started` once its day 1 has come for them. */
+  cohortLine: (p: { name: string; startsOn: string; started: boolean }) =>
+    p.started ? `\n👥 Cohort ${p.name}, started on ${p.startsOn}` : `\n👥 Cohort ${p.name}: day 1 on ${p.startsOn}`,
   assignmentLine: (p: { day: number; status: string }) => `\n• Day ${p.day}: ${p.status}`,
   status: {
     submitted: 'sent',

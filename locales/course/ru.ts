@@ -16,6 +16,8 @@ export const courseRu: CourseMessages = {
     submitted: (p) => `\n🔒 Следующий урок придёт, когда вы сдадите задание дня ${p.day}.`,
     approved: (p) => `\n🔒 Следующий урок придёт, когда куратор примет ваше задание дня ${p.day}.`,
   },
+  cohortLine: (p) =>
+    p.started ? `\n👥 Поток ${p.name}, начался ${p.startsOn}` : `\n👥 Поток ${p.name}: первый день ${p.startsOn}`,
   assignmentLine: (p) => `\n• День ${p.day}: ${p.status}`,
   status: {
     submitted: 'отправлено',
