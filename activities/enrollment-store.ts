@@ -24,6 +24,8 @@ export interface EnrollmentPlan {
   student: StudentSchedule;
   /** Lessons whose homework holds back the next lesson (#17); absent in journeys opened before gates existed. */
   gates?: LessonGate[];
+  /** The course issues a certificate on completion (#17); absent when it does not, and in journeys opened before. */
+  certificate?: true;
 }
 
 /** Postgres-only activities. Each is idempotent through a unique key, so a retry changes nothing twice. */
@@ -39,10 +41,12 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
           feedbackWaitMs: number;
           onboardingWaitMs: number;
           reminderAfterMs: number;
+          certificate: boolean;
         }?,
       ] = await sql`
-        select id, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, onboarding_wait_ms, reminder_after_ms from courses
-        where slug = ${input.courseSlug}`;
+        select id, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, onboarding_wait_ms, reminder_after_ms,
+               certificate
+        from courses where slug = ${input.courseSlug}`;
       if (!course) throw new NotFoundError(`Course "${input.courseSlug}" has not been imported`);
       const [user]: [{ timeZone: string; preferredLessonTime: string | null }?] =
         await sql`select time_zone, preferred_lesson_time::text from users where id = ${input.userId}`;
@@ -70,6 +74,7 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
         prices: Object.fromEntries(tariffs.map((t) => [t.tariff, { priceMinor: t.priceMinor, currency: t.currency }])),
         student: { timeZone: user.timeZone, preferredLessonTime: user.preferredLessonTime?.slice(0, 5) ?? null },
         gates: lessons.flatMap(({ day, gate }) => (gate ? [{ day, gate }] : [])),
+        ...(course.certificate ? { certificate: true as const } : {}),
       };
     },
 

@@ -2,6 +2,7 @@ import { allHandlersFinished, condition, log, patched, setCurrentDetails } from 
 import type { EnrollmentInput, EnrollmentResult } from '../journey/definitions';
 import { intervalsToCatchUp, lessonDueAt } from '../domain/schedule';
 import { replies, telegram } from './activity-steps';
+import { issueCertificate } from './certificate';
 import { createGates } from './gates';
 import { openJourney } from './journey';
 import type { Journey } from './journey';
@@ -144,6 +145,7 @@ async function complete(journey: Journey): Promise<EnrollmentResult> {
   if (!(await student.reach(() => telegram.sendCompletion({ enrollmentId: plan.enrollmentId })))) {
     return finish(state, 'blocked');
   }
+  if (!(await issueCertificate(journey))) return finish(state, 'blocked');
   await condition(() => state.refunded, plan.intervalMs);
   await condition(() => state.pendingReviews() === 0 || state.refunded, plan.feedbackWaitMs);
   await condition(allHandlersFinished);
