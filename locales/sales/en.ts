@@ -73,7 +73,7 @@ export const salesEn = {
   certificateMalformed: () =>
     `A certificate code has 12 letters and digits, like /verify ABCD-EFGH-JKMN (dashes and case do not matter).`,
   forgetConfirm: () =>
-    `Erase your personal data?\n\n• Erased: your profile, e-mail, submissions and feedback, questions, lesson progress, referral and what the bots were waiting for from you.\n• Kept, because accounting law requires it: your orders and payments (amounts, dates, the payment provider's ids) and the consents you gave, under a number that no longer leads to you.\n• Your courses end and you leave their groups. <b>This is not a refund</b>: for one, write to /support first.\n\nThis cannot be undone. The button works for 10 minutes.`,
+    `Erase your personal data?\n\n• Erased: your profile, e-mail, submissions and feedback, questions, lesson progress, certificates (their codes stop verifying), referral and what the bots were waiting for from you.\n• Kept, because accounting law requires it: your orders and payments (amounts, dates, the payment provider's ids) and the consents you gave, under a number that no longer leads to you.\n• Your courses end and you leave their groups. <b>This is not a refund</b>: for one, write to /support first.\n\nThis cannot be undone. The button works for 10 minutes.`,
   forgetYes: () => `🗑 Yes, erase my data`,
   forgetStale: () => `This confirmation is out of date or not yours; nothing was erased. Send /forget again.`,
   forgotten: () =>

@@ -211,6 +211,19 @@ describe('certificates', () => {
     }
   });
 
+  it('GET /certificates answers 429 past its lookups a minute from one address', async () => {
+    const limited = createServer(createHttpApp({ certificates: { sql: p.db.sql, perMinute: 2 } }));
+    await new Promise<void>((resolve) => limited.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(limited.address() as AddressInfo).port}/certificates/${issued.code}`;
+    try {
+      expect([(await fetch(url)).status, (await fetch(url)).status, (await fetch(url)).status]).toEqual([
+        200, 200, 429,
+      ]);
+    } finally {
+      await new Promise((resolve) => limited.close(resolve).closeAllConnections());
+    }
+  });
+
   it('/mydata shows the name and the certificates; /forget erases both', async () => {
     const data = (await studentData(p.db.sql, issued.telegramId)) as {
       profile: { certificateName: string };
