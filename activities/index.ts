@@ -1,5 +1,6 @@
 import type { Sql } from '../db';
 import { createAccess } from './access';
+import { createCertificates } from './certificates';
 import { inSendLanes } from './activity-lanes';
 import { createCohortStore } from './cohorts';
 import { failFastOnBrokenRules } from './database-errors';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createAccess(deps),
       ...createDelivery(deps),
       ...createReview(deps),
+      ...createCertificates(deps),
     }),
   );
 }

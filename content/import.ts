@@ -20,10 +20,11 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
       await tx`select content_hash from courses where slug = ${course.slug} for update`;
     const [row]: [{ id: number }?] = await tx`
       insert into courses (slug, title, description, default_language, lesson_interval_ms, unpaid_expiry_ms,
-                           feedback_wait_ms, onboarding_wait_ms, reminder_after_ms, protect_content, content_hash)
+                           feedback_wait_ms, onboarding_wait_ms, reminder_after_ms, protect_content, certificate,
+                           content_hash)
       values (${course.slug}, ${course.title}, ${course.description}, ${course.language}, ${course.lessonIntervalMs},
               ${course.unpaidExpiryMs}, ${course.feedbackWaitMs}, ${course.onboardingWaitMs}, ${course.reminderAfterMs},
-              ${course.protectContent},
+              ${course.protectContent}, ${course.certificate ?? false},
               ${course.contentHash})
       on conflict (slug) do update set
         title = excluded.title,
@@ -35,6 +36,7 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
         onboarding_wait_ms = excluded.onboarding_wait_ms,
         reminder_after_ms = excluded.reminder_after_ms,
         protect_content = excluded.protect_content,
+        certificate = excluded.certificate,
         content_hash = excluded.content_hash,
         updated_at = case when courses.content_hash = excluded.content_hash then courses.updated_at else now() end
       returning id`;

@@ -54,6 +54,8 @@ export interface CourseDefinition {
   /** After a lesson, when a reviewed student who has not handed in its assignment is reminded once (0: never). */
   reminderAfterMs: number;
   protectContent: boolean;
+  /** Students who complete the course get a certificate (#17); absent when off, so older courses hash as before. */
+  certificate?: true;
   /** In BASIC, FEEDBACK, PREMIUM order. */
   tariffs: TariffDefinition[];
   /** By day. */
@@ -181,6 +183,7 @@ const courseSchema = strict(
     reminderAfter: durationSchema(true).prefault('20h'),
     protectContent: z.boolean(expected('true or false')).default(false),
     cohorts: cohortsSchema.optional(),
+    certificate: z.boolean(expected('true or false')).default(false),
     tariffs: strict(tariffs, 'a map of tariffs', 'tariff').refine((t) => Object.keys(t).length > 0, {
       error: `expected at least one of ${TARIFFS.join(', ')}`,
     }),
@@ -354,6 +357,7 @@ export async function loadCourseFromDir(dir: string): Promise<CourseDefinition> 
     onboardingWaitMs: course.onboardingWait,
     reminderAfterMs: course.reminderAfter,
     protectContent: course.protectContent,
+    ...(course.certificate ? { certificate: true as const } : {}),
     tariffs: TARIFFS.flatMap((tariff) => {
       const t = course.tariffs[tariff];
       if (!t) return [];

@@ -17,6 +17,8 @@ export const sendKey = {
   assignmentAck: (assignmentId: number) => `assignment-ack:${assignmentId}`,
   reminder: (enrollmentId: number, day: number) => `reminder:${enrollmentId}:${day}`,
   completion: (enrollmentId: number) => `completion:${enrollmentId}`,
+  /** The certificate of completion (#17), one per enrollment. */
+  certificate: (enrollmentId: number) => `certificate:${enrollmentId}`,
   reviewHeader: (assignmentId: number) => `review:${assignmentId}:header`,
   reviewPart: (assignmentId: number, part: number) => `review:${assignmentId}:${part}`,
   feedbackHeader: (assignmentId: number) => `feedback:${assignmentId}:header`,

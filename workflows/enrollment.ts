@@ -4,6 +4,7 @@ import { cohortLessonDueAt } from '../domain/cohorts';
 import { intervalsToCatchUp, lessonDueAt } from '../domain/schedule';
 import { replies, telegram } from './activity-steps';
 import { joinCohort } from './cohorts';
+import { issueCertificate } from './certificate';
 import { createGates } from './gates';
 import { openJourney } from './journey';
 import type { Journey } from './journey';
@@ -156,6 +157,7 @@ async function complete(journey: Journey): Promise<EnrollmentResult> {
   if (!(await student.reach(() => telegram.sendCompletion({ enrollmentId: plan.enrollmentId })))) {
     return finish(state, 'blocked');
   }
+  if (!(await issueCertificate(journey))) return finish(state, 'blocked');
   await condition(() => state.refunded, plan.intervalMs);
   await condition(() => state.pendingReviews() === 0 || state.refunded, plan.feedbackWaitMs);
   await condition(allHandlersFinished);

@@ -12,6 +12,7 @@ import type { CourseBotDeps, CourseContext, CourseSession } from './context';
 import { lessons } from './lessons';
 import { admin, ADMIN_COMMANDS } from './admin';
 import { cohortDesk, COHORT_COMMANDS } from './cohorts';
+import { certificateNames } from './certificate-name';
 import { questions } from './questions';
 import { review, REVIEW_COMMANDS } from './review';
 import { settings } from './settings';
@@ -28,6 +29,7 @@ export const COURSE_COMMANDS = [
   { command: 'timezone', description: 'Set your time zone' },
   { command: 'pause', description: 'Pause the course' },
   { command: 'resume', description: 'Resume the course' },
+  { command: 'name', description: 'The name on your certificate' },
   { command: 'help', description: 'What this bot does' },
 ];
 
@@ -59,7 +61,7 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   );
   handlers.use(adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, cohortDesk, review));
   handlers.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
-  handlers.use(lessons, settings);
+  handlers.use(lessons, settings, certificateNames);
   handlers.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));
   // The sales bot holds the account and takes students out of the groups, so data rights are served there.
   handlers.command(['mydata', 'forget'], (ctx) =>

@@ -70,6 +70,7 @@ describe('importCourse', () => {
 
     const course = await courseRow('demo');
     expect(course).toMatchObject({ title: demo.title, lessonIntervalMs: 86_400_000, contentHash: demo.contentHash });
+    expect(course).toMatchObject({ certificate: true });
     const lessons = await lessonRows(course.id);
     expect(lessons.map((l) => l.day)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(lessons.filter((l) => l.silent).map((l) => l.day)).toEqual([4]);

@@ -45,6 +45,7 @@ describe('loadCourseFromDir', () => {
       feedbackWaitMs: 14 * 86_400_000,
       onboardingWaitMs: 30 * 60_000,
       protectContent: false,
+      certificate: true,
     });
     expect(course.tariffs.map((t) => t.priceStars)).toEqual([950, 2450, 4950]);
     expect(course.tariffs.map((t) => [t.tariff, t.priceMinor, t.currency])).toEqual([
