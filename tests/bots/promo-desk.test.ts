@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runAdminCli } from '../../admin/cli';
+import { CheckoutError } from '../../payments/pricing';
 import { PromoInputError } from '../../payments/promo-command';
 import { REVIEWER, startCourseBot } from '../helpers/course-bot';
 import type { CourseBotDriver } from '../helpers/course-bot';
-import { insertCourse } from '../helpers/fixtures';
+import { insertCourse, insertUser } from '../helpers/fixtures';
 import { ADMIN_CHAT_ID } from '../helpers/platform';
 import { startSalesPlatform } from '../helpers/sales';
 import type { SalesPlatform, Student } from '../helpers/sales';
@@ -175,6 +176,20 @@ describe('promo codes made at the review desk and the CLI', () => {
     const [audit] = await p.db
       .sql`select details from admin_actions where action = 'disable-promo' and target = ${`promo:${tenOff}`}`;
     expect(audit?.details).toEqual({ uses: 1, via: 'review-chat' });
+  });
+
+  it('refuses a code switched off between the quote and the order, claiming nothing', async () => {
+    const late = `LATE${tag}`;
+    expect(await desk(`/promo add ${late} 50%`)).toBe(`🏷 ${late} added: 50% off.`);
+    const { userId } = await insertUser(p.db.sql);
+    const quote = await p.orders.quote({ userId, courseSlug: slug, tariff: 'BASIC', promoCode: late });
+    expect(quote.amountMinor).toBe(950);
+    await desk(`/promo off ${late}`);
+    const order = p.orders.create({ userId, courseSlug: slug, quote, provider: 'mock' });
+    await expect(order).rejects.toThrow(new CheckoutError('promo-expired'));
+    const [row] = await p.db.sql`select uses from promo_codes where code = ${late}`;
+    expect(row?.uses).toBe(0);
+    expect(await p.db.sql`select id from orders where user_id = ${userId}`).toEqual([]);
   });
 
   it('adds, lists and switches off codes from the CLI, audited with via cli', async () => {
