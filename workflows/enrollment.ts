@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, log, patched, setCurrentDetails } from '@temporalio/workflow';
 import type { EnrollmentInput, EnrollmentResult } from '../journey/definitions';
-import { cohortLessonDueAt } from '../domain/cohorts';
+import { cohortLessonDueAt, cohortShiftToCatchUp } from '../domain/cohorts';
 import { intervalsToCatchUp, lessonDueAt } from '../domain/schedule';
 import { replies, telegram } from './activity-steps';
 import { joinCohort } from './cohorts';
@@ -114,7 +114,11 @@ async function deliverLessons(journey: Journey): Promise<EnrollmentResult | unde
         // Due, but the last lesson's homework has not passed its gate. Freed after its time, the lesson comes at the
         // student's next lesson time (not in the middle of their night) and the rest of the course follows from it.
         const interrupted = () => state.refunded || state.pausedAt !== null || state.moveTo !== null;
-        if (await gates.waitAt(gate, interrupted)) dayOffset += intervalsToCatchUp(lesson(), Date.now());
+        if (await gates.waitAt(gate, interrupted)) {
+          dayOffset += cohort
+            ? cohortShiftToCatchUp(cohort, day + dayOffset, intervalMs, lesson().student, Date.now())
+            : intervalsToCatchUp(lesson(), Date.now());
+        }
         continue;
       }
       if (due <= Date.now()) break;
