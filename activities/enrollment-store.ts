@@ -5,6 +5,8 @@ import type { EnrollmentStage } from '../domain/stages';
 import type { Gate, LessonGate } from '../domain/gates';
 import type { Tariff } from '../domain/tariffs';
 import type { StudentSchedule } from '../domain/schedule';
+import type { ReminderSettings } from '../domain/reminders';
+import { reminderSettingsOf } from './student-reminders';
 import { NotFoundError } from './errors';
 
 /** What a journey needs to know about its course and student, read once at the start. */
@@ -24,6 +26,10 @@ export interface EnrollmentPlan {
   student: StudentSchedule;
   /** Lessons whose homework holds back the next lesson (#17); absent in journeys opened before gates existed. */
   gates?: LessonGate[];
+  /** The course's reminder settings (#17), null when it has none; absent in journeys opened before they existed. */
+  reminders?: ReminderSettings | null;
+  /** The student's own (/reminders), null until they choose; absent in journeys opened before they existed. */
+  studentReminders?: ReminderSettings | null;
 }
 
 /** Postgres-only activities. Each is idempotent through a unique key, so a retry changes nothing twice. */
@@ -39,13 +45,27 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
           feedbackWaitMs: number;
           onboardingWaitMs: number;
           reminderAfterMs: number;
+          remindersPerDay: number | null;
+          reminderWindowStart: string | null;
+          reminderWindowEnd: string | null;
         }?,
       ] = await sql`
-        select id, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, onboarding_wait_ms, reminder_after_ms from courses
+        select id, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, onboarding_wait_ms, reminder_after_ms,
+               reminders_per_day, reminder_window_start::text, reminder_window_end::text from courses
         where slug = ${input.courseSlug}`;
       if (!course) throw new NotFoundError(`Course "${input.courseSlug}" has not been imported`);
-      const [user]: [{ timeZone: string; preferredLessonTime: string | null }?] =
-        await sql`select time_zone, preferred_lesson_time::text from users where id = ${input.userId}`;
+      const [user]: [
+        {
+          timeZone: string;
+          preferredLessonTime: string | null;
+          remindersPerDay: number | null;
+          reminderWindowStart: string | null;
+          reminderWindowEnd: string | null;
+        }?,
+      ] = await sql`
+        select time_zone, preferred_lesson_time::text, reminders_per_day, reminder_window_start::text,
+               reminder_window_end::text
+        from users where id = ${input.userId}`;
       if (!user) throw new NotFoundError(`User ${input.userId} does not exist`);
       const lessons = await sql<{ day: number; silent: boolean; gate: Gate | null }[]>`
         select day, silent, gate from lessons where course_id = ${course.id} order by day`;
@@ -70,6 +90,8 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
         prices: Object.fromEntries(tariffs.map((t) => [t.tariff, { priceMinor: t.priceMinor, currency: t.currency }])),
         student: { timeZone: user.timeZone, preferredLessonTime: user.preferredLessonTime?.slice(0, 5) ?? null },
         gates: lessons.flatMap(({ day, gate }) => (gate ? [{ day, gate }] : [])),
+        reminders: reminderSettingsOf(course),
+        studentReminders: reminderSettingsOf(user),
       };
     },
 

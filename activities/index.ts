@@ -5,6 +5,7 @@ import { failFastOnBrokenRules } from './database-errors';
 import { createDelivery } from './delivery';
 import { createEnrollmentStore } from './enrollment-store';
 import { createReview } from './review';
+import { createStudentReminders } from './student-reminders';
 import type { TelegramBots } from './telegram';
 
 export interface ActivityDeps {
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createAccess(deps),
       ...createDelivery(deps),
       ...createReview(deps),
+      ...createStudentReminders(deps),
     }),
   );
 }

@@ -112,7 +112,8 @@ async function eraseRows(
   await tx`update admin_actions set target = ${`user#${userId}`} where target = ${`user:${telegramId}`}`;
   await tx`
     update users set telegram_id = null, first_name = '', last_name = null, username = null, language_code = null,
-                     email = null, time_zone = 'UTC', preferred_lesson_time = null, erased_at = now(), updated_at = now()
+                     email = null, time_zone = 'UTC', preferred_lesson_time = null, reminders_per_day = null,
+                     reminder_window_start = null, reminder_window_end = null, erased_at = now(), updated_at = now()
     where id = ${userId}`;
   const recorded = {
     ...input.details,
