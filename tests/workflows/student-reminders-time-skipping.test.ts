@@ -60,8 +60,14 @@ describe('student-set homework reminders (time-skipping server)', () => {
       telegram: createTelegramBots({ salesToken: SALES_TOKEN, courseToken: COURSE_TOKEN, apiRoot: telegram.apiRoot }),
       adminChatId: ADMIN_CHAT_ID,
     });
-    return worker.runUntil(body);
+    try {
+      return await worker.runUntil(body);
+    } finally {
+      // A failed test's journey would hold the time-skipping clock for the next test: end it.
+      for (const handle of started.splice(0)) await handle.terminate('test over').catch(() => undefined);
+    }
   }
+  const started: WorkflowHandle[] = [];
 
   /**
    * A paid journey whose lesson 1 has a task; the next lesson is `intervalMs` away. The course's own one reminder
@@ -89,6 +95,7 @@ describe('student-set homework reminders (time-skipping server)', () => {
     if (options.own) await setReminders('users', userId, options.own);
     const input = { userId, courseSlug };
     const handle = enrollments.handle(input);
+    started.push(handle);
     await enrollments.pay(input, payment('FEEDBACK'));
     await eventually(
       () => handle.query(progressQuery),
