@@ -29,18 +29,19 @@ export async function reminderSettingsFor(
   sql: Sql,
   telegramId: number,
   courseId?: number,
-): Promise<{ settings: ReminderSettings; own: boolean }> {
-  const [user]: [SettingsRow?] = await sql`
-    select reminders_per_day, reminder_window_start::text, reminder_window_end::text from users
+): Promise<{ settings: ReminderSettings; own: boolean; timeZone: string }> {
+  const [user]: [(SettingsRow & { timeZone: string })?] = await sql`
+    select reminders_per_day, reminder_window_start::text, reminder_window_end::text, time_zone from users
     where telegram_id = ${telegramId}`;
+  const timeZone = user?.timeZone ?? 'UTC';
   const own = settingsOf(user);
-  if (own) return { settings: own, own: true };
+  if (own) return { settings: own, own: true, timeZone };
   const [course]: [SettingsRow?] =
     courseId === undefined
       ? []
       : await sql`select reminders_per_day, reminder_window_start::text, reminder_window_end::text from courses
                   where id = ${courseId}`;
-  return { settings: settingsOf(course) ?? { perDay: 1, ...DEFAULT_REMINDER_WINDOW }, own: false };
+  return { settings: settingsOf(course) ?? { perDay: 1, ...DEFAULT_REMINDER_WINDOW }, own: false, timeZone };
 }
 
 /**

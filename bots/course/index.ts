@@ -12,6 +12,7 @@ import type { CourseBotDeps, CourseContext, CourseSession } from './context';
 import { lessons } from './lessons';
 import { admin, ADMIN_COMMANDS } from './admin';
 import { questions } from './questions';
+import { reminders } from './reminders';
 import { review, REVIEW_COMMANDS } from './review';
 import { settings } from './settings';
 import { submit } from './submit';
@@ -25,6 +26,7 @@ export const COURSE_COMMANDS = [
   { command: 'progress', description: 'Your day, tariff and assignments' },
   { command: 'time', description: 'Set your lesson time (HH:MM)' },
   { command: 'timezone', description: 'Set your time zone' },
+  { command: 'reminders', description: 'How often to remind you of homework' },
   { command: 'pause', description: 'Pause the course' },
   { command: 'resume', description: 'Resume the course' },
   { command: 'help', description: 'What this bot does' },
@@ -58,7 +60,7 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   );
   handlers.use(adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, review));
   handlers.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
-  handlers.use(lessons, settings);
+  handlers.use(lessons, settings, reminders);
   handlers.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));
   // The sales bot holds the account and takes students out of the groups, so data rights are served there.
   handlers.command(['mydata', 'forget'], (ctx) =>
