@@ -32,7 +32,7 @@ export function listenForReminderChoices(): ReminderChoice {
  * has chosen or the course declares settings. While a delivered lesson's homework is pending, the oldest pending
  * lesson is reminded at each reminder time of the student's window in their time zone (domain/reminders.ts), as a
  * durable timer that any change (a submission, a new choice or time zone, a block, the end) cancels and works out
- * again. Never after the day's submission, never while the student is unreachable, and never after a 403 until they
+ * again. Never after the day's submission, never while the student is unreachable or paused, nor after a 403 until they
  * come back; completion and refund (cancelAll) end it for good.
  */
 export function createStudentReminders(options: {
@@ -50,7 +50,9 @@ export function createStudentReminders(options: {
   let active = false;
   const settings = () => choice.settings ?? plan.studentReminders ?? plan.reminders ?? null;
   const snapshot = () =>
-    [changes, choice.version, state.scheduleVersion, state.unreachable > 0, state.returns, ended].join(':');
+    [changes, choice.version, state.scheduleVersion, state.unreachable > 0, state.returns, state.pausedAt, ended].join(
+      ':',
+    );
 
   async function run(): Promise<void> {
     await condition(() => ended || settings() !== null);
@@ -67,7 +69,7 @@ export function createStudentReminders(options: {
       const { timeZone } = state.schedule ?? plan.student;
       const notBefore = Math.max(Date.now(), (pending.get(day) ?? 0) + REMINDER_QUIET_MS, lastAt);
       const at =
-        current && pending.has(day) && !refused && state.unreachable === 0
+        current && pending.has(day) && !refused && state.unreachable === 0 && state.pausedAt === null
           ? nextReminderAt(notBefore, current, timeZone)
           : null;
       if (at === null) {
