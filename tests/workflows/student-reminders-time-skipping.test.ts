@@ -10,7 +10,7 @@ import type { ReminderSettings } from '../../domain/reminders';
 import { DAY_MS } from '../../domain/schedule';
 import { registerSearchAttributes } from '../../infra/search-attributes';
 import { enrollmentClient } from '../../journey/client';
-import { assignmentSubmittedSignal, progressQuery } from '../../journey/definitions';
+import { assignmentSubmittedSignal, pauseSignal, progressQuery, resumeSignal } from '../../journey/definitions';
 import { saveReminders } from '../../journey/student-reminders';
 import { startBotApiStandIn } from '../../testing/bot-api';
 import { createTestDatabase } from '../helpers/database';
@@ -167,6 +167,21 @@ describe('student-set homework reminders (time-skipping server)', () => {
       // The one refused by the 403 was the last try: no step after it.
       expect(await stepsOf(handle, 'sendStudentReminder')).toHaveLength(2);
       expect(reminderTexts(telegramId)).toHaveLength(1);
+      await finished(handle);
+    });
+  });
+
+  it('sends none while the course is paused, and goes on after /resume', async () => {
+    await runWorker(async () => {
+      const { handle } = await start({ own: THREE_A_DAY });
+      await handle.signal(pauseSignal);
+      await env.sleep(2 * DAY_MS);
+      expect(await stepsOf(handle, 'sendStudentReminder')).toHaveLength(0);
+      await handle.signal(resumeSignal);
+      const resumedAt = await env.currentTimeMs();
+      await env.sleep(DAY_MS);
+      const steps = await stepsOf(handle, 'sendStudentReminder');
+      expect(steps.map((s) => s.input.at)).toEqual(reminderTimes(resumedAt, resumedAt + DAY_MS, THREE_A_DAY));
       await finished(handle);
     });
   });
