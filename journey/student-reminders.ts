@@ -22,26 +22,29 @@ function settingsOf(row: SettingsRow | undefined): ReminderSettings | null {
 }
 
 /**
- * The reminder settings in force for a student (/reminders, #17): their own, else their current course's, else one a
- * day in DEFAULT_REMINDER_WINDOW; `own` says whether they chose.
+ * The reminder settings in force for a student (/reminders, #17): their own, else their current course's, else (the
+ * course's one reminder after a lesson applies then) one a day in DEFAULT_REMINDER_WINDOW as a starting point;
+ * `source` says which.
  */
 export async function reminderSettingsFor(
   sql: Sql,
   telegramId: number,
   courseId?: number,
-): Promise<{ settings: ReminderSettings; own: boolean; timeZone: string }> {
+): Promise<{ settings: ReminderSettings; source: 'student' | 'course' | 'none'; timeZone: string }> {
   const [user]: [(SettingsRow & { timeZone: string })?] = await sql`
     select reminders_per_day, reminder_window_start::text, reminder_window_end::text, time_zone from users
     where telegram_id = ${telegramId}`;
   const timeZone = user?.timeZone ?? 'UTC';
   const own = settingsOf(user);
-  if (own) return { settings: own, own: true, timeZone };
+  if (own) return { settings: own, source: 'student', timeZone };
   const [course]: [SettingsRow?] =
     courseId === undefined
       ? []
       : await sql`select reminders_per_day, reminder_window_start::text, reminder_window_end::text from courses
                   where id = ${courseId}`;
-  return { settings: settingsOf(course) ?? { perDay: 1, ...DEFAULT_REMINDER_WINDOW }, own: false, timeZone };
+  const ofCourse = settingsOf(course);
+  if (ofCourse) return { settings: ofCourse, source: 'course', timeZone };
+  return { settings: { perDay: 1, ...DEFAULT_REMINDER_WINDOW }, source: 'none', timeZone };
 }
 
 /**

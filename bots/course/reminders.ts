@@ -30,7 +30,9 @@ student.command('reminders', async (ctx) => {
     for (let perDay = 0; perDay <= MAX_REMINDERS_PER_DAY; perDay++) {
       keyboard.text(String(perDay), encodeButton({ ...current.settings, kind: 'reminders', perDay }));
     }
-    return void (await ctx.reply(describe(ctx, current.settings, current.timeZone) + '\n' + ctx.t.remindersChoose(), {
+    const now =
+      current.source === 'none' ? ctx.t.remindersCourseDefault() : describe(ctx, current.settings, current.timeZone);
+    return void (await ctx.reply(now + '\n' + ctx.t.remindersChoose(), {
       reply_markup: keyboard,
     }));
   }

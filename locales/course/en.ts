@@ -55,6 +55,7 @@ export const courseEn = {
   remindersNow: (p: { perDay: number; window: string; timeZone: string }) =>
     `⏰ Homework reminders: ${p.perDay} a day between ${p.window} (${p.timeZone}), while an assignment is waiting.`,
   remindersOff: () => `🔕 Homework reminders are off.`,
+  remindersCourseDefault: () => `⏰ Homework reminders: the course's own (one, the day after a lesson).`,
   remindersChoose: () =>
     `How many a day? Or send /reminders 3 09:00-21:00 to set the hours too, /reminders off for none.`,
   remindersSaved: () => `👍 Saved.`,

@@ -50,6 +50,7 @@ export const courseRu: CourseMessages = {
   remindersNow: (p) =>
     `⏰ Напоминания о заданиях: ${p.perDay} в день с ${p.window.replace('-', ' до ')} (${p.timeZone}), пока задание ждёт сдачи.`,
   remindersOff: () => `🔕 Напоминания о заданиях выключены.`,
+  remindersCourseDefault: () => `⏰ Напоминания о заданиях: как в курсе (одно, на следующий день после урока).`,
   remindersChoose: () =>
     `Сколько раз в день? Или отправьте /reminders 3 09:00-21:00, чтобы задать и часы, /reminders off — без напоминаний.`,
   remindersSaved: () => `👍 Сохранено.`,

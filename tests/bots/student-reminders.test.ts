@@ -49,7 +49,7 @@ describe('/reminders in the course bot', () => {
   it('shows the settings in force with a button for each number, and a press saves it and tells the journey', async () => {
     const ada = await enrolledStudent(p, slug, 'FEEDBACK', 'Ada');
     await bot.send(ada.user, { text: '/reminders' });
-    expect(lastText(ada)).toMatch(/1 a day between 09:00-21:00 \(UTC\)/);
+    expect(lastText(ada)).toMatch(/the course's own \(one, the day after a lesson\)/);
     const menu = p.telegram.sent(ada.user.id).at(-1)!;
     const buttons = JSON.stringify(menu.replyMarkup);
     for (let n = 0; n <= 5; n++) expect(buttons).toContain(`"rem:${n}:540-1260"`);
@@ -61,10 +61,22 @@ describe('/reminders in the course bot', () => {
     expect(await told(ada)).toBe(1);
   });
 
+  it('starts from the course’s settings when the course declares them', async () => {
+    const declared = p.slug('declared');
+    await insertCourse(p.db.sql, { slug: declared, lessons: [{ day: 1 }, { day: 2 }] });
+    await p.db
+      .sql`update courses set reminders_per_day = 2, reminder_window_start = '10:00', reminder_window_end = '18:00'
+                   where slug = ${declared}`;
+    const eve = await enrolledStudent(p, declared, 'BASIC', 'Eve');
+    await bot.send(eve.user, { text: '/reminders' });
+    expect(lastText(eve)).toMatch(/2 a day between 10:00-18:00 \(UTC\)/);
+    expect(JSON.stringify(p.telegram.sent(eve.user.id).at(-1)!.replyMarkup)).toContain('"rem:4:600-1080"');
+  });
+
   it('takes arguments: a number and a window, a number alone, and off', async () => {
     const bob = await enrolledStudent(p, slug, 'FEEDBACK', 'Bob');
     await bot.send(bob.user, { text: '/reminders 2 08:30-20:00' });
-    expect(lastText(bob)).toMatch(/2 a day between 08:30-20:00/);
+    expect(lastText(bob)).toMatch(/2 a day between 08:30-20:00 \(UTC\)/);
     expect(await stored(bob.userId)).toEqual({ perDay: 2, start: '08:30:00', end: '20:00:00' });
     await bot.send(bob.user, { text: '/reminders 5' });
     expect(await stored(bob.userId)).toEqual({ perDay: 5, start: '08:30:00', end: '20:00:00' });
