@@ -26,6 +26,10 @@ export interface EnrollmentPlan {
   student: StudentSchedule;
   /** Lessons whose homework holds back the next lesson (#17); absent in journeys opened before gates existed. */
   gates?: LessonGate[];
+  /** The course runs in cohorts (#17): the journey joins one (joinCohort) when its lessons begin. */
+  cohorts?: boolean;
+  /** The course issues a certificate on completion (#17); absent when it does not, and in journeys opened before. */
+  certificate?: true;
   /** The course's reminder settings (#17), null when it has none; absent in journeys opened before they existed. */
   reminders?: ReminderSettings | null;
   /** The student's own (/reminders), null until they choose; absent in journeys opened before they existed. */
@@ -45,14 +49,16 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
           feedbackWaitMs: number;
           onboardingWaitMs: number;
           reminderAfterMs: number;
+          cohortPolicy: string | null;
+          certificate: boolean;
           remindersPerDay: number | null;
           reminderWindowStart: string | null;
           reminderWindowEnd: string | null;
         }?,
       ] = await sql`
         select id, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, onboarding_wait_ms, reminder_after_ms,
-               reminders_per_day, reminder_window_start::text, reminder_window_end::text from courses
-        where slug = ${input.courseSlug}`;
+               cohort_policy, certificate, reminders_per_day, reminder_window_start::text, reminder_window_end::text
+        from courses where slug = ${input.courseSlug}`;
       if (!course) throw new NotFoundError(`Course "${input.courseSlug}" has not been imported`);
       const [user]: [
         {
@@ -90,6 +96,8 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
         prices: Object.fromEntries(tariffs.map((t) => [t.tariff, { priceMinor: t.priceMinor, currency: t.currency }])),
         student: { timeZone: user.timeZone, preferredLessonTime: user.preferredLessonTime?.slice(0, 5) ?? null },
         gates: lessons.flatMap(({ day, gate }) => (gate ? [{ day, gate }] : [])),
+        ...(course.cohortPolicy ? { cohorts: true } : {}),
+        ...(course.certificate ? { certificate: true as const } : {}),
         reminders: reminderSettingsOf(course),
         studentReminders: reminderSettingsOf(user),
       };

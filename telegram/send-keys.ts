@@ -19,6 +19,8 @@ export const sendKey = {
   /** A reminder the student set (#17), one per reminder time (`at`, epoch ms) it was due. */
   studentReminder: (enrollmentId: number, day: number, at: number) => `student-reminder:${enrollmentId}:${day}:${at}`,
   completion: (enrollmentId: number) => `completion:${enrollmentId}`,
+  /** The certificate of completion (#17), one per enrollment. */
+  certificate: (enrollmentId: number) => `certificate:${enrollmentId}`,
   reviewHeader: (assignmentId: number) => `review:${assignmentId}:header`,
   reviewPart: (assignmentId: number, part: number) => `review:${assignmentId}:${part}`,
   feedbackHeader: (assignmentId: number) => `feedback:${assignmentId}:header`,

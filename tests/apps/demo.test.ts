@@ -60,6 +60,10 @@ describe('the npm start demo', () => {
     expect(p.telegram.inviteLinks(DEMO_GROUPS.FEEDBACK![0])).toHaveLength(1);
     expect(conversation).toContain('Nice start! Try a keyboard next.');
     expect(conversation).toContain('That was the last lesson');
+    // The demo course issues certificates (#17): the PDF comes with its verification code.
+    expect(conversation).toMatch(
+      /Your certificate for Telegram Bots in 7 Days\. Anyone can check it with the code \w{4}-\w{4}-\w{4}/,
+    );
     expect(p.botLog.filter((line) => /failed/.test(line))).toEqual([]);
   });
 });
