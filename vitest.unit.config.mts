@@ -11,6 +11,7 @@ export default defineConfig({
       'tests/domain/gates.test.ts',
       'tests/domain/cohorts.test.ts',
       'tests/domain/certificates.test.ts',
+      'tests/domain/reminders.test.ts',
       'tests/payments/pricing.test.ts',
       'tests/workflows/journey-state.test.ts',
       'tests/telegram/callback-data.test.ts',

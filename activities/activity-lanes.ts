@@ -19,6 +19,7 @@ export const ACTIVITY_LANES = {
   deliverLesson: 'scheduled',
   deliverFeedback: 'scheduled',
   sendReminder: 'scheduled',
+  sendStudentReminder: 'scheduled',
   sendCompletion: 'scheduled',
   routeAssignment: 'scheduled',
   issueCertificate: 'scheduled',

@@ -5,6 +5,8 @@ import type { EnrollmentStage } from '../domain/stages';
 import type { Gate, LessonGate } from '../domain/gates';
 import type { Tariff } from '../domain/tariffs';
 import type { StudentSchedule } from '../domain/schedule';
+import type { ReminderSettings } from '../domain/reminders';
+import { reminderSettingsOf } from './student-reminders';
 import { NotFoundError } from './errors';
 
 /** What a journey needs to know about its course and student, read once at the start. */
@@ -28,6 +30,10 @@ export interface EnrollmentPlan {
   cohorts?: boolean;
   /** The course issues a certificate on completion (#17); absent when it does not, and in journeys opened before. */
   certificate?: true;
+  /** The course's reminder settings (#17), null when it has none; absent in journeys opened before they existed. */
+  reminders?: ReminderSettings | null;
+  /** The student's own (/reminders), null until they choose; absent in journeys opened before they existed. */
+  studentReminders?: ReminderSettings | null;
 }
 
 /** Postgres-only activities. Each is idempotent through a unique key, so a retry changes nothing twice. */
@@ -45,14 +51,27 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
           reminderAfterMs: number;
           cohortPolicy: string | null;
           certificate: boolean;
+          remindersPerDay: number | null;
+          reminderWindowStart: string | null;
+          reminderWindowEnd: string | null;
         }?,
       ] = await sql`
         select id, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, onboarding_wait_ms, reminder_after_ms,
-               cohort_policy, certificate
+               cohort_policy, certificate, reminders_per_day, reminder_window_start::text, reminder_window_end::text
         from courses where slug = ${input.courseSlug}`;
       if (!course) throw new NotFoundError(`Course "${input.courseSlug}" has not been imported`);
-      const [user]: [{ timeZone: string; preferredLessonTime: string | null }?] =
-        await sql`select time_zone, preferred_lesson_time::text from users where id = ${input.userId}`;
+      const [user]: [
+        {
+          timeZone: string;
+          preferredLessonTime: string | null;
+          remindersPerDay: number | null;
+          reminderWindowStart: string | null;
+          reminderWindowEnd: string | null;
+        }?,
+      ] = await sql`
+        select time_zone, preferred_lesson_time::text, reminders_per_day, reminder_window_start::text,
+               reminder_window_end::text
+        from users where id = ${input.userId}`;
       if (!user) throw new NotFoundError(`User ${input.userId} does not exist`);
       const lessons = await sql<{ day: number; silent: boolean; gate: Gate | null }[]>`
         select day, silent, gate from lessons where course_id = ${course.id} order by day`;
@@ -79,6 +98,8 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
         gates: lessons.flatMap(({ day, gate }) => (gate ? [{ day, gate }] : [])),
         ...(course.cohortPolicy ? { cohorts: true } : {}),
         ...(course.certificate ? { certificate: true as const } : {}),
+        reminders: reminderSettingsOf(course),
+        studentReminders: reminderSettingsOf(user),
       };
     },
 

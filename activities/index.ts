@@ -7,6 +7,7 @@ import { failFastOnBrokenRules } from './database-errors';
 import { createDelivery } from './delivery';
 import { createEnrollmentStore } from './enrollment-store';
 import { createReview } from './review';
+import { createStudentReminders } from './student-reminders';
 import type { TelegramBots } from './telegram';
 
 export interface ActivityDeps {
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createDelivery(deps),
       ...createReview(deps),
       ...createCertificates(deps),
+      ...createStudentReminders(deps),
     }),
   );
 }

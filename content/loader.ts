@@ -11,6 +11,8 @@ import { TARIFFS } from '../domain/tariffs';
 import type { Tariff } from '../domain/tariffs';
 import type { LessonPart, LessonTasks, MediaKind } from '../domain/lesson-content';
 import { parseDuration } from '../domain/schedule';
+import { MAX_REMINDERS_PER_DAY, parseReminderWindow } from '../domain/reminders';
+import type { ReminderSettings } from '../domain/reminders';
 
 /** Content that cannot be imported. Each line names the file and the field at fault, so authors can fix it alone. */
 export class CourseContentError extends Error {
@@ -53,6 +55,8 @@ export interface CourseDefinition {
   onboardingWaitMs: number;
   /** After a lesson, when a reviewed student who has not handed in its assignment is reminded once (0: never). */
   reminderAfterMs: number;
+  /** Reminders a day and their window for students who have not set theirs (#17); absent: the one reminder above. */
+  reminders?: ReminderSettings;
   protectContent: boolean;
   /** Students who complete the course get a certificate (#17); absent when off, so older courses hash as before. */
   certificate?: true;
@@ -181,6 +185,29 @@ const courseSchema = strict(
     feedbackWait: duration.prefault('14d'),
     onboardingWait: durationSchema(true).prefault('30m'),
     reminderAfter: durationSchema(true).prefault('20h'),
+    reminders: strict(
+      {
+        perDay: z
+          .int(expected(`a whole number from 0 to ${MAX_REMINDERS_PER_DAY}`))
+          .min(0, expected(`a whole number from 0 to ${MAX_REMINDERS_PER_DAY}`))
+          .max(MAX_REMINDERS_PER_DAY, expected(`a whole number from 0 to ${MAX_REMINDERS_PER_DAY}`)),
+        window: z
+          .string(expected('a window like 09:00-21:00'))
+          .default('09:00-21:00')
+          .transform((text, ctx) => {
+            try {
+              return parseReminderWindow(text);
+            } catch {
+              ctx.addIssue({
+                code: 'custom',
+                message: `expected a window like 09:00-21:00 (start before end), got ${JSON.stringify(text)}`,
+              });
+              return z.NEVER;
+            }
+          }),
+      },
+      'a mapping with perDay and window',
+    ).optional(),
     protectContent: z.boolean(expected('true or false')).default(false),
     cohorts: cohortsSchema.optional(),
     certificate: z.boolean(expected('true or false')).default(false),
@@ -356,6 +383,8 @@ export async function loadCourseFromDir(dir: string): Promise<CourseDefinition> 
     feedbackWaitMs: course.feedbackWait,
     onboardingWaitMs: course.onboardingWait,
     reminderAfterMs: course.reminderAfter,
+    // Only when authored, so every course without it keeps its content hash.
+    ...(course.reminders ? { reminders: { perDay: course.reminders.perDay, ...course.reminders.window } } : {}),
     protectContent: course.protectContent,
     ...(course.certificate ? { certificate: true as const } : {}),
     tariffs: TARIFFS.flatMap((tariff) => {

@@ -114,6 +114,7 @@ async function eraseRows(
   await tx`
     update users set telegram_id = null, first_name = '', last_name = null, username = null, language_code = null,
                      email = null, time_zone = 'UTC', preferred_lesson_time = null, certificate_name = null,
+                     reminders_per_day = null, reminder_window_start = null, reminder_window_end = null,
                      erased_at = now(), updated_at = now()
     where id = ${userId}`;
   const recorded = {

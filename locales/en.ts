@@ -17,6 +17,9 @@ export const en = {
   task: (p: { task: string }) => `📝 <b>Assignment</b>\n${p.task}`,
   submitAssignment: () => `📤 Submit assignment`,
   reminder: (p: { day: number }) => `⏰ A gentle reminder: your curator is waiting for your day ${p.day} assignment.`,
+  /** A reminder the student set (/reminders): the lesson's title is escaped by the caller. */
+  studentReminder: (p: { day: number; title: string }) =>
+    `⏰ Your day ${p.day} assignment (“${p.title}”) is still waiting for you. Hand it in with the button below. /reminders to change how often you hear this.`,
   askCurator: () => `❓ Ask a curator`,
   assignmentAutoAnswer: () =>
     `✅ Assignment received, well done! Your tariff doesn't include a personal review, so keep going with the next lesson.`,

@@ -16,6 +16,8 @@ export const sendKey = {
   lessonPart: (enrollmentId: number, day: number, part: number) => `${lessonKeyPrefix(enrollmentId, day)}${part}`,
   assignmentAck: (assignmentId: number) => `assignment-ack:${assignmentId}`,
   reminder: (enrollmentId: number, day: number) => `reminder:${enrollmentId}:${day}`,
+  /** A reminder the student set (#17), one per reminder time (`at`, epoch ms) it was due. */
+  studentReminder: (enrollmentId: number, day: number, at: number) => `student-reminder:${enrollmentId}:${day}:${at}`,
   completion: (enrollmentId: number) => `completion:${enrollmentId}`,
   /** The certificate of completion (#17), one per enrollment. */
   certificate: (enrollmentId: number) => `certificate:${enrollmentId}`,

@@ -51,7 +51,13 @@ export type ReplyActivities = Pick<
  */
 export type ScheduledActivities = Pick<
   Activities,
-  'deliverLesson' | 'sendReminder' | 'sendCompletion' | 'routeAssignment' | 'deliverFeedback' | 'issueCertificate'
+  | 'deliverLesson'
+  | 'sendReminder'
+  | 'sendCompletion'
+  | 'routeAssignment'
+  | 'deliverFeedback'
+  | 'issueCertificate'
+  | 'sendStudentReminder'
 >;
 
 /**
@@ -115,4 +121,5 @@ export const telegram: ScheduledActivities = {
   routeAssignment: (input) => scheduledSteps().routeAssignment(input),
   deliverFeedback: (input) => scheduledSteps().deliverFeedback(input),
   issueCertificate: (input) => scheduledSteps().issueCertificate(input),
+  sendStudentReminder: (input) => scheduledSteps().sendStudentReminder(input),
 };

@@ -14,6 +14,7 @@ import { admin, ADMIN_COMMANDS } from './admin';
 import { cohortDesk, COHORT_COMMANDS } from './cohorts';
 import { certificateNames } from './certificate-name';
 import { questions } from './questions';
+import { reminders } from './reminders';
 import { review, REVIEW_COMMANDS } from './review';
 import { settings } from './settings';
 import { submit } from './submit';
@@ -27,6 +28,7 @@ export const COURSE_COMMANDS = [
   { command: 'progress', description: 'Your day, tariff and assignments' },
   { command: 'time', description: 'Set your lesson time (HH:MM)' },
   { command: 'timezone', description: 'Set your time zone' },
+  { command: 'reminders', description: 'How often to remind you of homework' },
   { command: 'pause', description: 'Pause the course' },
   { command: 'resume', description: 'Resume the course' },
   { command: 'name', description: 'The name on your certificate' },
@@ -61,7 +63,7 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   );
   handlers.use(adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, cohortDesk, review));
   handlers.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
-  handlers.use(lessons, settings, certificateNames);
+  handlers.use(lessons, settings, certificateNames, reminders);
   handlers.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));
   // The sales bot holds the account and takes students out of the groups, so data rights are served there.
   handlers.command(['mydata', 'forget'], (ctx) =>
