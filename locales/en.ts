@@ -17,6 +17,17 @@ export const en = {
   task: (p: { task: string }) => `📝 <b>Assignment</b>\n${p.task}`,
   submitAssignment: () => `📤 Submit assignment`,
   reminder: (p: { day: number }) => `⏰ A gentle reminder: your curator is waiting for your day ${p.day} assignment.`,
+  /** Before a lesson's quiz polls (#17): how many questions, what passes, which attempt. */
+  quizIntro: (p: {
+    day: number;
+    questions: number;
+    passMark: number | null;
+    attempt: number;
+    attempts: number | null;
+  }) =>
+    `🧩 <b>Day ${p.day} quiz</b>: ${p.questions} question${p.questions === 1 ? '' : 's'}` +
+    (p.passMark === null ? '.' : `; ${p.passMark} right answer${p.passMark === 1 ? '' : 's'} open the next lesson.`) +
+    (p.attempt > 1 ? ` Attempt ${p.attempt}${p.attempts === null ? '' : ` of ${p.attempts}`}.` : ''),
   askCurator: () => `❓ Ask a curator`,
   assignmentAutoAnswer: () =>
     `✅ Assignment received, well done! Your tariff doesn't include a personal review, so keep going with the next lesson.`,
