@@ -21,6 +21,7 @@ export const ACTIVITY_LANES = {
   sendReminder: 'scheduled',
   sendCompletion: 'scheduled',
   routeAssignment: 'scheduled',
+  sendQuiz: 'scheduled',
 } as const satisfies Partial<Record<keyof Activities, Lane>>;
 
 const laneByActivity = new Map<string, Lane>(Object.entries(ACTIVITY_LANES));

@@ -4,6 +4,7 @@ import { inSendLanes } from './activity-lanes';
 import { failFastOnBrokenRules } from './database-errors';
 import { createDelivery } from './delivery';
 import { createEnrollmentStore } from './enrollment-store';
+import { createQuizzes } from './quizzes';
 import { createReview } from './review';
 import type { TelegramBots } from './telegram';
 
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createAccess(deps),
       ...createDelivery(deps),
       ...createReview(deps),
+      ...createQuizzes(deps),
     }),
   );
 }

@@ -138,6 +138,12 @@ export const studentReturnedSignal = defineSignal('studentReturned');
  * next lesson time, as if the homework had passed. Days without a gate, or not reached yet, are remembered.
  */
 export const openGateSignal = defineSignal<[{ day: number }]>('openGate');
+/**
+ * The course bot recorded the last answer of attempt `attempt` at lesson `day`'s quiz (#17) and scored it from
+ * Postgres: `correct` of `total`. Counts and ids only. A repeat of an attempt already scored changes nothing.
+ */
+export const quizAnsweredSignal =
+  defineSignal<[{ day: number; attempt: number; correct: number; total: number }]>('quizAnswered');
 /** Reviewer's answer. Rejected (with a reason, nothing changes) for an unknown or already answered assignment. */
 export const submitFeedbackUpdate = defineUpdate<{ assignmentId: number }, [FeedbackInput]>('submitFeedback');
 export const progressQuery = defineQuery<EnrollmentProgress>('progress');

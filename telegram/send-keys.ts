@@ -17,6 +17,12 @@ export const sendKey = {
   assignmentAck: (assignmentId: number) => `assignment-ack:${assignmentId}`,
   reminder: (enrollmentId: number, day: number) => `reminder:${enrollmentId}:${day}`,
   completion: (enrollmentId: number) => `completion:${enrollmentId}`,
+  /** The intro before attempt `attempt` of lesson `day`'s quiz, and its poll for question `question` (from 0). */
+  quizIntro: (enrollmentId: number, day: number, attempt: number) => `quiz:${enrollmentId}:${day}:${attempt}:intro`,
+  quizPoll: (enrollmentId: number, day: number, attempt: number, question: number) =>
+    `quiz:${enrollmentId}:${day}:${attempt}:${question}`,
+  /** The course bot's answer to a finished attempt; also its claim to tell the journey, so only one update does. */
+  quizResult: (enrollmentId: number, day: number, attempt: number) => `quiz:${enrollmentId}:${day}:${attempt}:result`,
   reviewHeader: (assignmentId: number) => `review:${assignmentId}:header`,
   reviewPart: (assignmentId: number, part: number) => `review:${assignmentId}:${part}`,
   feedbackHeader: (assignmentId: number) => `feedback:${assignmentId}:header`,

@@ -51,7 +51,7 @@ export type ReplyActivities = Pick<
  */
 export type ScheduledActivities = Pick<
   Activities,
-  'deliverLesson' | 'sendReminder' | 'sendCompletion' | 'routeAssignment' | 'deliverFeedback'
+  'deliverLesson' | 'sendReminder' | 'sendCompletion' | 'routeAssignment' | 'deliverFeedback' | 'sendQuiz'
 >;
 
 /**
@@ -113,4 +113,5 @@ export const telegram: ScheduledActivities = {
   sendCompletion: (input) => scheduledSteps().sendCompletion(input),
   routeAssignment: (input) => scheduledSteps().routeAssignment(input),
   deliverFeedback: (input) => scheduledSteps().deliverFeedback(input),
+  sendQuiz: (input) => scheduledSteps().sendQuiz(input),
 };

@@ -4,6 +4,7 @@ import { intervalsToCatchUp, lessonDueAt } from '../domain/schedule';
 import { replies, telegram } from './activity-steps';
 import { createGates } from './gates';
 import { openJourney } from './journey';
+import { createQuizzes } from './quizzes';
 import type { Journey } from './journey';
 import type { JourneyState } from './journey-state';
 
@@ -71,6 +72,7 @@ async function deliverLessons(journey: Journey): Promise<EnrollmentResult | unde
   let dayOffset = 0;
   const silent = new Set(plan.silentDays);
   const gates = createGates(state, plan, syncStage);
+  const quizzes = createQuizzes(journey);
   for (let day = 1; day <= plan.lessonCount; day++) {
     const lesson = () => ({ startedAt, day: day + dayOffset, intervalMs, student: state.schedule ?? plan.student });
     const dueAt = () => lessonDueAt(lesson());
@@ -96,7 +98,7 @@ async function deliverLessons(journey: Journey): Promise<EnrollmentResult | unde
       }
       const due = dueAt();
       state.nextLessonDueAt = due;
-      const gate = due <= Date.now() ? gates.closedBefore(day) : null;
+      const gate = due <= Date.now() ? (gates.closedBefore(day) ?? quizzes.closedBefore(day)) : null;
       if (gate) {
         // Due, but the last lesson's homework has not passed its gate. Freed after its time, the lesson comes at the
         // student's next lesson time (not in the middle of their night) and the rest of the course follows from it.
@@ -126,6 +128,7 @@ async function deliverLessons(journey: Journey): Promise<EnrollmentResult | unde
       );
       if (!delivered) return finish(state, 'blocked');
       if (hasTask) gates.tasked(day);
+      quizzes.delivered(day);
       state.lessonsDelivered.push(day);
       log.info('Lesson delivered', { enrollmentId, day });
       if (hasTask) reminders.schedule(day, startedAt);

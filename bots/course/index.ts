@@ -12,6 +12,7 @@ import type { CourseBotDeps, CourseContext, CourseSession } from './context';
 import { lessons } from './lessons';
 import { admin, ADMIN_COMMANDS } from './admin';
 import { questions } from './questions';
+import { quizAnswers } from './quizzes';
 import { review, REVIEW_COMMANDS } from './review';
 import { settings } from './settings';
 import { submit } from './submit';
@@ -56,6 +57,8 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
       storage: postgresSessionStorage<CourseSession>(deps.sql, `course:${token.split(':')[0]}`),
     }),
   );
+  // Poll answers come from no chat: they are the student's, handled before anything that needs a chat.
+  handlers.use(quizAnswers);
   handlers.use(adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, review));
   handlers.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
   handlers.use(lessons, settings);
