@@ -7,15 +7,18 @@
 export const QUIZ_LIMITS = { question: 300, option: 100, explanation: 200, minOptions: 2, maxOptions: 10 } as const;
 
 /** One question as a course holds it; `correct` is the index of the right option (0-based, as Telegram counts). */
-export interface QuizQuestion {
+export type QuizQuestion = {
   question: string;
   options: string[];
   correct: number;
   explanation?: string;
-}
+};
 
-/** A lesson's quiz as imported: the pass mark is a number of correct answers (a percentage is resolved at import). */
-export interface LessonQuiz {
+/**
+ * A lesson's quiz as imported: the pass mark is a number of correct answers (a percentage is resolved at import). Type
+ * aliases, not interfaces: lessons.quiz is stored as JSON, checked against postgres.js's JSONValue.
+ */
+export type LessonQuiz = {
   questions: QuizQuestion[];
   /** Correct answers an attempt needs to open the next lesson; null: the quiz is scored but holds nothing back. */
   passMark: number | null;
@@ -23,7 +26,7 @@ export interface LessonQuiz {
   retakeAfterMs: number;
   /** Attempts a student has in all; null: no limit. */
   attempts: number | null;
-}
+};
 
 /** What a journey's plan knows about a lesson's quiz: counts and durations only, never texts. */
 export interface QuizPlan {
