@@ -60,6 +60,9 @@ describe('the npm start demo', () => {
     expect(p.telegram.inviteLinks(DEMO_GROUPS.FEEDBACK![0])).toHaveLength(1);
     expect(conversation).toContain('Nice start! Try a keyboard next.');
     expect(conversation).toContain('That was the last lesson');
+    // Lesson 2's quiz came as quiz polls, and the right answers opened lesson 3.
+    expect(conversation).toContain('📊 Which command does BotFather answer with a new token?');
+    expect(conversation).toContain('✅ Day 2 quiz: 3/3. Passed!');
     expect(p.botLog.filter((line) => /failed/.test(line))).toEqual([]);
   });
 });

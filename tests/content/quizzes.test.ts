@@ -31,6 +31,12 @@ const errorOf = (quiz: string): string => {
 };
 
 describe('lesson quizzes in course files', () => {
+  it("gives the demo course's lesson 2 a quiz that holds lesson 3 back", async () => {
+    const demo = await loadCourseFromDir(path.join(__dirname, '..', '..', 'content', 'demo'));
+    expect(demo.lessons.map((l) => l.quiz?.questions.length ?? 0)).toEqual([0, 3, 0, 0, 0, 0, 0]);
+    expect(demo.lessons[1]?.quiz).toMatchObject({ passMark: 2, retakeAfterMs: 12 * 3_600_000, attempts: 3 });
+  });
+
   it('normalizes a quiz: the right option as its index, the pass mark as correct answers, durations in ms', () => {
     expect(parse(QUIZ).quiz).toEqual({
       questions: [
