@@ -16,14 +16,17 @@ export function createQuizzes({ sql, telegram }: { sql: Sql; telegram: TelegramB
      * (non-anonymous, so the course bot hears each answer as poll_answer). Every message has its own send-once key,
      * and each poll's id is stored in quiz_polls with its enrollment, day, attempt and question before its key. A poll
      * sent again after a crash between Telegram's answer and the key (send-once.ts) replaces the unanswered one there.
+     * A quiz removed from the course since returns 0 questions.
      */
     async sendQuiz(input: { enrollmentId: number; day: number; attempt: number }): Promise<{ questions: number }> {
       const { enrollmentId, day, attempt } = input;
       const r = await recipientOf(sql, enrollmentId);
       const [lesson]: [{ quiz: LessonQuiz | null }?] =
         await sql`select quiz from lessons where course_id = ${r.courseId} and day = ${day}`;
-      const quiz = lesson?.quiz;
-      if (!quiz) throw new NotFoundError(`Lesson ${day} of course ${r.courseId} has no quiz`);
+      if (!lesson) throw new NotFoundError(`Lesson ${day} is missing from course ${r.courseId}`);
+      // The course was edited since the journey planned the quiz: nothing to send, and nothing to hold back.
+      const { quiz } = lesson;
+      if (!quiz) return { questions: 0 };
       const questions = quiz.questions.length;
       await sendTextOnce(sql, telegram.course, {
         key: sendKey.quizIntro(enrollmentId, day, attempt),

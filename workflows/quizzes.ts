@@ -42,14 +42,23 @@ export function createQuizzes(journey: { state: JourneyState; plan: EnrollmentPl
   async function run(day: number, quiz: QuizPlan): Promise<void> {
     const { enrollmentId } = plan;
     for (let attempt = 1; ; attempt++) {
-      if (!(await student.reach(() => telegram.sendQuiz({ enrollmentId, day, attempt })))) return;
+      let questions = quiz.questions;
+      const sent = await student.reach(async () => {
+        questions = (await telegram.sendQuiz({ enrollmentId, day, attempt })).questions;
+      });
+      if (!sent) return;
+      const attempts = state.quizAttempts.get(day) ?? [];
+      state.quizAttempts.set(day, attempts);
+      if (questions === 0) {
+        // The quiz left the course after this journey planned it: it holds nothing back any more.
+        attempts.push({ attempt, passed: true });
+        return log.warn('Quiz no longer in the course; its gate is open', { enrollmentId, day });
+      }
       const key = `${day}:${attempt}`;
       await condition(() => scored.has(key) || state.refunded);
       const score = scored.get(key);
       if (!score) return;
-      const attempts = state.quizAttempts.get(day) ?? [];
       attempts.push({ attempt, passed: quizPassed(score, quiz.passMark) });
-      state.quizAttempts.set(day, attempts);
       const next = afterAttempt(score, quiz);
       log.info('Quiz attempt scored', { enrollmentId, day, attempt, correct: score.correct, next });
       if (next !== 'retake') return;

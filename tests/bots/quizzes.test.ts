@@ -134,4 +134,22 @@ describe('lesson quizzes', () => {
     await bot.send(REVIEWER, { chatId: ADMIN_CHAT_ID, text: `/opengate ${telegramId}` });
     expect(await handle.result()).toEqual({ stage: 'completed', lessonsDelivered: [1, 2] });
   });
+
+  it('holds nothing back when the quiz leaves the course after the journey planned it', async () => {
+    const slug = platform.slug('quiz-removed');
+    await insertCourse(platform.db.sql, { slug, intervalMs: 1_500, lessons: [{ day: 1 }, { day: 2 }, { day: 3 }] });
+    await addQuiz(platform.db.sql, slug, 2);
+    const { userId, telegramId } = await insertUser(platform.db.sql);
+    const input: EnrollmentInput = { userId, courseSlug: slug };
+    const handle = platform.temporal.enrollments.handle(input);
+    await platform.temporal.enrollments.pay(input, payment('BASIC'));
+    await eventually(
+      () => handle.query(progressQuery),
+      (p) => p.lessonsDelivered.includes(1),
+    );
+    await platform.db
+      .sql`update lessons set quiz = null where day = 2 and course_id = (select id from courses where slug = ${slug})`;
+    expect(await handle.result()).toEqual({ stage: 'completed', lessonsDelivered: [1, 2, 3] });
+    expect(platform.telegram.sent(telegramId).filter((m) => m.kind === 'poll')).toEqual([]);
+  });
 });
