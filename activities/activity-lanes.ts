@@ -22,6 +22,7 @@ export const ACTIVITY_LANES = {
   sendCompletion: 'scheduled',
   routeAssignment: 'scheduled',
   sendQuiz: 'scheduled',
+  issueCertificate: 'scheduled',
 } as const satisfies Partial<Record<keyof Activities, Lane>>;
 
 const laneByActivity = new Map<string, Lane>(Object.entries(ACTIVITY_LANES));

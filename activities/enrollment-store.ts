@@ -27,6 +27,10 @@ export interface EnrollmentPlan {
   gates?: LessonGate[];
   /** Lessons with a quiz (#17), counts only; absent in journeys opened before quizzes existed. */
   quizzes?: QuizPlan[];
+  /** The course runs in cohorts (#17): the journey joins one (joinCohort) when its lessons begin. */
+  cohorts?: boolean;
+  /** The course issues a certificate on completion (#17); absent when it does not, and in journeys opened before. */
+  certificate?: true;
 }
 
 /** Postgres-only activities. Each is idempotent through a unique key, so a retry changes nothing twice. */
@@ -42,10 +46,13 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
           feedbackWaitMs: number;
           onboardingWaitMs: number;
           reminderAfterMs: number;
+          cohortPolicy: string | null;
+          certificate: boolean;
         }?,
       ] = await sql`
-        select id, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, onboarding_wait_ms, reminder_after_ms from courses
-        where slug = ${input.courseSlug}`;
+        select id, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, onboarding_wait_ms, reminder_after_ms,
+               cohort_policy, certificate
+        from courses where slug = ${input.courseSlug}`;
       if (!course) throw new NotFoundError(`Course "${input.courseSlug}" has not been imported`);
       const [user]: [{ timeZone: string; preferredLessonTime: string | null }?] =
         await sql`select time_zone, preferred_lesson_time::text from users where id = ${input.userId}`;
@@ -74,6 +81,8 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
         student: { timeZone: user.timeZone, preferredLessonTime: user.preferredLessonTime?.slice(0, 5) ?? null },
         gates: lessons.flatMap(({ day, gate }) => (gate ? [{ day, gate }] : [])),
         ...quizPlans(lessons),
+        ...(course.cohortPolicy ? { cohorts: true } : {}),
+        ...(course.certificate ? { certificate: true as const } : {}),
       };
     },
 

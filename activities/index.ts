@@ -1,6 +1,8 @@
 import type { Sql } from '../db';
 import { createAccess } from './access';
+import { createCertificates } from './certificates';
 import { inSendLanes } from './activity-lanes';
+import { createCohortStore } from './cohorts';
 import { failFastOnBrokenRules } from './database-errors';
 import { createDelivery } from './delivery';
 import { createEnrollmentStore } from './enrollment-store';
@@ -23,10 +25,12 @@ export function createActivities(deps: ActivityDeps) {
   return failFastOnBrokenRules(
     inSendLanes({
       ...createEnrollmentStore(deps),
+      ...createCohortStore(deps),
       ...createAccess(deps),
       ...createDelivery(deps),
       ...createReview(deps),
       ...createQuizzes(deps),
+      ...createCertificates(deps),
     }),
   );
 }

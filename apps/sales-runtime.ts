@@ -57,6 +57,7 @@ export async function startSalesRuntime(options: {
     readiness: platformReadiness(sql, options.client),
     ...(mock ? { mockCheckout: { publicUrl: config.http.publicUrl, orders, provider: mock } } : {}),
     codec,
+    certificates: { sql },
   });
   const server = await serve(app, config.http.port);
   log(`http: webhooks on ${config.http.publicUrl}/webhooks/<provider> (listening on :${config.http.port})`);

@@ -1,4 +1,4 @@
-import type { Sql } from '../db';
+import type { Sql, TransactionSql } from '../db';
 import type { CourseDefinition } from './loader';
 
 export interface ImportResult {
@@ -20,10 +20,11 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
       await tx`select content_hash from courses where slug = ${course.slug} for update`;
     const [row]: [{ id: number }?] = await tx`
       insert into courses (slug, title, description, default_language, lesson_interval_ms, unpaid_expiry_ms,
-                           feedback_wait_ms, onboarding_wait_ms, reminder_after_ms, protect_content, content_hash)
+                           feedback_wait_ms, onboarding_wait_ms, reminder_after_ms, protect_content, certificate,
+                           content_hash)
       values (${course.slug}, ${course.title}, ${course.description}, ${course.language}, ${course.lessonIntervalMs},
               ${course.unpaidExpiryMs}, ${course.feedbackWaitMs}, ${course.onboardingWaitMs}, ${course.reminderAfterMs},
-              ${course.protectContent},
+              ${course.protectContent}, ${course.certificate ?? false},
               ${course.contentHash})
       on conflict (slug) do update set
         title = excluded.title,
@@ -35,10 +36,12 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
         onboarding_wait_ms = excluded.onboarding_wait_ms,
         reminder_after_ms = excluded.reminder_after_ms,
         protect_content = excluded.protect_content,
+        certificate = excluded.certificate,
         content_hash = excluded.content_hash,
         updated_at = case when courses.content_hash = excluded.content_hash then courses.updated_at else now() end
       returning id`;
     const courseId = row!.id;
+    await importCohorts(tx, courseId, course.cohorts);
 
     for (const t of course.tariffs) {
       await tx`
@@ -74,4 +77,27 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
 
     return { slug: course.slug, lessons: course.lessons.length, changed: previous?.contentHash !== course.contentHash };
   });
+}
+
+/**
+ * A course's cohort rules (none: self-paced) and the cohorts course.yaml lists. Cohorts added with /cohort add stay;
+ * a cohort no longer listed goes unless students joined it (their journeys still read its start).
+ */
+async function importCohorts(tx: TransactionSql, courseId: number, cohorts: CourseDefinition['cohorts']) {
+  await tx`
+    update courses set cohort_policy = ${cohorts?.policy ?? null},
+                       cohort_catch_up_ms = ${cohorts?.catchUpEveryMs ?? 300_000},
+                       cohort_lesson_time = ${cohorts?.lessonTime ?? '09:00'},
+                       cohort_join_until_day = ${cohorts?.joinUntilDay ?? null}
+    where id = ${courseId}`;
+  const starts = cohorts?.starts ?? [];
+  for (const { name, startsOn } of starts) {
+    await tx`
+      insert into cohorts (course_id, name, starts_on, source) values (${courseId}, ${name}, ${startsOn}, 'file')
+      on conflict (course_id, name) do update set starts_on = excluded.starts_on, source = 'file'`;
+  }
+  const names = starts.map((cohort) => cohort.name);
+  await tx`
+    delete from cohorts c where c.course_id = ${courseId} and c.source = 'file' and not (c.name = any(${names}))
+      and not exists (select 1 from enrollments e where e.cohort_id = c.id)`;
 }

@@ -3,6 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml, YAMLError } from 'yaml';
 import { z } from 'zod';
+import { COHORT_NAME, COHORT_POLICIES, parseCohortDate } from '../domain/cohorts';
+import type { Cohort, CohortRules } from '../domain/cohorts';
 import { GATES } from '../domain/gates';
 import type { Gate } from '../domain/gates';
 import { TARIFFS } from '../domain/tariffs';
@@ -56,10 +58,14 @@ export interface CourseDefinition {
   /** After a lesson, when a reviewed student who has not handed in its assignment is reminded once (0: never). */
   reminderAfterMs: number;
   protectContent: boolean;
+  /** Students who complete the course get a certificate (#17); absent when off, so older courses hash as before. */
+  certificate?: true;
   /** In BASIC, FEEDBACK, PREMIUM order. */
   tariffs: TariffDefinition[];
   /** By day. */
   lessons: LessonDefinition[];
+  /** A course in cohorts (#17) and the cohorts course.yaml lists; absent for a self-paced course. */
+  cohorts?: CohortRules & { starts: Cohort[] };
   /** sha256 of everything above, independent of file names and key order: an unchanged course imports as a no-op. */
   contentHash: string;
 }
@@ -131,6 +137,38 @@ const tariffSchema = strict(
 
 const tariffs = perTariff(() => tariffSchema.optional());
 
+const cohortsSchema = strict(
+  {
+    policy: z.enum(COHORT_POLICIES, expected(COHORT_POLICIES.join(' or '))),
+    catchUpEvery: durationSchema(true).prefault('5m'),
+    lessonTime: z
+      .string(expected('a time like 09:00'))
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, expected('a time like 09:00'))
+      .default('09:00'),
+    joinUntilDay: z.int(expected('a positive integer')).min(1, expected('a positive integer')).optional(),
+    starts: z
+      .array(
+        strict(
+          {
+            name: z
+              .string(expected('a name'))
+              .regex(COHORT_NAME, expected('lowercase letters, digits and dashes (at most 40)')),
+            startsOn: z
+              .string(expected('a date like 2027-03-01'))
+              .refine((value) => parseCohortDate(value) !== undefined, expected('a date like 2027-03-01')),
+          },
+          'a cohort with name and startsOn',
+        ),
+        expected('a list of cohorts'),
+      )
+      .default([])
+      .refine((starts) => new Set(starts.map((c) => c.name)).size === starts.length, {
+        error: 'expected each cohort name once',
+      }),
+  },
+  'a mapping with policy and starts',
+);
+
 const courseSchema = strict(
   {
     slug: z
@@ -148,6 +186,8 @@ const courseSchema = strict(
     onboardingWait: durationSchema(true).prefault('30m'),
     reminderAfter: durationSchema(true).prefault('20h'),
     protectContent: z.boolean(expected('true or false')).default(false),
+    cohorts: cohortsSchema.optional(),
+    certificate: z.boolean(expected('true or false')).default(false),
     tariffs: strict(tariffs, 'a map of tariffs', 'tariff').refine((t) => Object.keys(t).length > 0, {
       error: `expected at least one of ${TARIFFS.join(', ')}`,
     }),
@@ -331,6 +371,7 @@ export async function loadCourseFromDir(dir: string): Promise<CourseDefinition> 
     onboardingWaitMs: course.onboardingWait,
     reminderAfterMs: course.reminderAfter,
     protectContent: course.protectContent,
+    ...(course.certificate ? { certificate: true as const } : {}),
     tariffs: TARIFFS.flatMap((tariff) => {
       const t = course.tariffs[tariff];
       if (!t) return [];
@@ -348,6 +389,17 @@ export async function loadCourseFromDir(dir: string): Promise<CourseDefinition> 
       ];
     }),
     lessons: lessons.sort((a, b) => a.day - b.day),
+    ...(course.cohorts
+      ? {
+          cohorts: {
+            policy: course.cohorts.policy,
+            catchUpEveryMs: course.cohorts.catchUpEvery,
+            lessonTime: course.cohorts.lessonTime,
+            joinUntilDay: course.cohorts.joinUntilDay ?? null,
+            starts: course.cohorts.starts,
+          },
+        }
+      : {}),
   };
   return { ...definition, contentHash: createHash('sha256').update(canonicalJson(definition)).digest('hex') };
 }

@@ -37,14 +37,18 @@ export class AdminOpError extends Error {
   override name = 'AdminOpError';
 }
 
+/** Writes what a reviewer (or the CLI) did to admin_actions, with who and how. */
+export async function auditAdminAction(sql: Sql, actor: AdminActor, action: string, target: string, details: object) {
+  const recorded = { ...details, via: actor.via, ...(actor.operator ? { operator: actor.operator } : {}) };
+  await sql`insert into admin_actions (admin_telegram_id, action, target, details)
+            values (${actor.telegramId}, ${action}, ${target}, ${sql.json(recorded)})`;
+}
+
 export function createAdminOps(deps: { sql: Sql; enrollments: EnrollmentClient }) {
   const { sql, enrollments } = deps;
 
-  async function audit(actor: AdminActor, action: string, target: string, details: object = {}) {
-    const recorded = { ...details, via: actor.via, ...(actor.operator ? { operator: actor.operator } : {}) };
-    await sql`insert into admin_actions (admin_telegram_id, action, target, details)
-              values (${actor.telegramId}, ${action}, ${target}, ${sql.json(recorded)})`;
-  }
+  const audit = (actor: AdminActor, action: string, target: string, details: object = {}) =>
+    auditAdminAction(sql, actor, action, target, details);
 
   /** The student's enrollment (in `slug`, or their newest). */
   async function enrollmentOf(telegramId: number, slug?: string): Promise<EnrollmentRef | undefined> {

@@ -106,6 +106,8 @@ export interface EnrollmentProgress {
    * `approved` is `submitted`). Null when no gate holds the journey; absent from journeys before gates.
    */
   gate?: LessonGate | null;
+  /** The cohort the student joined (#17) and its start date; null when self-paced; absent before cohorts. */
+  cohort?: { name: string; startsOn: string } | null;
   assignments: { id: number; day: number; status: AssignmentStatus }[];
   payments: { providerPaymentId: string; status: 'accepted' | 'underpaid' | 'refunded' }[];
 }
@@ -156,6 +158,8 @@ export const searchAttributes = {
   course: defineSearchAttributeKey('CourseSlug', SearchAttributeType.KEYWORD),
   /** While the next lesson waits at a lesson's gate: `submitted` or `approved` (EnrollmentDay is the gated lesson). */
   gate: defineSearchAttributeKey('EnrollmentGate', SearchAttributeType.KEYWORD),
+  /** The cohort's name, for journeys in a course that runs in cohorts (#17). */
+  cohort: defineSearchAttributeKey('EnrollmentCohort', SearchAttributeType.KEYWORD),
 } as const;
 export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
 

@@ -8,7 +8,7 @@ import type { Sql } from '../db';
 export async function studentData(sql: Sql, telegramId: number): Promise<object | undefined> {
   const [profile]: [{ id: number }?] = await sql`
     select id, telegram_id, first_name, last_name, username, language_code, email, time_zone, preferred_lesson_time,
-           blocked_at, created_at, updated_at
+           certificate_name, blocked_at, created_at, updated_at
     from users where telegram_id = ${telegramId}`;
   if (!profile) return undefined;
   const userId = profile.id;
@@ -45,6 +45,11 @@ export async function studentData(sql: Sql, telegramId: number): Promise<object 
     questions: await sql`
       select user_message_id as your_message_id, min(created_at) as asked_at, max(answered_at) as answered_at
       from support_messages where user_id = ${userId} group by user_message_id order by asked_at`,
+    // What a certificate's code reveals to anyone who checks it (the PDF itself is not kept).
+    certificates: await sql`
+      select c.slug as course, t.code, t.initials, t.course_title, t.issued_on::text
+      from certificates t join enrollments e on e.id = t.enrollment_id join courses c on c.id = e.course_id
+      where e.user_id = ${userId} order by t.issued_on, t.code`,
     referral: referral ?? null,
     // A session holds what a bot waits for from you next (a promo code, an e-mail, a submission being put together).
     sessions: await sql`

@@ -42,6 +42,16 @@ export const en = {
   feedbackHeader: (p: { day: number }) => `💬 Feedback on your day ${p.day} assignment:`,
   completion: (p: { course: string }) =>
     `🏁 That was the last lesson of <b>${p.course}</b>. Congratulations! Open reviews still reach you here.`,
+  /** The certificate of completion (#17): the PDF's lines (plain text) and the message it comes with. */
+  certificate: {
+    heading: 'Certificate of completion',
+    certifies: 'This certifies that',
+    completed: 'has completed the course',
+    issued: 'Issued',
+    code: 'Verification code',
+    caption: (p: { course: string; code: string }) =>
+      `🎓 Your certificate for <b>${p.course}</b>. Anyone can check it with the code <code>${p.code}</code>.`,
+  },
 };
 
 export type Messages = typeof en;

@@ -9,6 +9,7 @@ import type { PaymentProvider } from '../payments/types';
 import { MalformedWebhookError, WebhookSignatureError } from '../payments/types';
 import { mockCheckoutRoutes } from './mock-checkout';
 import { codecRoutes } from './codec-server';
+import { certificateRoutes } from './certificates';
 
 export interface HttpAppOptions {
   /** Payment providers and where their payments go; a process without them (the course bot) serves none. */
@@ -25,6 +26,8 @@ export interface HttpAppOptions {
   readiness?: Record<string, () => Promise<unknown>>;
   /** Serves the mock provider's checkout page (development and the demo only). */
   mockCheckout?: Parameters<typeof mockCheckoutRoutes>[0];
+  /** Serves GET /certificates/<code>, the certificates' public verification (#17). */
+  certificates?: Omit<Parameters<typeof certificateRoutes>[0], 'log'>;
   /** Serves the codec server for the Temporal UI and CLI at /codec (apps/sales-runtime.ts says when). */
   codec?: Parameters<typeof codecRoutes>[0];
   log?: (line: string) => void;
@@ -103,6 +106,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   if (options.mockCheckout) app.use(mockCheckoutRoutes(options.mockCheckout));
   if (options.codec) app.use(codecRoutes(options.codec));
+  if (options.certificates) app.use(certificateRoutes({ ...options.certificates, log }));
   if (options.routes) app.use(options.routes);
 
   // One error boundary: body-parser's own errors keep their status (413, 400); anything else is ours to retry.

@@ -23,6 +23,8 @@ export const sendKey = {
     `quiz:${enrollmentId}:${day}:${attempt}:${question}`,
   /** The course bot's answer to a finished attempt; also its claim to tell the journey, so only one update does. */
   quizResult: (enrollmentId: number, day: number, attempt: number) => `quiz:${enrollmentId}:${day}:${attempt}:result`,
+  /** The certificate of completion (#17), one per enrollment. */
+  certificate: (enrollmentId: number) => `certificate:${enrollmentId}`,
   reviewHeader: (assignmentId: number) => `review:${assignmentId}:header`,
   reviewPart: (assignmentId: number, part: number) => `review:${assignmentId}:${part}`,
   feedbackHeader: (assignmentId: number) => `feedback:${assignmentId}:header`,

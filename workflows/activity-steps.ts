@@ -36,7 +36,7 @@ export const TELEGRAM_STEP: ActivityOptions = {
 /** The journey's Postgres-only activities; each proxy offers only its own, so none runs under the other's policy. */
 export type DatabaseActivities = Pick<
   Activities,
-  'openEnrollment' | 'recordPayment' | 'recordRefund' | 'recordStage' | 'recordAssignment'
+  'openEnrollment' | 'recordPayment' | 'recordRefund' | 'recordStage' | 'recordAssignment' | 'joinCohort'
 >;
 
 /** The journey's answers to what a student just did: the welcome, an upgrade, receipts, access changes. */
@@ -51,7 +51,13 @@ export type ReplyActivities = Pick<
  */
 export type ScheduledActivities = Pick<
   Activities,
-  'deliverLesson' | 'sendReminder' | 'sendCompletion' | 'routeAssignment' | 'deliverFeedback' | 'sendQuiz'
+  | 'deliverLesson'
+  | 'sendReminder'
+  | 'sendCompletion'
+  | 'routeAssignment'
+  | 'deliverFeedback'
+  | 'issueCertificate'
+  | 'sendQuiz'
 >;
 
 /**
@@ -82,6 +88,7 @@ export const db: DatabaseActivities = {
   recordRefund: (input) => databaseSteps().recordRefund(input),
   recordStage: (input) => databaseSteps().recordStage(input),
   recordAssignment: (input) => databaseSteps().recordAssignment(input),
+  joinCohort: (input) => databaseSteps().joinCohort(input),
 };
 
 /**
@@ -114,4 +121,5 @@ export const telegram: ScheduledActivities = {
   routeAssignment: (input) => scheduledSteps().routeAssignment(input),
   deliverFeedback: (input) => scheduledSteps().deliverFeedback(input),
   sendQuiz: (input) => scheduledSteps().sendQuiz(input),
+  issueCertificate: (input) => scheduledSteps().issueCertificate(input),
 };

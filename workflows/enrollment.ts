@@ -1,7 +1,10 @@
 import { allHandlersFinished, condition, log, patched, setCurrentDetails } from '@temporalio/workflow';
 import type { EnrollmentInput, EnrollmentResult } from '../journey/definitions';
+import { cohortLessonDueAt, cohortShiftToCatchUp } from '../domain/cohorts';
 import { intervalsToCatchUp, lessonDueAt } from '../domain/schedule';
 import { replies, telegram } from './activity-steps';
+import { joinCohort } from './cohorts';
+import { issueCertificate } from './certificate';
 import { createGates } from './gates';
 import { openJourney } from './journey';
 import { createQuizzes } from './quizzes';
@@ -73,9 +76,14 @@ async function deliverLessons(journey: Journey): Promise<EnrollmentResult | unde
   const silent = new Set(plan.silentDays);
   const gates = createGates(state, plan, syncStage);
   const quizzes = createQuizzes(journey);
+  // In a cohort lessons follow the cohort's start (a late joiner's by the course's policy) until a reviewer moves
+  // the student; null (a skipped lesson) only comes from a cohort.
+  let cohort = await joinCohort(state, plan);
   for (let day = 1; day <= plan.lessonCount; day++) {
     const lesson = () => ({ startedAt, day: day + dayOffset, intervalMs, student: state.schedule ?? plan.student });
-    const dueAt = () => lessonDueAt(lesson());
+    const dueAt = () =>
+      cohort ? cohortLessonDueAt(cohort, day + dayOffset, intervalMs, lesson().student) : lessonDueAt(lesson());
+    let skipped = false;
     // Wait until due. A pause, a new lesson time or a refund wakes the wait early, and it is worked out again.
     for (;;) {
       if (state.refunded) return endRefunded(journey);
@@ -85,6 +93,7 @@ async function deliverLessons(journey: Journey): Promise<EnrollmentResult | unde
         state.moveTo = null;
         state.gatesOpened.add(day - 1); // "that lesson now": the gate before it is opened by the same hand
         dayOffset = 0;
+        cohort = null;
         startedAt = Date.now() - (day - 1) * intervalMs;
         state.startedAt = startedAt;
         continue;
@@ -97,13 +106,21 @@ async function deliverLessons(journey: Journey): Promise<EnrollmentResult | unde
         continue;
       }
       const due = dueAt();
+      if (due === null) {
+        skipped = true;
+        break;
+      }
       state.nextLessonDueAt = due;
       const gate = due <= Date.now() ? (gates.closedBefore(day) ?? quizzes.closedBefore(day)) : null;
       if (gate) {
         // Due, but the last lesson's homework has not passed its gate. Freed after its time, the lesson comes at the
         // student's next lesson time (not in the middle of their night) and the rest of the course follows from it.
         const interrupted = () => state.refunded || state.pausedAt !== null || state.moveTo !== null;
-        if (await gates.waitAt(gate, interrupted)) dayOffset += intervalsToCatchUp(lesson(), Date.now());
+        if (await gates.waitAt(gate, interrupted)) {
+          dayOffset += cohort
+            ? cohortShiftToCatchUp(cohort, day + dayOffset, intervalMs, lesson().student, Date.now())
+            : intervalsToCatchUp(lesson(), Date.now());
+        }
         continue;
       }
       if (due <= Date.now()) break;
@@ -114,7 +131,7 @@ async function deliverLessons(journey: Journey): Promise<EnrollmentResult | unde
         due - Date.now(),
       );
     }
-    if (!silent.has(day)) {
+    if (!silent.has(day) && !skipped) {
       let hasTask = false;
       const delivered = await student.reach(
         async () => {
@@ -123,7 +140,7 @@ async function deliverLessons(journey: Journey): Promise<EnrollmentResult | unde
         },
         () => {
           // A returning student resumes with the missed lesson now; the rest move by whole intervals, none skipped.
-          dayOffset += Math.floor(Math.max(0, Date.now() - dueAt()) / intervalMs);
+          dayOffset += Math.floor(Math.max(0, Date.now() - (dueAt() ?? Date.now())) / intervalMs);
         },
       );
       if (!delivered) return finish(state, 'blocked');
@@ -147,6 +164,7 @@ async function complete(journey: Journey): Promise<EnrollmentResult> {
   if (!(await student.reach(() => telegram.sendCompletion({ enrollmentId: plan.enrollmentId })))) {
     return finish(state, 'blocked');
   }
+  if (!(await issueCertificate(journey))) return finish(state, 'blocked');
   await condition(() => state.refunded, plan.intervalMs);
   await condition(() => state.pendingReviews() === 0 || state.refunded, plan.feedbackWaitMs);
   await condition(allHandlersFinished);

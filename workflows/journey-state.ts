@@ -5,6 +5,7 @@ import type {
   PaymentReceived,
   ScheduleChoice,
 } from '../journey/definitions';
+import type { CohortPlace } from '../domain/cohorts';
 import { gatePassed } from '../domain/gates';
 import type { LessonGate } from '../domain/gates';
 import type { EnrollmentStage } from '../domain/stages';
@@ -65,6 +66,8 @@ export class JourneyState {
   nextLessonDueAt: number | null = null;
   /** The gate the next lesson waits at, while it waits (the tariff's own gate). */
   atGate: LessonGate | null = null;
+  /** The cohort the student joined (a course in cohorts), once the lessons begin. */
+  cohort: CohortPlace | null = null;
   /** Days whose gate a reviewer opened by hand (openGateSignal). */
   readonly gatesOpened = new Set<number>();
   /** Scored quiz attempts by day (#17): whether each reached the pass mark. */
@@ -202,6 +205,7 @@ export class JourneyState {
       startedAt: this.startedAt,
       nextLessonDueAt: this.nextLessonDueAt,
       gate: this.atGate,
+      cohort: this.cohort && { name: this.cohort.name, startsOn: this.cohort.startsOn },
       assignments: [...this.assignments.values()].map(({ id, day, status }) => ({ id, day, status })),
       payments: [...this.payments].map(([providerPaymentId, status]) => ({ providerPaymentId, status })),
     };
@@ -217,6 +221,7 @@ export class JourneyState {
     if (this.nextLessonDueAt !== null && !this.ended) {
       lines.push(`**Next lesson:** ${new Date(this.nextLessonDueAt).toISOString()}`);
     }
+    if (this.cohort) lines.push(`**Cohort:** ${this.cohort.name} (from ${this.cohort.startsOn})`);
     if (this.atGate && !this.ended) {
       const { day, gate } = this.atGate;
       lines.push(`**Waiting at a gate:** day ${day}'s homework to be ${gate}`);

@@ -53,9 +53,18 @@ desk.command('stats', async (ctx) => {
   const [waiting] = await sql<{ n: number }[]>`
     select count(*)::int as n from assignments a join enrollments e on e.id = a.enrollment_id
     where a.status in ('submitted', 'awaiting-review') and e.tariff in ('FEEDBACK', 'PREMIUM')`;
+  // Courses in cohorts (#17): how each cohort is doing, the funnel's cohort breakdown.
+  const cohorts = await sql<{ course: string; cohort: string; n: number; active: number; completed: number }[]>`
+    select c.slug as course, h.name as cohort, count(*)::int as n,
+           count(*) filter (where e.stage not in ('completed', 'refunded', 'expired'))::int as active,
+           count(*) filter (where e.stage = 'completed')::int as completed
+    from enrollments e join cohorts h on h.id = e.cohort_id join courses c on c.id = e.course_id
+    group by 1, 2, h.starts_on order by 1, h.starts_on, 2`;
   const lines = [
     '📊 Students by stage and tariff:',
     ...stages.map((s) => `• ${s.stage} · ${s.tariff ?? '—'}: ${s.n}`),
+    ...(cohorts.length > 0 ? ['👥 By cohort:'] : []),
+    ...cohorts.map((c) => `• ${c.course} · ${c.cohort}: ${c.n} (${c.active} on the way, ${c.completed} completed)`),
     '💰 Payments:',
     ...revenue.map((r) => `• ${r.n} paid, ${formatMoney(r.total, r.currency)}`),
     `📥 Assignments waiting for review: ${waiting?.n ?? 0}`,

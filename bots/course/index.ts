@@ -11,6 +11,8 @@ import { postgresSessionStorage } from '../session';
 import type { CourseBotDeps, CourseContext, CourseSession } from './context';
 import { lessons } from './lessons';
 import { admin, ADMIN_COMMANDS } from './admin';
+import { cohortDesk, COHORT_COMMANDS } from './cohorts';
+import { certificateNames } from './certificate-name';
 import { questions } from './questions';
 import { quizAnswers } from './quizzes';
 import { review, REVIEW_COMMANDS } from './review';
@@ -28,6 +30,7 @@ export const COURSE_COMMANDS = [
   { command: 'timezone', description: 'Set your time zone' },
   { command: 'pause', description: 'Pause the course' },
   { command: 'resume', description: 'Resume the course' },
+  { command: 'name', description: 'The name on your certificate' },
   { command: 'help', description: 'What this bot does' },
 ];
 
@@ -47,7 +50,7 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   });
   // Before the session (Postgres): a return seen while Postgres restarts waits for it instead of being lost.
   handlers.use(noticeReturns<CourseContext>('course bot', deps));
-  const deskCommands = [...ADMIN_COMMANDS, ...REVIEW_COMMANDS];
+  const deskCommands = [...ADMIN_COMMANDS, ...COHORT_COMMANDS, ...REVIEW_COMMANDS];
   handlers.use(
     ownCommandsInGroups<CourseContext>((ctx, command) => inAdminChat(ctx) && deskCommands.includes(command)),
   );
@@ -59,9 +62,9 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   );
   // Poll answers come from no chat: they are the student's, handled before anything that needs a chat.
   handlers.use(quizAnswers);
-  handlers.use(adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, review));
+  handlers.use(adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, cohortDesk, review));
   handlers.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
-  handlers.use(lessons, settings);
+  handlers.use(lessons, settings, certificateNames);
   handlers.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));
   // The sales bot holds the account and takes students out of the groups, so data rights are served there.
   handlers.command(['mydata', 'forget'], (ctx) =>

@@ -86,6 +86,10 @@ student.command('progress', async (ctx) => {
   const gate = progress.gate
     ? (quizzes.gate ?? ctx.t.waitingAtGate[progress.gate.gate]({ day: progress.gate.day }))
     : '';
+  const { cohort } = progress;
+  const inCohort = cohort
+    ? ctx.t.cohortLine({ name: cohort.name, startsOn: cohort.startsOn, started: progress.lessonsDelivered.length > 0 })
+    : '';
   const assignments = progress.assignments
     .map((a) => ctx.t.assignmentLine({ day: a.day, status: ctx.t.status[a.status] ?? a.status }))
     .join('');
@@ -96,7 +100,7 @@ student.command('progress', async (ctx) => {
       total: progress.lessonCount,
       tariff: progress.tariff ?? enrollment.tariff,
       stage: progress.stage,
-      next: next + gate,
+      next: inCohort + next + gate,
     }) +
       assignments +
       quizzes.lines,

@@ -18,6 +18,7 @@ import type { SalesBotDeps, SalesContext, SalesSession } from './context';
 import { info } from './info';
 import { stars } from './stars';
 import { support } from './support';
+import { verify } from './verify';
 import { onePerChat } from '../concurrency';
 
 export type { SalesBotDeps, SalesSettings } from './context';
@@ -32,6 +33,7 @@ export const SALES_COMMANDS = [
   { command: 'paysupport', description: 'Help with a payment' },
   { command: 'mydata', description: 'Everything we hold about you' },
   { command: 'forget', description: 'Erase your personal data' },
+  { command: 'verify', description: 'Check a certificate code' },
 ];
 
 /**
@@ -64,7 +66,7 @@ export function createSalesBot(token: string, deps: SalesBotDeps, client?: ApiCl
   );
   handlers.use(adminChat<SalesContext>((ctx) => ctx.t.onlyReviewers(), admin));
   handlers.use(refuseBlockedUsers<SalesContext>(deps.sql, (ctx) => ctx.t.suspended()));
-  handlers.use(stars, groups, dataRights, catalog, answers, checkout, support, info);
+  handlers.use(stars, groups, dataRights, verify, catalog, answers, checkout, support, info);
   // Button data nobody recognised (forged, or from an older version of the bot).
   handlers.on('callback_query:data', staleButton);
   // Only what escapes the boundary above (onePerChat) lands here, in long polling.

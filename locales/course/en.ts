@@ -2,7 +2,7 @@
 export const courseEn = {
   suspended: () => `Your access is suspended. Please contact the course team.`,
   help: () =>
-    `/lesson – today's lesson again\n/lessons – every lesson you have received\n/progress – your day, tariff and assignments\n/time HH:MM, /timezone Area/City – when lessons arrive\n/pause, /resume – take a break\n/help – this list\n\nTo hand in an assignment, press “Submit assignment” under it.`,
+    `/lesson – today's lesson again\n/lessons – every lesson you have received\n/progress – your day, tariff and assignments\n/time HH:MM, /timezone Area/City – when lessons arrive\n/pause, /resume – take a break\n/name Your Name – the name on your certificate\n/help – this list\n\nTo hand in an assignment, press “Submit assignment” under it.`,
   notEnrolled: (p: { salesBot: string }) =>
     `You have no course here yet. Choose one and pay in ${p.salesBot}, then come back.`,
   noLessonYet: () => `Your first lesson has not arrived yet.`,
@@ -35,6 +35,9 @@ export const courseEn = {
     failed: (p: { day: number; correct: number; total: number; passMark: number }) =>
       `❌ Day ${p.day} quiz: ${p.correct}/${p.total}; ${p.passMark} were needed and no attempts are left. Your curator can open the next lesson for you.`,
   },
+  /** The cohort the student is in (#17); `started` once its day 1 has come for them. */
+  cohortLine: (p: { name: string; startsOn: string; started: boolean }) =>
+    p.started ? `\n👥 Cohort ${p.name}, started on ${p.startsOn}` : `\n👥 Cohort ${p.name}: day 1 on ${p.startsOn}`,
   assignmentLine: (p: { day: number; status: string }) => `\n• Day ${p.day}: ${p.status}`,
   status: {
     submitted: 'sent',
@@ -68,6 +71,14 @@ export const courseEn = {
     `⏰ Lessons arrive at ${p.time} (${p.timeZone}), from the next one on.`,
   paused: () => `⏸ The course is paused. /resume when you're ready; no lesson is lost.`,
   resumed: (p: { day: number }) => `▶️ Welcome back! Day ${p.day} comes on your new schedule.`,
+  /** /name (#17): the name printed on the student's certificates. */
+  nameSaved: (p: { name: string }) => `🎓 Your certificates will read: ${p.name}`,
+  nameCurrent: (p: { name: string }) =>
+    `🎓 Your certificates read: ${p.name}\nTo change it, send /name and your name, for example /name Ada Lovelace.`,
+  nameUnset: (p: { name: string }) =>
+    `🎓 Your certificates will carry your Telegram name (${p.name}). To set another, send /name and your name, for example /name Ada Lovelace.`,
+  badName: () =>
+    `That name can't go on a certificate: use 1 to 64 letters, with spaces, hyphens or apostrophes between words, for example /name Anna-Maria O'Neil. Nothing was changed.`,
   // Review desk (admin chat).
   askQuestion: () => `Write your question in one message (text, voice or a screenshot); a curator will answer here.`,
   questionSent: () => `Thanks! Your question is with the curators.`,

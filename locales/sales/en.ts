@@ -51,7 +51,7 @@ export const salesEn = {
   answerFromTeam: () => `💬 Answer from the team:`,
   suspended: () => `Your access is suspended. Please contact the course team.`,
   help: () =>
-    `/start – the course and tariffs\n/support – talk to a human\n/timezone – set your time zone\n/terms – offer and privacy policy\n/paysupport – help with a payment\n/mydata – everything we hold about you\n/forget – erase your personal data`,
+    `/start – the course and tariffs\n/support – talk to a human\n/timezone – set your time zone\n/terms – offer and privacy policy\n/paysupport – help with a payment\n/mydata – everything we hold about you\n/forget – erase your personal data\n/verify CODE – check a certificate`,
   unknownCommand: () => `I don't know that command.`,
   terms: (p: { offerUrl: string; privacyUrl: string }) =>
     `📄 <a href="${p.offerUrl}">Public offer</a>\n🔒 <a href="${p.privacyUrl}">Privacy policy</a>`,
@@ -66,8 +66,14 @@ export const salesEn = {
   // Data rights (/mydata, /forget).
   myData: () => `📦 Everything the course platform holds about you, as a JSON file. /forget erases it.`,
   noData: () => `We hold no personal data about you.`,
+  /** /verify (#17): what anyone learns about a certificate code, and nothing more. */
+  certificateValid: (p: { code: string; initials: string; course: string; issuedOn: string }) =>
+    `✅ Certificate ${p.code} is genuine: ${p.initials} completed “${p.course}” (issued ${p.issuedOn}).`,
+  certificateUnknown: () => `❌ No certificate has this code. Check it and try again.`,
+  certificateMalformed: () =>
+    `A certificate code has 12 letters and digits, like /verify ABCD-EFGH-JKMN (dashes and case do not matter).`,
   forgetConfirm: () =>
-    `Erase your personal data?\n\n• Erased: your profile, e-mail, submissions and feedback, questions, lesson progress, referral and what the bots were waiting for from you.\n• Kept, because accounting law requires it: your orders and payments (amounts, dates, the payment provider's ids) and the consents you gave, under a number that no longer leads to you.\n• Your courses end and you leave their groups. <b>This is not a refund</b>: for one, write to /support first.\n\nThis cannot be undone. The button works for 10 minutes.`,
+    `Erase your personal data?\n\n• Erased: your profile, e-mail, submissions and feedback, questions, lesson progress, certificates (their codes stop verifying), referral and what the bots were waiting for from you.\n• Kept, because accounting law requires it: your orders and payments (amounts, dates, the payment provider's ids) and the consents you gave, under a number that no longer leads to you.\n• Your courses end and you leave their groups. <b>This is not a refund</b>: for one, write to /support first.\n\nThis cannot be undone. The button works for 10 minutes.`,
   forgetYes: () => `🗑 Yes, erase my data`,
   forgetStale: () => `This confirmation is out of date or not yours; nothing was erased. Send /forget again.`,
   forgotten: () =>

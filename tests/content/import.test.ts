@@ -70,6 +70,7 @@ describe('importCourse', () => {
 
     const course = await courseRow('demo');
     expect(course).toMatchObject({ title: demo.title, lessonIntervalMs: 86_400_000, contentHash: demo.contentHash });
+    expect(course).toMatchObject({ certificate: true });
     const lessons = await lessonRows(course.id);
     expect(lessons.map((l) => l.day)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(lessons.filter((l) => l.silent).map((l) => l.day)).toEqual([4]);
@@ -112,6 +113,63 @@ describe('importCourse', () => {
     const tariffs = await tariffRows((await courseRow('demo-groups')).id);
     expect(tariffs.find((t) => t.tariff === 'PREMIUM')).toMatchObject({ groupChatIds: [-1001234567890] });
     expect(tariffs.find((t) => t.tariff === 'BASIC')?.includes).toEqual(demo.tariffs[0]?.includes);
+  });
+
+  it("keeps a course's cohorts in step with course.yaml, leaving those added by hand and those students joined", async () => {
+    const demo = await loadCourseFromDir(DEMO_DIR);
+    const rules = { policy: 'catch-up' as const, catchUpEveryMs: 60_000, lessonTime: '08:15', joinUntilDay: 3 };
+    const withCohorts = (starts: { name: string; startsOn: string }[], hash: string) => ({
+      ...demo,
+      slug: 'demo-cohorts',
+      cohorts: { ...rules, starts },
+      contentHash: hash,
+    });
+    await importCourse(
+      sql,
+      withCohorts(
+        [
+          { name: 'spring', startsOn: '2027-03-01' },
+          { name: 'summer', startsOn: '2027-06-01' },
+        ],
+        'c1',
+      ),
+    );
+    const { id } = await courseRow('demo-cohorts');
+    await sql`insert into cohorts (course_id, name, starts_on, source) values (${id}, 'by-hand', '2027-04-01', 'admin')`;
+    const [user] = await sql<
+      { id: number }[]
+    >`insert into users (telegram_id, first_name) values (5550001, 'Ann') returning id`;
+    await sql`insert into enrollments (user_id, course_id, workflow_id, cohort_id)
+              select ${user!.id}, ${id}, 'wf-cohort-import', c.id from cohorts c where c.course_id = ${id} and c.name = 'summer'`;
+    // summer moves to July; spring is no longer listed and goes; by-hand stays; autumn is new.
+    await importCourse(
+      sql,
+      withCohorts(
+        [
+          { name: 'summer', startsOn: '2027-07-01' },
+          { name: 'autumn', startsOn: '2027-09-01' },
+        ],
+        'c2',
+      ),
+    );
+    const cohorts = await sql<{ name: string; startsOn: string; source: string }[]>`
+      select name, to_char(starts_on, 'YYYY-MM-DD') as starts_on, source from cohorts where course_id = ${id} order by name`;
+    expect(cohorts).toEqual([
+      { name: 'autumn', startsOn: '2027-09-01', source: 'file' },
+      { name: 'by-hand', startsOn: '2027-04-01', source: 'admin' },
+      { name: 'summer', startsOn: '2027-07-01', source: 'file' },
+    ]);
+    const [course] = await sql<{ policy: string; catchUpMs: number; lessonTime: string; joinUntil: number }[]>`
+      select cohort_policy as policy, cohort_catch_up_ms as catch_up_ms, cohort_lesson_time::text as lesson_time,
+             cohort_join_until_day as join_until from courses where id = ${id}`;
+    expect(course).toEqual({ policy: 'catch-up', catchUpMs: 60_000, lessonTime: '08:15:00', joinUntil: 3 });
+    // Self-paced again: the policy goes, the joined cohort stays for its students.
+    await importCourse(sql, { ...demo, slug: 'demo-cohorts', contentHash: 'c3' });
+    expect((await sql`select cohort_policy from courses where id = ${id}`)[0]).toEqual({ cohortPolicy: null });
+    expect((await sql`select name from cohorts where course_id = ${id} order by name`).map((r) => r.name)).toEqual([
+      'by-hand',
+      'summer',
+    ]);
   });
 });
 

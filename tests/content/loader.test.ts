@@ -45,6 +45,7 @@ describe('loadCourseFromDir', () => {
       feedbackWaitMs: 14 * 86_400_000,
       onboardingWaitMs: 30 * 60_000,
       protectContent: false,
+      certificate: true,
     });
     expect(course.tariffs.map((t) => t.priceStars)).toEqual([950, 2450, 4950]);
     expect(course.tariffs.map((t) => [t.tariff, t.priceMinor, t.currency])).toEqual([
@@ -116,6 +117,36 @@ describe('loadCourseFromDir', () => {
     expect(await loadError(writeCourse({ 'lessons/1.md': lesson(1), 'lessons/2.md': last }))).toMatch(
       /lessons\/2\.md: gate: day 2 is the last lesson; no lesson follows for a gate to hold back$/,
     );
+  });
+
+  it('reads a course in cohorts with its defaults, and none for a self-paced course', async () => {
+    const yaml = `${COURSE_YAML}cohorts:\n  policy: from-today\n  starts:\n    - { name: spring-2027, startsOn: '2027-03-01' }\n`;
+    const course = await loadCourseFromDir(writeCourse({ 'course.yaml': yaml, 'lessons/1.md': lesson(1) }));
+    expect(course.cohorts).toEqual({
+      policy: 'from-today',
+      catchUpEveryMs: 5 * 60_000,
+      lessonTime: '09:00',
+      joinUntilDay: null,
+      starts: [{ name: 'spring-2027', startsOn: '2027-03-01' }],
+    });
+    expect((await loadCourseFromDir(writeCourse({ 'lessons/1.md': lesson(1) }))).cohorts).toBeUndefined();
+  });
+
+  it('rejects a bad cohort policy, name, date, lesson time and a name used twice, naming each field', async () => {
+    const yaml = `${COURSE_YAML}cohorts:
+  policy: whenever
+  lessonTime: '25:00'
+  starts:
+    - { name: Spring, startsOn: '2027-02-30' }
+    - { name: autumn, startsOn: '2027-09-01' }
+    - { name: autumn, startsOn: '2027-10-01' }
+`;
+    const message = await loadError(writeCourse({ 'course.yaml': yaml, 'lessons/1.md': lesson(1) }));
+    expect(message).toMatch(/cohorts\.policy: expected catch-up or from-today/);
+    expect(message).toMatch(/cohorts\.lessonTime: expected a time like 09:00/);
+    expect(message).toMatch(/cohorts\.starts\[0\]\.name: expected lowercase letters/);
+    expect(message).toMatch(/cohorts\.starts\[0\]\.startsOn: expected a date like 2027-03-01/);
+    expect(message).toMatch(/cohorts\.starts: expected each cohort name once/);
   });
 
   it('reports every broken lesson file at once', async () => {

@@ -1,3 +1,4 @@
+import type { Cohort, CohortPolicy } from '../../domain/cohorts';
 import type { Sql } from '../../db';
 import type { Gate } from '../../domain/gates';
 import type { Tariff } from '../../domain/tariffs';
@@ -25,6 +26,8 @@ export async function insertCourse(
     feedbackWaitMs?: number;
     reminderAfterMs?: number;
     groups?: Partial<Record<Tariff, number[]>>;
+    /** A course in cohorts (#17): its policy and the cohorts it has. */
+    cohorts?: { policy: CohortPolicy; catchUpEveryMs?: number; lessonTime?: string; starts: Cohort[] };
   },
 ): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
@@ -35,6 +38,15 @@ export async function insertCourse(
             'test')
     returning id`;
   const courseId = row!.id;
+  if (course.cohorts) {
+    const { policy, catchUpEveryMs, lessonTime, starts } = course.cohorts;
+    await sql`update courses set cohort_policy = ${policy}, cohort_catch_up_ms = ${catchUpEveryMs ?? 300_000},
+                                 cohort_lesson_time = ${lessonTime ?? '09:00'}
+              where id = ${courseId}`;
+    for (const { name, startsOn } of starts) {
+      await sql`insert into cohorts (course_id, name, starts_on, source) values (${courseId}, ${name}, ${startsOn}, 'file')`;
+    }
+  }
   for (const tariff of Object.keys(PRICES) as Tariff[]) {
     await sql`insert into course_tariffs (course_id, tariff, title, price_minor, currency, group_chat_ids)
               values (${courseId}, ${tariff}, ${tariff}, ${PRICES[tariff]}, 'USD', ${course.groups?.[tariff] ?? []})`;

@@ -63,6 +63,7 @@ export async function searchAttributesOf(platform: Platform, input: EnrollmentIn
     tariff: attributes.get(searchAttributes.tariff),
     day: attributes.get(searchAttributes.day),
     course: attributes.get(searchAttributes.course),
+    cohort: attributes.get(searchAttributes.cohort),
   };
 }
 

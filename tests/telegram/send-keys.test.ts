@@ -14,6 +14,7 @@ describe('sent_messages keys', () => {
     expect(sendKey.lessonPart(7, 3, 12)).toBe('lesson:7:3:12');
     expect(sendKey.assignmentAck(42)).toBe('assignment-ack:42');
     expect(sendKey.reminder(7, 3)).toBe('reminder:7:3');
+    expect(sendKey.certificate(7)).toBe('certificate:7');
     expect(sendKey.completion(7)).toBe('completion:7');
     expect(sendKey.reviewHeader(42)).toBe('review:42:header');
     expect(sendKey.reviewPart(42, 1)).toBe('review:42:1');
