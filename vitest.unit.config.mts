@@ -9,6 +9,7 @@ export default defineConfig({
     include: [
       'tests/domain/schedule.test.ts',
       'tests/domain/gates.test.ts',
+      'tests/domain/quizzes.test.ts',
       'tests/domain/cohorts.test.ts',
       'tests/domain/certificates.test.ts',
       'tests/domain/reminders.test.ts',

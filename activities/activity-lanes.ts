@@ -22,6 +22,7 @@ export const ACTIVITY_LANES = {
   sendStudentReminder: 'scheduled',
   sendCompletion: 'scheduled',
   routeAssignment: 'scheduled',
+  sendQuiz: 'scheduled',
   issueCertificate: 'scheduled',
 } as const satisfies Partial<Record<keyof Activities, Lane>>;
 

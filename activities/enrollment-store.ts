@@ -3,6 +3,7 @@ import type { Sql } from '../db';
 import type { AssignmentSubmitted, PaymentReceived } from '../journey/definitions';
 import type { EnrollmentStage } from '../domain/stages';
 import type { Gate, LessonGate } from '../domain/gates';
+import type { LessonQuiz, QuizPlan } from '../domain/quizzes';
 import type { Tariff } from '../domain/tariffs';
 import type { StudentSchedule } from '../domain/schedule';
 import type { ReminderSettings } from '../domain/reminders';
@@ -26,6 +27,8 @@ export interface EnrollmentPlan {
   student: StudentSchedule;
   /** Lessons whose homework holds back the next lesson (#17); absent in journeys opened before gates existed. */
   gates?: LessonGate[];
+  /** Lessons with a quiz (#17), counts only; absent in journeys opened before quizzes existed. */
+  quizzes?: QuizPlan[];
   /** The course runs in cohorts (#17): the journey joins one (joinCohort) when its lessons begin. */
   cohorts?: boolean;
   /** The course issues a certificate on completion (#17); absent when it does not, and in journeys opened before. */
@@ -73,8 +76,8 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
                reminder_window_end::text
         from users where id = ${input.userId}`;
       if (!user) throw new NotFoundError(`User ${input.userId} does not exist`);
-      const lessons = await sql<{ day: number; silent: boolean; gate: Gate | null }[]>`
-        select day, silent, gate from lessons where course_id = ${course.id} order by day`;
+      const lessons = await sql<{ day: number; silent: boolean; gate: Gate | null; quiz: LessonQuiz | null }[]>`
+        select day, silent, gate, quiz from lessons where course_id = ${course.id} order by day`;
       if (lessons.length === 0) throw new NotFoundError(`Course "${input.courseSlug}" has no lessons`);
       const tariffs = await sql<{ tariff: Tariff; priceMinor: number; currency: string }[]>`
         select tariff, price_minor, currency from course_tariffs where course_id = ${course.id}`;
@@ -96,6 +99,7 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
         prices: Object.fromEntries(tariffs.map((t) => [t.tariff, { priceMinor: t.priceMinor, currency: t.currency }])),
         student: { timeZone: user.timeZone, preferredLessonTime: user.preferredLessonTime?.slice(0, 5) ?? null },
         gates: lessons.flatMap(({ day, gate }) => (gate ? [{ day, gate }] : [])),
+        ...quizPlans(lessons),
         ...(course.cohortPolicy ? { cohorts: true } : {}),
         ...(course.certificate ? { certificate: true as const } : {}),
         reminders: reminderSettingsOf(course),
@@ -181,4 +185,22 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
       return { assignmentId: row.id };
     },
   };
+}
+
+/** The plan's quizzes, only for a course that has one: a plan without quizzes stays as it was before them. */
+function quizPlans(lessons: { day: number; silent: boolean; quiz: LessonQuiz | null }[]): { quizzes?: QuizPlan[] } {
+  const quizzes = lessons.flatMap(({ day, silent, quiz }) =>
+    quiz && !silent
+      ? [
+          {
+            day,
+            questions: quiz.questions.length,
+            passMark: quiz.passMark,
+            retakeAfterMs: quiz.retakeAfterMs,
+            attempts: quiz.attempts,
+          },
+        ]
+      : [],
+  );
+  return quizzes.length > 0 ? { quizzes } : {};
 }

@@ -6,6 +6,7 @@ import { createCohortStore } from './cohorts';
 import { failFastOnBrokenRules } from './database-errors';
 import { createDelivery } from './delivery';
 import { createEnrollmentStore } from './enrollment-store';
+import { createQuizzes } from './quizzes';
 import { createReview } from './review';
 import { createStudentReminders } from './student-reminders';
 import type { TelegramBots } from './telegram';
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createAccess(deps),
       ...createDelivery(deps),
       ...createReview(deps),
+      ...createQuizzes(deps),
       ...createCertificates(deps),
       ...createStudentReminders(deps),
     }),

@@ -67,15 +67,16 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
 
     for (const lesson of course.lessons) {
       await tx`
-        insert into lessons (course_id, day, title, parts, tasks, silent, gate)
+        insert into lessons (course_id, day, title, parts, tasks, silent, gate, quiz)
         values (${courseId}, ${lesson.day}, ${lesson.title}, ${tx.json(lesson.parts)}, ${tx.json(lesson.tasks)},
-                ${lesson.silent}, ${lesson.gate ?? null})
+                ${lesson.silent}, ${lesson.gate ?? null}, ${lesson.quiz ? tx.json(lesson.quiz) : null})
         on conflict (course_id, day) do update set
           title = excluded.title,
           parts = excluded.parts,
           tasks = excluded.tasks,
           silent = excluded.silent,
-          gate = excluded.gate`;
+          gate = excluded.gate,
+          quiz = excluded.quiz`;
     }
     const days = course.lessons.map((lesson) => lesson.day);
     await tx`delete from lessons where course_id = ${courseId} and not (day = any(${days}))`;

@@ -13,6 +13,8 @@ import type { LessonPart, LessonTasks, MediaKind } from '../domain/lesson-conten
 import { parseDuration } from '../domain/schedule';
 import { MAX_REMINDERS_PER_DAY, parseReminderWindow } from '../domain/reminders';
 import type { ReminderSettings } from '../domain/reminders';
+import type { LessonQuiz } from '../domain/quizzes';
+import { makeQuizSchema } from './quiz-schema';
 
 /** Content that cannot be imported. Each line names the file and the field at fault, so authors can fix it alone. */
 export class CourseContentError extends Error {
@@ -40,6 +42,8 @@ export interface LessonDefinition {
   tasks: LessonTasks;
   /** What the homework must reach before the next lesson comes; absent for an open lesson (the hash stays as it was). */
   gate?: Gate;
+  /** Questions sent as Telegram quiz polls after the lesson (#17); absent without a quiz (the hash stays as it was). */
+  quiz?: LessonQuiz;
 }
 
 /** A course as authored under content/<slug>/, validated and normalized: what `importCourse` writes. */
@@ -248,6 +252,7 @@ const lessonSchema = strict(
     ).default({}),
     media: z.array(mediaSchema, expected('a list of media items')).default([]),
     gate: z.enum(GATES, expected(GATES.join(' or '))).optional(),
+    quiz: makeQuizSchema({ strict, expected, plainText, duration }).optional(),
   },
   'front matter fields day and title',
 );
@@ -311,6 +316,9 @@ export function parseLessonFile(text: string, fileName: string): LessonDefinitio
       `${fileName}: gate: a lesson without tasks has nothing to hand in; add tasks or remove the gate`,
     );
   }
+  if (fm.quiz && fm.silent) {
+    throw new CourseContentError(`${fileName}: quiz: a silent day sends nothing; move the quiz to a lesson`);
+  }
   const media = fm.media.map(({ type, source, caption, album }): LessonPart => ({
     type,
     source,
@@ -326,6 +334,7 @@ export function parseLessonFile(text: string, fileName: string): LessonDefinitio
     parts: body === '' ? media : [{ type: 'text', text: body }, ...media],
     tasks: fm.tasks,
     ...(fm.gate ? { gate: fm.gate } : {}),
+    ...(fm.quiz ? { quiz: fm.quiz } : {}),
   };
 }
 
@@ -369,6 +378,11 @@ export async function loadCourseFromDir(dir: string): Promise<CourseDefinition> 
   if (lessons.some((lesson) => lesson.gate && lesson.day === last)) {
     problems.push(
       `${fileOfDay.get(last)}: gate: day ${last} is the last lesson; no lesson follows for a gate to hold back`,
+    );
+  }
+  if (lessons.some((lesson) => lesson.quiz && lesson.quiz.passMark !== null && lesson.day === last)) {
+    problems.push(
+      `${fileOfDay.get(last)}: quiz.passMark: day ${last} is the last lesson; no lesson follows for a pass mark to hold back`,
     );
   }
   if (problems.length > 0) throw new CourseContentError(problems.join('\n'));

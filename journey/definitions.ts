@@ -146,6 +146,12 @@ export const openGateSignal = defineSignal<[{ day: number }]>('openGate');
  * `perDay` times a day inside their window (0: never); settings that do not validate are ignored.
  */
 export const remindersChosenSignal = defineSignal<[ReminderSettings]>('remindersChosen');
+/**
+ * The course bot recorded the last answer of attempt `attempt` at lesson `day`'s quiz (#17) and scored it from
+ * Postgres: `correct` of `total`. Counts and ids only. A repeat of an attempt already scored changes nothing.
+ */
+export const quizAnsweredSignal =
+  defineSignal<[{ day: number; attempt: number; correct: number; total: number }]>('quizAnswered');
 /** Reviewer's answer. Rejected (with a reason, nothing changes) for an unknown or already answered assignment. */
 export const submitFeedbackUpdate = defineUpdate<{ assignmentId: number }, [FeedbackInput]>('submitFeedback');
 export const progressQuery = defineQuery<EnrollmentProgress>('progress');

@@ -98,6 +98,7 @@ async function eraseRows(
   await tx`delete from submissions where enrollment_id in (${theirEnrollments})`;
   await tx`delete from assignments where enrollment_id in (${theirEnrollments})`;
   await tx`delete from lesson_deliveries where enrollment_id in (${theirEnrollments})`;
+  await tx`delete from quiz_polls where enrollment_id in (${theirEnrollments})`;
   await tx`delete from certificates where enrollment_id in (${theirEnrollments})`;
   await tx`delete from support_messages where user_id = ${userId}`;
   await tx`delete from referrals where referred_user_id = ${userId}`;

@@ -58,6 +58,7 @@ export type ScheduledActivities = Pick<
   | 'deliverFeedback'
   | 'issueCertificate'
   | 'sendStudentReminder'
+  | 'sendQuiz'
 >;
 
 /**
@@ -120,6 +121,7 @@ export const telegram: ScheduledActivities = {
   sendCompletion: (input) => scheduledSteps().sendCompletion(input),
   routeAssignment: (input) => scheduledSteps().routeAssignment(input),
   deliverFeedback: (input) => scheduledSteps().deliverFeedback(input),
+  sendQuiz: (input) => scheduledSteps().sendQuiz(input),
   issueCertificate: (input) => scheduledSteps().issueCertificate(input),
   sendStudentReminder: (input) => scheduledSteps().sendStudentReminder(input),
 };

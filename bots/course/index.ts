@@ -15,6 +15,7 @@ import { cohortDesk, COHORT_COMMANDS } from './cohorts';
 import { certificateNames } from './certificate-name';
 import { questions } from './questions';
 import { reminders } from './reminders';
+import { quizAnswers } from './quizzes';
 import { review, REVIEW_COMMANDS } from './review';
 import { settings } from './settings';
 import { submit } from './submit';
@@ -61,6 +62,8 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
       storage: postgresSessionStorage<CourseSession>(deps.sql, `course:${token.split(':')[0]}`),
     }),
   );
+  // Poll answers come from no chat: they are the student's, handled before anything that needs a chat.
+  handlers.use(quizAnswers);
   handlers.use(adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, cohortDesk, review));
   handlers.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
   handlers.use(lessons, settings, certificateNames, reminders);

@@ -17,6 +17,23 @@ export const courseEn = {
     submitted: (p: { day: number }) => `\n🔒 The next lesson comes once you hand in your day ${p.day} assignment.`,
     approved: (p: { day: number }) =>
       `\n🔒 The next lesson comes once your curator approves your day ${p.day} assignment.`,
+    quiz: (p: { day: number }) => `\n🔒 The next lesson comes once you pass the day ${p.day} quiz.`,
+  },
+  /** Lesson quizzes (#17): scores in /progress, and the answer to a finished attempt. */
+  quiz: {
+    score: (p: { day: number; correct: number; total: number; passed: boolean }) =>
+      `\n• Quiz day ${p.day}: ${p.correct}/${p.total} ${p.passed ? '✅' : '❌'}`,
+    unfinished: (p: { day: number; answered: number; total: number }) =>
+      `\n• Quiz day ${p.day}: ${p.answered} of ${p.total} answered`,
+    exhausted: (p: { day: number }) =>
+      `\n🔒 No attempts left at the day ${p.day} quiz: your curator can open the next lesson for you.`,
+    passed: (p: { day: number; correct: number; total: number }) =>
+      `✅ Day ${p.day} quiz: ${p.correct}/${p.total}. Passed!`,
+    scored: (p: { day: number; correct: number; total: number }) => `🧩 Day ${p.day} quiz: ${p.correct}/${p.total}.`,
+    retake: (p: { day: number; correct: number; total: number; passMark: number; hours: number }) =>
+      `❌ Day ${p.day} quiz: ${p.correct}/${p.total}; ${p.passMark} open the next lesson. You can retake it in ${p.hours} h: it comes here.`,
+    failed: (p: { day: number; correct: number; total: number; passMark: number }) =>
+      `❌ Day ${p.day} quiz: ${p.correct}/${p.total}; ${p.passMark} were needed and no attempts are left. Your curator can open the next lesson for you.`,
   },
   /** The cohort the student is in (#17); `started` once its day 1 has come for them. */
   cohortLine: (p: { name: string; startsOn: string; started: boolean }) =>

@@ -15,6 +15,18 @@ export const courseRu: CourseMessages = {
   waitingAtGate: {
     submitted: (p) => `\n🔒 Следующий урок придёт, когда вы сдадите задание дня ${p.day}.`,
     approved: (p) => `\n🔒 Следующий урок придёт, когда куратор примет ваше задание дня ${p.day}.`,
+    quiz: (p) => `\n🔒 Следующий урок придёт, когда вы сдадите тест дня ${p.day}.`,
+  },
+  quiz: {
+    score: (p) => `\n• Тест дня ${p.day}: ${p.correct}/${p.total} ${p.passed ? '✅' : '❌'}`,
+    unfinished: (p) => `\n• Тест дня ${p.day}: отвечено ${p.answered} из ${p.total}`,
+    exhausted: (p) => `\n🔒 Попытки теста дня ${p.day} закончились: куратор может открыть следующий урок.`,
+    passed: (p) => `✅ Тест дня ${p.day}: ${p.correct}/${p.total}. Сдан!`,
+    scored: (p) => `🧩 Тест дня ${p.day}: ${p.correct}/${p.total}.`,
+    retake: (p) =>
+      `❌ Тест дня ${p.day}: ${p.correct}/${p.total}; для следующего урока нужно ${p.passMark}. Пересдать можно через ${p.hours} ч: тест придёт сюда.`,
+    failed: (p) =>
+      `❌ Тест дня ${p.day}: ${p.correct}/${p.total}; нужно было ${p.passMark}, попыток больше нет. Куратор может открыть следующий урок.`,
   },
   cohortLine: (p) =>
     p.started ? `\n👥 Поток ${p.name}, начался ${p.startsOn}` : `\n👥 Поток ${p.name}: первый день ${p.startsOn}`,
