@@ -9,8 +9,10 @@ export default defineConfig({
     include: [
       'tests/domain/schedule.test.ts',
       'tests/domain/gates.test.ts',
+      'tests/domain/quizzes.test.ts',
       'tests/domain/cohorts.test.ts',
       'tests/domain/certificates.test.ts',
+      'tests/domain/reminders.test.ts',
       'tests/payments/pricing.test.ts',
       'tests/workflows/journey-state.test.ts',
       'tests/telegram/callback-data.test.ts',

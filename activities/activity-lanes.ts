@@ -19,8 +19,10 @@ export const ACTIVITY_LANES = {
   deliverLesson: 'scheduled',
   deliverFeedback: 'scheduled',
   sendReminder: 'scheduled',
+  sendStudentReminder: 'scheduled',
   sendCompletion: 'scheduled',
   routeAssignment: 'scheduled',
+  sendQuiz: 'scheduled',
   issueCertificate: 'scheduled',
 } as const satisfies Partial<Record<keyof Activities, Lane>>;
 

@@ -3,8 +3,11 @@ import type { Sql } from '../db';
 import type { AssignmentSubmitted, PaymentReceived } from '../journey/definitions';
 import type { EnrollmentStage } from '../domain/stages';
 import type { Gate, LessonGate } from '../domain/gates';
+import type { LessonQuiz, QuizPlan } from '../domain/quizzes';
 import type { Tariff } from '../domain/tariffs';
 import type { StudentSchedule } from '../domain/schedule';
+import type { ReminderSettings } from '../domain/reminders';
+import { reminderSettingsOf } from './student-reminders';
 import { NotFoundError } from './errors';
 
 /** What a journey needs to know about its course and student, read once at the start. */
@@ -24,10 +27,16 @@ export interface EnrollmentPlan {
   student: StudentSchedule;
   /** Lessons whose homework holds back the next lesson (#17); absent in journeys opened before gates existed. */
   gates?: LessonGate[];
+  /** Lessons with a quiz (#17), counts only; absent in journeys opened before quizzes existed. */
+  quizzes?: QuizPlan[];
   /** The course runs in cohorts (#17): the journey joins one (joinCohort) when its lessons begin. */
   cohorts?: boolean;
   /** The course issues a certificate on completion (#17); absent when it does not, and in journeys opened before. */
   certificate?: true;
+  /** The course's reminder settings (#17), null when it has none; absent in journeys opened before they existed. */
+  reminders?: ReminderSettings | null;
+  /** The student's own (/reminders), null until they choose; absent in journeys opened before they existed. */
+  studentReminders?: ReminderSettings | null;
 }
 
 /** Postgres-only activities. Each is idempotent through a unique key, so a retry changes nothing twice. */
@@ -45,17 +54,30 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
           reminderAfterMs: number;
           cohortPolicy: string | null;
           certificate: boolean;
+          remindersPerDay: number | null;
+          reminderWindowStart: string | null;
+          reminderWindowEnd: string | null;
         }?,
       ] = await sql`
         select id, lesson_interval_ms, unpaid_expiry_ms, feedback_wait_ms, onboarding_wait_ms, reminder_after_ms,
-               cohort_policy, certificate
+               cohort_policy, certificate, reminders_per_day, reminder_window_start::text, reminder_window_end::text
         from courses where slug = ${input.courseSlug}`;
       if (!course) throw new NotFoundError(`Course "${input.courseSlug}" has not been imported`);
-      const [user]: [{ timeZone: string; preferredLessonTime: string | null }?] =
-        await sql`select time_zone, preferred_lesson_time::text from users where id = ${input.userId}`;
+      const [user]: [
+        {
+          timeZone: string;
+          preferredLessonTime: string | null;
+          remindersPerDay: number | null;
+          reminderWindowStart: string | null;
+          reminderWindowEnd: string | null;
+        }?,
+      ] = await sql`
+        select time_zone, preferred_lesson_time::text, reminders_per_day, reminder_window_start::text,
+               reminder_window_end::text
+        from users where id = ${input.userId}`;
       if (!user) throw new NotFoundError(`User ${input.userId} does not exist`);
-      const lessons = await sql<{ day: number; silent: boolean; gate: Gate | null }[]>`
-        select day, silent, gate from lessons where course_id = ${course.id} order by day`;
+      const lessons = await sql<{ day: number; silent: boolean; gate: Gate | null; quiz: LessonQuiz | null }[]>`
+        select day, silent, gate, quiz from lessons where course_id = ${course.id} order by day`;
       if (lessons.length === 0) throw new NotFoundError(`Course "${input.courseSlug}" has no lessons`);
       const tariffs = await sql<{ tariff: Tariff; priceMinor: number; currency: string }[]>`
         select tariff, price_minor, currency from course_tariffs where course_id = ${course.id}`;
@@ -77,8 +99,11 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
         prices: Object.fromEntries(tariffs.map((t) => [t.tariff, { priceMinor: t.priceMinor, currency: t.currency }])),
         student: { timeZone: user.timeZone, preferredLessonTime: user.preferredLessonTime?.slice(0, 5) ?? null },
         gates: lessons.flatMap(({ day, gate }) => (gate ? [{ day, gate }] : [])),
+        ...quizPlans(lessons),
         ...(course.cohortPolicy ? { cohorts: true } : {}),
         ...(course.certificate ? { certificate: true as const } : {}),
+        reminders: reminderSettingsOf(course),
+        studentReminders: reminderSettingsOf(user),
       };
     },
 
@@ -160,4 +185,22 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
       return { assignmentId: row.id };
     },
   };
+}
+
+/** The plan's quizzes, only for a course that has one: a plan without quizzes stays as it was before them. */
+function quizPlans(lessons: { day: number; silent: boolean; quiz: LessonQuiz | null }[]): { quizzes?: QuizPlan[] } {
+  const quizzes = lessons.flatMap(({ day, silent, quiz }) =>
+    quiz && !silent
+      ? [
+          {
+            day,
+            questions: quiz.questions.length,
+            passMark: quiz.passMark,
+            retakeAfterMs: quiz.retakeAfterMs,
+            attempts: quiz.attempts,
+          },
+        ]
+      : [],
+  );
+  return quizzes.length > 0 ? { quizzes } : {};
 }

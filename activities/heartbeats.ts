@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 
-/** How often a running activity tells the server its worker is alive (the SDK throttles to 80% of the timeout). */
+/** How often a running activity heartbeats; the SDK passes them on every HEARTBEAT_FLUSH_EVERY (apps/enrollment-worker.ts). */
 export const HEARTBEAT_EVERY_MS = 1_000;
 
 /**

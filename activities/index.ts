@@ -6,7 +6,9 @@ import { createCohortStore } from './cohorts';
 import { failFastOnBrokenRules } from './database-errors';
 import { createDelivery } from './delivery';
 import { createEnrollmentStore } from './enrollment-store';
+import { createQuizzes } from './quizzes';
 import { createReview } from './review';
+import { createStudentReminders } from './student-reminders';
 import type { TelegramBots } from './telegram';
 
 export interface ActivityDeps {
@@ -28,7 +30,9 @@ export function createActivities(deps: ActivityDeps) {
       ...createAccess(deps),
       ...createDelivery(deps),
       ...createReview(deps),
+      ...createQuizzes(deps),
       ...createCertificates(deps),
+      ...createStudentReminders(deps),
     }),
   );
 }

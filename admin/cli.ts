@@ -11,6 +11,7 @@ import { createAdminOps } from '../journey/admin-ops';
 import type { AdminActor } from '../journey/admin-ops';
 import { enrollmentClient } from '../journey/client';
 import { promoCli } from './promo';
+import { createCohortOps } from '../journey/cohort-ops';
 import { studentsCsv } from './students-csv';
 
 export const USAGE = `Usage: npm run admin -- <command> [options]
@@ -29,6 +30,8 @@ export const USAGE = `Usage: npm run admin -- <command> [options]
                                                 a promo code (e.g. SPRING 20%, TENOFF 10.00 USD)
   promo list                                    codes with uses, limit, expiry and status
   promo off CODE                                switch a code off (orders made with it stay)
+  cohort add <course> <name> <YYYY-MM-DD>       a new cohort of a course that runs in cohorts
+  cohort list [--course C]                      cohorts with their start dates, students and completions
 
 Stages: ${STAGES.join(', ')}. The course defaults to the student's newest enrollment.`;
 
@@ -106,6 +109,8 @@ export async function runAdminCli(argv: string[], deps: AdminCliDeps): Promise<v
     }
     case 'export-students':
       return deps.out(await studentsCsv(deps.sql, course));
+    case 'cohort':
+      return cohortCommand(positionals, { sql: deps.sql, out: deps.out, actor, course });
     case undefined:
     case 'help':
     case '--help':
@@ -113,6 +118,31 @@ export async function runAdminCli(argv: string[], deps: AdminCliDeps): Promise<v
     default:
       throw new UsageError(`Unknown command "${command}"`);
   }
+}
+
+async function cohortCommand(
+  positionals: string[],
+  { sql, out, actor, course }: { sql: Sql; out: (text: string) => void; actor: AdminActor; course?: string },
+): Promise<void> {
+  const [action, ...args] = positionals;
+  const ops = createCohortOps({ sql });
+  if (action === 'add') {
+    const [slug, name = '', startsOn = ''] = expectArgs(args, 3, 'cohort add <course> <name> <YYYY-MM-DD>');
+    const added = await ops.add(actor, { courseSlug: slugArg(slug ?? ''), name, startsOn });
+    return out(`${added.courseSlug}: cohort ${added.name} starts on ${added.startsOn}`);
+  }
+  if (action !== 'list' || args.length > 0) throw new UsageError('Expected: cohort add … or cohort list [--course C]');
+  const cohorts = await ops.list(course);
+  if (cohorts.length === 0) return out('No cohorts.');
+  const rows = cohorts.map((c) => [
+    c.courseSlug,
+    c.name,
+    c.startsOn,
+    c.source,
+    String(c.students),
+    String(c.completed),
+  ]);
+  out(table([['COURSE', 'COHORT', 'STARTS', 'SOURCE', 'STUDENTS', 'COMPLETED'], ...rows]));
 }
 
 async function listJourneys(

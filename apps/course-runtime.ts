@@ -65,6 +65,7 @@ export async function startCourseRuntime(options: {
   await bot.init();
   await bot.api.setMyCommands(COURSE_COMMANDS);
   // Named, not left to whatever an earlier run of this token set: my_chat_member tells the bot a student unblocked it.
+  // Telegram's defaults: they include poll_answer, the students' answers to lesson quizzes (#17).
   const allowedUpdates = API_CONSTANTS.DEFAULT_UPDATE_TYPES;
   const launched = await launchBot(bot, { name: 'course', mode, allowedUpdates, log });
   return {

@@ -6,6 +6,7 @@ import type { Sql } from '../db';
 import { progressQuery } from '../journey/definitions';
 import type { BotApiStandIn, SentMessage, TgUser } from '../testing/bot-api';
 import type { EnrollmentClient } from '../journey/client';
+import { pause } from '../lib/pause';
 
 export interface DemoOptions {
   sql: Sql;
@@ -20,6 +21,8 @@ export interface DemoOptions {
 }
 
 const DEMO_TELEGRAM_ID_BASE = 100_000_000;
+/** Questions in the quiz of the demo course's lesson 2 (content/demo/lessons/02-first-bot.md). */
+const DEMO_QUIZ_QUESTIONS = 3;
 
 /** Who the demo is on the local Bot API stand-in: its two bots, its review chat and its reviewer. */
 export interface DemoIdentities {
@@ -152,11 +155,30 @@ export async function runDemo(options: DemoOptions): Promise<string> {
     replyToMessageId: review.messageId,
   });
   await standIn.waitUntilHandled(courseToken);
+  await answerQuiz(standIn, student, courseToken, log);
 
   const outcome = await handle.result();
   printer.stop();
   const progress = await handle.query(progressQuery);
   return `${outcome.stage}, lessons ${outcome.lessonsDelivered.join(', ')}, assignments ${progress.assignments.map((a) => a.status).join(', ') || 'none'}`;
+}
+
+/** The demo course's day 2 quiz: the student reads each poll for a moment, then picks the right option. */
+async function answerQuiz(standIn: BotApiStandIn, student: TgUser, courseToken: string, log: (line: string) => void) {
+  const polls = await standIn.waitFor(
+    () => {
+      const sent = standIn.sent(student.id).filter((m) => m.kind === 'poll');
+      return sent.length === DEMO_QUIZ_QUESTIONS && sent;
+    },
+    { timeoutMs: 60_000, what: 'the day 2 quiz' },
+  );
+  for (const { poll } of polls) {
+    if (!poll) continue;
+    await pause(1_000);
+    log(`👤 student answers “${poll.options[poll.correct[0] ?? 0]}”`);
+    standIn.answerPoll({ botToken: courseToken, from: student, pollId: poll.id, optionIds: poll.correct.slice(0, 1) });
+    await standIn.waitUntilHandled(courseToken);
+  }
 }
 
 /** Prints every message the bots send to the given chats, as they arrive. */
@@ -179,6 +201,6 @@ function conversationPrinter(standIn: BotApiStandIn, chats: [number, string][], 
 }
 
 function preview(message: SentMessage): string {
-  const text = message.text ?? message.caption ?? `[${message.kind}]`;
+  const text = message.text ?? message.caption ?? (message.poll ? `📊 ${message.poll.question}` : `[${message.kind}]`);
   return (text.length > 160 ? `${text.slice(0, 157)}…` : text).replace(/\n+/g, ' ⏎ ');
 }

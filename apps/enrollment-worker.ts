@@ -55,6 +55,13 @@ export const WORKER_SHUTDOWN_FORCE = '40s';
 /** See createEnrollmentWorker; a busy worker that misses it costs a replay from history, not a failure. */
 export const STICKY_QUEUE_TIMEOUT = '3s';
 
+/**
+ * How often, at most, the SDK passes a running activity's heartbeats on to the server. Its default is 80% of the
+ * step's heartbeatTimeout (4 of 5 s), which leaves a busy worker one second before the server declares a live attempt
+ * dead and starts a second one beside it — two sends of one message. Every second leaves four.
+ */
+export const HEARTBEAT_FLUSH_EVERY = '1s';
+
 /** A worker for the enrollment task queue; any number of them can share the queue. */
 export function createEnrollmentWorker(options: EnrollmentWorkerOptions): Promise<Worker> {
   const { connection, namespace, taskQueue, payloadKeys, workflowBundlePath, tuning, ...deps } = options;
@@ -72,6 +79,7 @@ export function createEnrollmentWorker(options: EnrollmentWorkerOptions): Promis
     // A journey's next task waits this long on the sticky queue of the worker that holds it in cache before any
     // worker may take it: what a dead worker costs each of its cached journeys (the SDK's default is 10 s).
     stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
+    maxHeartbeatThrottleInterval: HEARTBEAT_FLUSH_EVERY,
     ...tuning,
   });
 }

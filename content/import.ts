@@ -1,4 +1,5 @@
 import type { Sql, TransactionSql } from '../db';
+import { formatMinute } from '../domain/reminders';
 import type { CourseDefinition } from './loader';
 
 export interface ImportResult {
@@ -21,12 +22,17 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
     const [row]: [{ id: number }?] = await tx`
       insert into courses (slug, title, description, default_language, lesson_interval_ms, unpaid_expiry_ms,
                            feedback_wait_ms, onboarding_wait_ms, reminder_after_ms, protect_content, certificate,
-                           content_hash)
+                           content_hash, reminders_per_day, reminder_window_start, reminder_window_end)
       values (${course.slug}, ${course.title}, ${course.description}, ${course.language}, ${course.lessonIntervalMs},
               ${course.unpaidExpiryMs}, ${course.feedbackWaitMs}, ${course.onboardingWaitMs}, ${course.reminderAfterMs},
               ${course.protectContent}, ${course.certificate ?? false},
-              ${course.contentHash})
+              ${course.contentHash}, ${course.reminders?.perDay ?? null},
+              ${course.reminders ? formatMinute(course.reminders.startMinute) : null}::time,
+              ${course.reminders ? formatMinute(course.reminders.endMinute) : null}::time)
       on conflict (slug) do update set
+        reminders_per_day = excluded.reminders_per_day,
+        reminder_window_start = excluded.reminder_window_start,
+        reminder_window_end = excluded.reminder_window_end,
         title = excluded.title,
         description = excluded.description,
         default_language = excluded.default_language,
@@ -61,15 +67,16 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
 
     for (const lesson of course.lessons) {
       await tx`
-        insert into lessons (course_id, day, title, parts, tasks, silent, gate)
+        insert into lessons (course_id, day, title, parts, tasks, silent, gate, quiz)
         values (${courseId}, ${lesson.day}, ${lesson.title}, ${tx.json(lesson.parts)}, ${tx.json(lesson.tasks)},
-                ${lesson.silent}, ${lesson.gate ?? null})
+                ${lesson.silent}, ${lesson.gate ?? null}, ${lesson.quiz ? tx.json(lesson.quiz) : null})
         on conflict (course_id, day) do update set
           title = excluded.title,
           parts = excluded.parts,
           tasks = excluded.tasks,
           silent = excluded.silent,
-          gate = excluded.gate`;
+          gate = excluded.gate,
+          quiz = excluded.quiz`;
     }
     const days = course.lessons.map((lesson) => lesson.day);
     await tx`delete from lessons where course_id = ${courseId} and not (day = any(${days}))`;

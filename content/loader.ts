@@ -11,6 +11,10 @@ import { TARIFFS } from '../domain/tariffs';
 import type { Tariff } from '../domain/tariffs';
 import type { LessonPart, LessonTasks, MediaKind } from '../domain/lesson-content';
 import { parseDuration } from '../domain/schedule';
+import { MAX_REMINDERS_PER_DAY, parseReminderWindow } from '../domain/reminders';
+import type { ReminderSettings } from '../domain/reminders';
+import type { LessonQuiz } from '../domain/quizzes';
+import { makeQuizSchema } from './quiz-schema';
 
 /** Content that cannot be imported. Each line names the file and the field at fault, so authors can fix it alone. */
 export class CourseContentError extends Error {
@@ -38,6 +42,8 @@ export interface LessonDefinition {
   tasks: LessonTasks;
   /** What the homework must reach before the next lesson comes; absent for an open lesson (the hash stays as it was). */
   gate?: Gate;
+  /** Questions sent as Telegram quiz polls after the lesson (#17); absent without a quiz (the hash stays as it was). */
+  quiz?: LessonQuiz;
 }
 
 /** A course as authored under content/<slug>/, validated and normalized: what `importCourse` writes. */
@@ -53,6 +59,8 @@ export interface CourseDefinition {
   onboardingWaitMs: number;
   /** After a lesson, when a reviewed student who has not handed in its assignment is reminded once (0: never). */
   reminderAfterMs: number;
+  /** Reminders a day and their window for students who have not set theirs (#17); absent: the one reminder above. */
+  reminders?: ReminderSettings;
   protectContent: boolean;
   /** Students who complete the course get a certificate (#17); absent when off, so older courses hash as before. */
   certificate?: true;
@@ -181,6 +189,29 @@ const courseSchema = strict(
     feedbackWait: duration.prefault('14d'),
     onboardingWait: durationSchema(true).prefault('30m'),
     reminderAfter: durationSchema(true).prefault('20h'),
+    reminders: strict(
+      {
+        perDay: z
+          .int(expected(`a whole number from 0 to ${MAX_REMINDERS_PER_DAY}`))
+          .min(0, expected(`a whole number from 0 to ${MAX_REMINDERS_PER_DAY}`))
+          .max(MAX_REMINDERS_PER_DAY, expected(`a whole number from 0 to ${MAX_REMINDERS_PER_DAY}`)),
+        window: z
+          .string(expected('a window like 09:00-21:00'))
+          .default('09:00-21:00')
+          .transform((text, ctx) => {
+            try {
+              return parseReminderWindow(text);
+            } catch {
+              ctx.addIssue({
+                code: 'custom',
+                message: `expected a window like 09:00-21:00 (start before end), got ${JSON.stringify(text)}`,
+              });
+              return z.NEVER;
+            }
+          }),
+      },
+      'a mapping with perDay and window',
+    ).optional(),
     protectContent: z.boolean(expected('true or false')).default(false),
     cohorts: cohortsSchema.optional(),
     certificate: z.boolean(expected('true or false')).default(false),
@@ -221,6 +252,7 @@ const lessonSchema = strict(
     ).default({}),
     media: z.array(mediaSchema, expected('a list of media items')).default([]),
     gate: z.enum(GATES, expected(GATES.join(' or '))).optional(),
+    quiz: makeQuizSchema({ strict, expected, plainText, duration }).optional(),
   },
   'front matter fields day and title',
 );
@@ -284,6 +316,9 @@ export function parseLessonFile(text: string, fileName: string): LessonDefinitio
       `${fileName}: gate: a lesson without tasks has nothing to hand in; add tasks or remove the gate`,
     );
   }
+  if (fm.quiz && fm.silent) {
+    throw new CourseContentError(`${fileName}: quiz: a silent day sends nothing; move the quiz to a lesson`);
+  }
   const media = fm.media.map(({ type, source, caption, album }): LessonPart => ({
     type,
     source,
@@ -299,6 +334,7 @@ export function parseLessonFile(text: string, fileName: string): LessonDefinitio
     parts: body === '' ? media : [{ type: 'text', text: body }, ...media],
     tasks: fm.tasks,
     ...(fm.gate ? { gate: fm.gate } : {}),
+    ...(fm.quiz ? { quiz: fm.quiz } : {}),
   };
 }
 
@@ -344,6 +380,11 @@ export async function loadCourseFromDir(dir: string): Promise<CourseDefinition> 
       `${fileOfDay.get(last)}: gate: day ${last} is the last lesson; no lesson follows for a gate to hold back`,
     );
   }
+  if (lessons.some((lesson) => lesson.quiz && lesson.quiz.passMark !== null && lesson.day === last)) {
+    problems.push(
+      `${fileOfDay.get(last)}: quiz.passMark: day ${last} is the last lesson; no lesson follows for a pass mark to hold back`,
+    );
+  }
   if (problems.length > 0) throw new CourseContentError(problems.join('\n'));
 
   const definition: Omit<CourseDefinition, 'contentHash'> = {
@@ -356,6 +397,8 @@ export async function loadCourseFromDir(dir: string): Promise<CourseDefinition> 
     feedbackWaitMs: course.feedbackWait,
     onboardingWaitMs: course.onboardingWait,
     reminderAfterMs: course.reminderAfter,
+    // Only when authored, so every course without it keeps its content hash.
+    ...(course.reminders ? { reminders: { perDay: course.reminders.perDay, ...course.reminders.window } } : {}),
     protectContent: course.protectContent,
     ...(course.certificate ? { certificate: true as const } : {}),
     tariffs: TARIFFS.flatMap((tariff) => {

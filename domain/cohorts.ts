@@ -92,6 +92,25 @@ export function cohortLessonDueAt(place: CohortPlace, day: number, intervalMs: n
   return cohortDueAt(place, place, day + 1, intervalMs, student) > place.joinedAt ? place.joinedAt : null;
 }
 
+/**
+ * How many lessons' places lesson `day` moves so it comes at `notBefore` or later, at a time the cohort has a lesson
+ * (a lesson held back at a gate comes at the cohort's next lesson time, not in the middle of the night).
+ */
+export function cohortShiftToCatchUp(
+  place: CohortPlace,
+  day: number,
+  intervalMs: number,
+  student: StudentSchedule,
+  notBefore: number,
+): number {
+  let shift = 0;
+  for (;;) {
+    const due = cohortLessonDueAt(place, day + shift, intervalMs, student);
+    if (due !== null && due >= notBefore) return shift;
+    shift++;
+  }
+}
+
 /** The cohort's course day at `at` for this student: 0 before day 1, lessonCount + 1 and more once it is over. */
 export function cohortDayAt(
   cohort: Cohort,

@@ -3,11 +3,11 @@ import type { Tariff } from './tariffs';
 
 /**
  * What a lesson's homework must reach before the next lesson comes (course files: `gate:`). `submitted`: any
- * submission; `approved`: a reviewer's approval. A quiz pass mark would be a third kind here, with its own case in
- * `gatePassed`.
+ * submission; `approved`: a reviewer's approval. The third kind, `quiz`, is not written as `gate:`: a lesson's quiz
+ * with a `passMark` holds the next lesson back until an attempt reaches it (quizzes.ts).
  */
 export const GATES = ['submitted', 'approved'] as const;
-export type Gate = (typeof GATES)[number];
+export type Gate = (typeof GATES)[number] | 'quiz';
 
 /** A gated lesson as a journey's plan lists it. */
 export interface LessonGate {
@@ -19,6 +19,8 @@ export interface LessonGate {
 export interface GateEvidence {
   /** A reviewer's verdict on it, once there is one. */
   verdict?: 'approved' | 'changes-requested';
+  /** For a quiz gate: a finished attempt, and whether it reached the pass mark. */
+  quizPassed?: boolean;
 }
 
 /** The gate a student meets: nobody reviews BASIC homework, so `approved` falls back to `submitted` there. */
@@ -33,5 +35,7 @@ export function gatePassed(gate: Gate, handIns: readonly GateEvidence[]): boolea
       return handIns.length > 0;
     case 'approved':
       return handIns.some((handIn) => handIn.verdict === 'approved');
+    case 'quiz':
+      return handIns.some((handIn) => handIn.quizPassed === true);
   }
 }

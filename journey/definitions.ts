@@ -5,6 +5,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LessonGate } from '../domain/gates';
+import type { ReminderSettings } from '../domain/reminders';
 import type { EnrollmentStage } from '../domain/stages';
 import type { Tariff } from '../domain/tariffs';
 
@@ -140,6 +141,17 @@ export const studentReturnedSignal = defineSignal('studentReturned');
  * next lesson time, as if the homework had passed. Days without a gate, or not reached yet, are remembered.
  */
 export const openGateSignal = defineSignal<[{ day: number }]>('openGate');
+/**
+ * The student set their homework reminders (/reminders, #17): numbers only. From then on pending homework is reminded
+ * `perDay` times a day inside their window (0: never); settings that do not validate are ignored.
+ */
+export const remindersChosenSignal = defineSignal<[ReminderSettings]>('remindersChosen');
+/**
+ * The course bot recorded the last answer of attempt `attempt` at lesson `day`'s quiz (#17) and scored it from
+ * Postgres: `correct` of `total`. Counts and ids only. A repeat of an attempt already scored changes nothing.
+ */
+export const quizAnsweredSignal =
+  defineSignal<[{ day: number; attempt: number; correct: number; total: number }]>('quizAnswered');
 /** Reviewer's answer. Rejected (with a reason, nothing changes) for an unknown or already answered assignment. */
 export const submitFeedbackUpdate = defineUpdate<{ assignmentId: number }, [FeedbackInput]>('submitFeedback');
 export const progressQuery = defineQuery<EnrollmentProgress>('progress');

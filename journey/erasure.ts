@@ -98,6 +98,7 @@ async function eraseRows(
   await tx`delete from submissions where enrollment_id in (${theirEnrollments})`;
   await tx`delete from assignments where enrollment_id in (${theirEnrollments})`;
   await tx`delete from lesson_deliveries where enrollment_id in (${theirEnrollments})`;
+  await tx`delete from quiz_polls where enrollment_id in (${theirEnrollments})`;
   await tx`delete from certificates where enrollment_id in (${theirEnrollments})`;
   await tx`delete from support_messages where user_id = ${userId}`;
   await tx`delete from referrals where referred_user_id = ${userId}`;
@@ -114,6 +115,7 @@ async function eraseRows(
   await tx`
     update users set telegram_id = null, first_name = '', last_name = null, username = null, language_code = null,
                      email = null, time_zone = 'UTC', preferred_lesson_time = null, certificate_name = null,
+                     reminders_per_day = null, reminder_window_start = null, reminder_window_end = null,
                      erased_at = now(), updated_at = now()
     where id = ${userId}`;
   const recorded = {

@@ -8,7 +8,8 @@ import type { Sql } from '../db';
 export async function studentData(sql: Sql, telegramId: number): Promise<object | undefined> {
   const [profile]: [{ id: number }?] = await sql`
     select id, telegram_id, first_name, last_name, username, language_code, email, time_zone, preferred_lesson_time,
-           certificate_name, blocked_at, created_at, updated_at
+           certificate_name, reminders_per_day, reminder_window_start, reminder_window_end, blocked_at, created_at,
+           updated_at
     from users where telegram_id = ${telegramId}`;
   if (!profile) return undefined;
   const userId = profile.id;

@@ -17,6 +17,20 @@ export const en = {
   task: (p: { task: string }) => `📝 <b>Assignment</b>\n${p.task}`,
   submitAssignment: () => `📤 Submit assignment`,
   reminder: (p: { day: number }) => `⏰ A gentle reminder: your curator is waiting for your day ${p.day} assignment.`,
+  /** A reminder the student set (/reminders): the lesson's title is escaped by the caller. */
+  studentReminder: (p: { day: number; title: string }) =>
+    `⏰ Your day ${p.day} assignment (“${p.title}”) is still waiting for you. Hand it in with the button below. /reminders to change how often you hear this.`,
+  /** Before a lesson's quiz polls (#17): how many questions, what passes, which attempt. */
+  quizIntro: (p: {
+    day: number;
+    questions: number;
+    passMark: number | null;
+    attempt: number;
+    attempts: number | null;
+  }) =>
+    `🧩 <b>Day ${p.day} quiz</b>: ${p.questions} question${p.questions === 1 ? '' : 's'}` +
+    (p.passMark === null ? '.' : `; ${p.passMark} right answer${p.passMark === 1 ? '' : 's'} open the next lesson.`) +
+    (p.attempt > 1 ? ` Attempt ${p.attempt}${p.attempts === null ? '' : ` of ${p.attempts}`}.` : ''),
   askCurator: () => `❓ Ask a curator`,
   assignmentAutoAnswer: () =>
     `✅ Assignment received, well done! Your tariff doesn't include a personal review, so keep going with the next lesson.`,

@@ -16,6 +16,12 @@ export const ru: Messages = {
   task: (p) => `📝 <b>Задание</b>\n${p.task}`,
   submitAssignment: () => `📤 Сдать задание`,
   reminder: (p) => `⏰ Напоминаем: куратор ждёт ваше задание дня ${p.day}.`,
+  studentReminder: (p) =>
+    `⏰ Задание дня ${p.day} («${p.title}») всё ещё ждёт вас. Сдайте его кнопкой ниже. Как часто напоминать — /reminders.`,
+  quizIntro: (p) =>
+    `🧩 <b>Тест дня ${p.day}</b>: вопросов — ${p.questions}` +
+    (p.passMark === null ? '.' : `; чтобы открыть следующий урок, нужно правильных ответов: ${p.passMark}.`) +
+    (p.attempt > 1 ? ` Попытка ${p.attempt}${p.attempts === null ? '' : ` из ${p.attempts}`}.` : ''),
   askCurator: () => `❓ Вопрос куратору`,
   assignmentAutoAnswer: () =>
     `✅ Задание получено, отличная работа! В ваш тариф не входит личная проверка — продолжайте со следующим уроком.`,

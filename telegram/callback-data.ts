@@ -48,6 +48,8 @@ interface ButtonFields {
   forget: { telegramId: number; askedAt: number };
   /** `fgs:<telegram id>:<unix seconds>`: a reviewer confirms /forget of a student. */
   'forget-student': { telegramId: number; askedAt: number };
+  /** `rem:<per day>:<start minute>-<end minute>`: the student's homework reminders (/reminders, #17). */
+  reminders: { perDay: number; startMinute: number; endMinute: number };
 }
 
 export type ButtonKind = keyof ButtonFields;
@@ -105,6 +107,7 @@ const WRITERS: { [K in ButtonKind]: (button: ButtonOf<K>) => string } = {
   verdict: (b) => `rv:${b.verdict === 'approved' ? 'ok' : 'redo'}:${b.assignmentId}`,
   forget: (b) => `fg:${b.telegramId}:${b.askedAt}`,
   'forget-student': (b) => `fgs:${b.telegramId}:${b.askedAt}`,
+  reminders: (b) => `rem:${b.perDay}:${b.startMinute}-${b.endMinute}`,
 };
 
 /** The capture groups of `pattern` when it matches all of `data` (every pattern below is anchored). */
@@ -164,4 +167,11 @@ const READERS: Reader[] = [
   // Telegram ids have at most 15 digits here (as the admin commands read them); times are Unix seconds.
   forgetReader('forget', /^fg:([1-9]\d{0,14}):(\d{1,12})$/),
   forgetReader('forget-student', /^fgs:([1-9]\d{0,14}):(\d{1,12})$/),
+  // 0-5 a day; a window of minutes of one day, start before end.
+  (data) =>
+    read(/^rem:([0-5]):(0|[1-9]\d{0,3})-(0|[1-9]\d{0,3})$/, data, (perDay, start, end) =>
+      Number(start) < Number(end) && Number(end) < 1440
+        ? { kind: 'reminders', perDay: Number(perDay), startMinute: Number(start), endMinute: Number(end) }
+        : undefined,
+    ),
 ];

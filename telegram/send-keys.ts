@@ -16,7 +16,15 @@ export const sendKey = {
   lessonPart: (enrollmentId: number, day: number, part: number) => `${lessonKeyPrefix(enrollmentId, day)}${part}`,
   assignmentAck: (assignmentId: number) => `assignment-ack:${assignmentId}`,
   reminder: (enrollmentId: number, day: number) => `reminder:${enrollmentId}:${day}`,
+  /** A reminder the student set (#17), one per reminder time (`at`, epoch ms) it was due. */
+  studentReminder: (enrollmentId: number, day: number, at: number) => `student-reminder:${enrollmentId}:${day}:${at}`,
   completion: (enrollmentId: number) => `completion:${enrollmentId}`,
+  /** The intro before attempt `attempt` of lesson `day`'s quiz, and its poll for question `question` (from 0). */
+  quizIntro: (enrollmentId: number, day: number, attempt: number) => `quiz:${enrollmentId}:${day}:${attempt}:intro`,
+  quizPoll: (enrollmentId: number, day: number, attempt: number, question: number) =>
+    `quiz:${enrollmentId}:${day}:${attempt}:${question}`,
+  /** The course bot's answer to a finished attempt; also its claim to tell the journey, so only one update does. */
+  quizResult: (enrollmentId: number, day: number, attempt: number) => `quiz:${enrollmentId}:${day}:${attempt}:result`,
   /** The certificate of completion (#17), one per enrollment. */
   certificate: (enrollmentId: number) => `certificate:${enrollmentId}`,
   reviewHeader: (assignmentId: number) => `review:${assignmentId}:header`,

@@ -51,7 +51,14 @@ export type ReplyActivities = Pick<
  */
 export type ScheduledActivities = Pick<
   Activities,
-  'deliverLesson' | 'sendReminder' | 'sendCompletion' | 'routeAssignment' | 'deliverFeedback' | 'issueCertificate'
+  | 'deliverLesson'
+  | 'sendReminder'
+  | 'sendCompletion'
+  | 'routeAssignment'
+  | 'deliverFeedback'
+  | 'issueCertificate'
+  | 'sendStudentReminder'
+  | 'sendQuiz'
 >;
 
 /**
@@ -114,5 +121,7 @@ export const telegram: ScheduledActivities = {
   sendCompletion: (input) => scheduledSteps().sendCompletion(input),
   routeAssignment: (input) => scheduledSteps().routeAssignment(input),
   deliverFeedback: (input) => scheduledSteps().deliverFeedback(input),
+  sendQuiz: (input) => scheduledSteps().sendQuiz(input),
   issueCertificate: (input) => scheduledSteps().issueCertificate(input),
+  sendStudentReminder: (input) => scheduledSteps().sendStudentReminder(input),
 };

@@ -1,12 +1,13 @@
 import { allHandlersFinished, condition, log, patched, setCurrentDetails } from '@temporalio/workflow';
 import type { EnrollmentInput, EnrollmentResult } from '../journey/definitions';
-import { cohortLessonDueAt } from '../domain/cohorts';
+import { cohortLessonDueAt, cohortShiftToCatchUp } from '../domain/cohorts';
 import { intervalsToCatchUp, lessonDueAt } from '../domain/schedule';
 import { replies, telegram } from './activity-steps';
 import { joinCohort } from './cohorts';
 import { issueCertificate } from './certificate';
 import { createGates } from './gates';
 import { openJourney } from './journey';
+import { createQuizzes } from './quizzes';
 import type { Journey } from './journey';
 import type { JourneyState } from './journey-state';
 
@@ -74,6 +75,7 @@ async function deliverLessons(journey: Journey): Promise<EnrollmentResult | unde
   let dayOffset = 0;
   const silent = new Set(plan.silentDays);
   const gates = createGates(state, plan, syncStage);
+  const quizzes = createQuizzes(journey);
   // In a cohort lessons follow the cohort's start (a late joiner's by the course's policy) until a reviewer moves
   // the student; null (a skipped lesson) only comes from a cohort.
   let cohort = await joinCohort(state, plan);
@@ -109,12 +111,16 @@ async function deliverLessons(journey: Journey): Promise<EnrollmentResult | unde
         break;
       }
       state.nextLessonDueAt = due;
-      const gate = due <= Date.now() ? gates.closedBefore(day) : null;
+      const gate = due <= Date.now() ? (gates.closedBefore(day) ?? quizzes.closedBefore(day)) : null;
       if (gate) {
         // Due, but the last lesson's homework has not passed its gate. Freed after its time, the lesson comes at the
         // student's next lesson time (not in the middle of their night) and the rest of the course follows from it.
         const interrupted = () => state.refunded || state.pausedAt !== null || state.moveTo !== null;
-        if (await gates.waitAt(gate, interrupted)) dayOffset += intervalsToCatchUp(lesson(), Date.now());
+        if (await gates.waitAt(gate, interrupted)) {
+          dayOffset += cohort
+            ? cohortShiftToCatchUp(cohort, day + dayOffset, intervalMs, lesson().student, Date.now())
+            : intervalsToCatchUp(lesson(), Date.now());
+        }
         continue;
       }
       if (due <= Date.now()) break;
@@ -139,6 +145,7 @@ async function deliverLessons(journey: Journey): Promise<EnrollmentResult | unde
       );
       if (!delivered) return finish(state, 'blocked');
       if (hasTask) gates.tasked(day);
+      quizzes.delivered(day);
       state.lessonsDelivered.push(day);
       log.info('Lesson delivered', { enrollmentId, day });
       if (hasTask) reminders.schedule(day, startedAt);

@@ -70,6 +70,8 @@ export class JourneyState {
   cohort: CohortPlace | null = null;
   /** Days whose gate a reviewer opened by hand (openGateSignal). */
   readonly gatesOpened = new Set<number>();
+  /** Scored quiz attempts by day (#17): whether each reached the pass mark. */
+  readonly quizAttempts = new Map<number, { attempt: number; passed: boolean }[]>();
   readonly lessonsDelivered: number[] = [];
   readonly payments = new Map<string, 'accepted' | 'underpaid' | 'refunded'>();
   readonly seenPaymentIds = new Set<string>();
@@ -174,6 +176,12 @@ export class JourneyState {
   /** Whether lesson `day`'s homework passed `gate`, or a reviewer opened it. */
   passed({ day, gate }: LessonGate): boolean {
     if (this.gatesOpened.has(day)) return true;
+    if (gate === 'quiz') {
+      return gatePassed(
+        gate,
+        (this.quizAttempts.get(day) ?? []).map(({ passed }) => ({ quizPassed: passed })),
+      );
+    }
     const handIns = [...this.assignments.values()].filter((a) => a.day === day);
     return gatePassed(
       gate,

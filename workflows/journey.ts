@@ -7,6 +7,7 @@ import { JourneyState } from './journey-state';
 import { createReminders } from './reminders';
 import type { Reminders } from './reminders';
 import { createStageSync } from './stage-sync';
+import { createStudentReminders, listenForReminderChoices } from './student-reminders';
 import { createStudentLine } from './student-line';
 import type { StudentLine } from './student-line';
 
@@ -37,15 +38,22 @@ export async function openJourney(input: EnrollmentInput): Promise<Journey> {
   const syncStage = createStageSync(state, planned);
   const student = createStudentLine(state, syncStage);
   setHandlers({ state, planned, syncStage, student, reminders: () => opened.reminders });
+  const reminderChoice = listenForReminderChoices();
 
   const plan = await db.openEnrollment({ workflowId: workflowInfo().workflowId, ...input });
   const { enrollmentId } = plan;
   state.lessonCount = plan.lessonCount;
-  const reminders = createReminders({
+  const reminders = createStudentReminders({
     state,
-    afterMs: plan.reminderAfterMs ?? 0,
-    schedule: () => state.schedule ?? plan.student,
-    send: (day) => telegram.sendReminder({ enrollmentId, day }),
+    plan,
+    choice: reminderChoice,
+    legacy: createReminders({
+      state,
+      afterMs: plan.reminderAfterMs ?? 0,
+      schedule: () => state.schedule ?? plan.student,
+      send: (day) => telegram.sendReminder({ enrollmentId, day }),
+    }),
+    send: ({ day, at }) => telegram.sendStudentReminder({ enrollmentId, day, at }),
   });
   opened.plan = plan;
   opened.reminders = reminders;

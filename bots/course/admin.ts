@@ -5,6 +5,7 @@ import { formatMoney } from '../../locales';
 import { AdminOpError, createAdminOps } from '../../journey/admin-ops';
 import type { AdminActor } from '../../journey/admin-ops';
 import type { CourseContext } from './context';
+import { quizStatsLines } from './quizzes';
 
 /**
  * Admin actions in the review chat, each written to admin_actions: /stats, /block and /unblock <telegram id>,
@@ -67,6 +68,7 @@ desk.command('stats', async (ctx) => {
     '💰 Payments:',
     ...revenue.map((r) => `• ${r.n} paid, ${formatMoney(r.total, r.currency)}`),
     `📥 Assignments waiting for review: ${waiting?.n ?? 0}`,
+    ...(await quizStatsLines(sql)),
   ];
   await ctx.reply(lines.join('\n'));
 });

@@ -15,6 +15,8 @@ import { cohortDesk, COHORT_COMMANDS } from './cohorts';
 import { promoDesk, PROMO_COMMANDS } from './promo';
 import { certificateNames } from './certificate-name';
 import { questions } from './questions';
+import { reminders } from './reminders';
+import { quizAnswers } from './quizzes';
 import { review, REVIEW_COMMANDS } from './review';
 import { settings } from './settings';
 import { submit } from './submit';
@@ -28,6 +30,7 @@ export const COURSE_COMMANDS = [
   { command: 'progress', description: 'Your day, tariff and assignments' },
   { command: 'time', description: 'Set your lesson time (HH:MM)' },
   { command: 'timezone', description: 'Set your time zone' },
+  { command: 'reminders', description: 'How often to remind you of homework' },
   { command: 'pause', description: 'Pause the course' },
   { command: 'resume', description: 'Resume the course' },
   { command: 'name', description: 'The name on your certificate' },
@@ -60,9 +63,11 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
       storage: postgresSessionStorage<CourseSession>(deps.sql, `course:${token.split(':')[0]}`),
     }),
   );
+  // Poll answers come from no chat: they are the student's, handled before anything that needs a chat.
+  handlers.use(quizAnswers);
   handlers.use(adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, cohortDesk, promoDesk, review));
   handlers.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
-  handlers.use(lessons, settings, certificateNames);
+  handlers.use(lessons, settings, certificateNames, reminders);
   handlers.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));
   // The sales bot holds the account and takes students out of the groups, so data rights are served there.
   handlers.command(['mydata', 'forget'], (ctx) =>

@@ -10,6 +10,7 @@ import { onButton } from '../buttons';
 import type { CourseContext, StudentContext } from './context';
 import { currentEnrollment } from './enrollment';
 import type { StudentEnrollment } from './enrollment';
+import { quizProgressLines } from './quizzes';
 
 /** /lesson, /lessons and /progress: only what has been delivered, never a lesson that is not due yet. */
 export const lessons = new Composer<CourseContext>();
@@ -81,7 +82,10 @@ student.command('progress', async (ctx) => {
           when: new Date(progress.nextLessonDueAt).toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
         })
       : '';
-  const gate = progress.gate ? ctx.t.waitingAtGate[progress.gate.gate]({ day: progress.gate.day }) : '';
+  const quizzes = await quizProgressLines(ctx.deps.sql, ctx.t, enrollment.id, progress.gate);
+  const gate = progress.gate
+    ? (quizzes.gate ?? ctx.t.waitingAtGate[progress.gate.gate]({ day: progress.gate.day }))
+    : '';
   const { cohort } = progress;
   const inCohort = cohort
     ? ctx.t.cohortLine({ name: cohort.name, startsOn: cohort.startsOn, started: progress.lessonsDelivered.length > 0 })
@@ -97,7 +101,9 @@ student.command('progress', async (ctx) => {
       tariff: progress.tariff ?? enrollment.tariff,
       stage: progress.stage,
       next: inCohort + next + gate,
-    }) + assignments,
+    }) +
+      assignments +
+      quizzes.lines,
     { parse_mode: 'HTML' },
   );
 });

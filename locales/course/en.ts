@@ -2,7 +2,7 @@
 export const courseEn = {
   suspended: () => `Your access is suspended. Please contact the course team.`,
   help: () =>
-    `/lesson – today's lesson again\n/lessons – every lesson you have received\n/progress – your day, tariff and assignments\n/time HH:MM, /timezone Area/City – when lessons arrive\n/pause, /resume – take a break\n/name Your Name – the name on your certificate\n/help – this list\n\nTo hand in an assignment, press “Submit assignment” under it.`,
+    `/lesson – today's lesson again\n/lessons – every lesson you have received\n/progress – your day, tariff and assignments\n/time HH:MM, /timezone Area/City – when lessons arrive\n/pause, /resume – take a break\n/reminders – how often to remind you of homework\n/name Your Name – the name on your certificate\n/help – this list\n\nTo hand in an assignment, press “Submit assignment” under it.`,
   notEnrolled: (p: { salesBot: string }) =>
     `You have no course here yet. Choose one and pay in ${p.salesBot}, then come back.`,
   noLessonYet: () => `Your first lesson has not arrived yet.`,
@@ -17,6 +17,23 @@ export const courseEn = {
     submitted: (p: { day: number }) => `\n🔒 The next lesson comes once you hand in your day ${p.day} assignment.`,
     approved: (p: { day: number }) =>
       `\n🔒 The next lesson comes once your curator approves your day ${p.day} assignment.`,
+    quiz: (p: { day: number }) => `\n🔒 The next lesson comes once you pass the day ${p.day} quiz.`,
+  },
+  /** Lesson quizzes (#17): scores in /progress, and the answer to a finished attempt. */
+  quiz: {
+    score: (p: { day: number; correct: number; total: number; passed: boolean }) =>
+      `\n• Quiz day ${p.day}: ${p.correct}/${p.total} ${p.passed ? '✅' : '❌'}`,
+    unfinished: (p: { day: number; answered: number; total: number }) =>
+      `\n• Quiz day ${p.day}: ${p.answered} of ${p.total} answered`,
+    exhausted: (p: { day: number }) =>
+      `\n🔒 No attempts left at the day ${p.day} quiz: your curator can open the next lesson for you.`,
+    passed: (p: { day: number; correct: number; total: number }) =>
+      `✅ Day ${p.day} quiz: ${p.correct}/${p.total}. Passed!`,
+    scored: (p: { day: number; correct: number; total: number }) => `🧩 Day ${p.day} quiz: ${p.correct}/${p.total}.`,
+    retake: (p: { day: number; correct: number; total: number; passMark: number; hours: number }) =>
+      `❌ Day ${p.day} quiz: ${p.correct}/${p.total}; ${p.passMark} open the next lesson. You can retake it in ${p.hours} h: it comes here.`,
+    failed: (p: { day: number; correct: number; total: number; passMark: number }) =>
+      `❌ Day ${p.day} quiz: ${p.correct}/${p.total}; ${p.passMark} were needed and no attempts are left. Your curator can open the next lesson for you.`,
   },
   /** The cohort the student is in (#17); `started` once its day 1 has come for them. */
   cohortLine: (p: { name: string; startsOn: string; started: boolean }) =>
@@ -62,6 +79,17 @@ export const courseEn = {
     `🎓 Your certificates will carry your Telegram name (${p.name}). To set another, send /name and your name, for example /name Ada Lovelace.`,
   badName: () =>
     `That name can't go on a certificate: use 1 to 64 letters, with spaces, hyphens or apostrophes between words, for example /name Anna-Maria O'Neil. Nothing was changed.`,
+  // Homework reminders the student sets (/reminders, #17).
+  remindersNow: (p: { perDay: number; window: string; timeZone: string }) =>
+    `⏰ Homework reminders: ${p.perDay} a day between ${p.window} (${p.timeZone}), while an assignment is waiting.`,
+  remindersOff: () => `🔕 Homework reminders are off.`,
+  remindersCourseDefault: () => `⏰ Homework reminders: the course's own (one, the day after a lesson).`,
+  remindersChoose: () =>
+    `How many a day? Or send /reminders 3 09:00-21:00 to set the hours too, /reminders off for none.`,
+  remindersSaved: () => `👍 Saved.`,
+  badReminders: () =>
+    `Send /reminders N HH:MM-HH:MM: N from 0 to 5 a day, hours within one day (start before end), e.g. /reminders 3 09:00-21:00, or /reminders off. Nothing was changed.`,
+  badReminderButton: () => `That button is not valid; nothing was changed. Send /reminders to choose again.`,
   // Review desk (admin chat).
   askQuestion: () => `Write your question in one message (text, voice or a screenshot); a curator will answer here.`,
   questionSent: () => `Thanks! Your question is with the curators.`,

@@ -17,7 +17,7 @@ export function deliver(
   kind: SentKind,
   content: Partial<Message>,
   record: Partial<
-    Pick<SentMessage, 'text' | 'caption' | 'rawText' | 'parseMode' | 'media' | 'mediaGroupId' | 'invoice'>
+    Pick<SentMessage, 'text' | 'caption' | 'rawText' | 'parseMode' | 'media' | 'mediaGroupId' | 'invoice' | 'poll'>
   >,
 ): Message {
   const { params, state, bot } = ctx;

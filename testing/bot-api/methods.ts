@@ -7,6 +7,7 @@ import { sendMedia, sendMediaGroup, sendMessage } from './messages';
 import { INVITE_METHODS } from './invite-links';
 import { MEMBER_METHODS } from './members';
 import { PAYMENT_METHODS } from './payments';
+import { sendPoll } from './polls';
 import { UPDATE_METHODS } from './updates';
 import { answerCallbackQuery } from './users';
 
@@ -21,6 +22,7 @@ export const SEND_METHODS = new Set([
   'sendAnimation',
   'sendMediaGroup',
   'sendInvoice',
+  'sendPoll',
   'copyMessage',
   'forwardMessage',
 ]);
@@ -91,6 +93,7 @@ export const METHODS: Record<string, Method> = {
   sendAudio: sendMedia('audio'),
   sendAnimation: sendMedia('animation'),
   sendMediaGroup,
+  sendPoll,
   copyMessage: copyMessage('copy'),
   forwardMessage: copyMessage('forward'),
   editMessageText: editMessage('text'),

@@ -6,6 +6,8 @@ import { joinViaLink } from './invite-links';
 import { RateLimiter } from './limits';
 import type { PayInvoiceInput, PaymentOutcome } from './pay-invoice';
 import { payInvoice } from './pay-invoice';
+import type { AnswerPollInput } from './polls';
+import { answerPoll, deliverRawUpdate } from './polls';
 import { BotApiServer } from './server';
 import { StandInState } from './state';
 import type {
@@ -128,6 +130,19 @@ export class BotApiStandIn {
   /** A user presses an inline button under a bot's message; returns the callback query id. */
   pressButton(input: PressButtonInput): string {
     return pressButton(this.state, input);
+  }
+
+  /**
+   * A user answers a poll a bot sent (by poll id, or by the message showing it); a non-anonymous poll's bot gets
+   * poll_answer. A quiz takes one answer per user, as in Telegram's apps. Returns the poll id.
+   */
+  answerPoll(input: AnswerPollInput): string {
+    return answerPoll(this.state, input);
+  }
+
+  /** A hand-made update for a bot (say a poll_answer for a poll it never sent, or one delivered twice). */
+  deliverRawUpdate(botToken: string, update: Omit<Update, 'update_id'>): Update {
+    return deliverRawUpdate(this.state, botToken, update);
   }
 
   /** How the bot answered a button press, once it called answerCallbackQuery. */

@@ -11,6 +11,7 @@ import type {
   InviteLink,
   InvoiceRecord,
   MemberStatus,
+  PollRecord,
   SlowSpec,
   TgUser,
 } from './types';
@@ -41,6 +42,8 @@ export class StandInState {
   /** Invoices by message key: Telegram keeps the payload server-side. */
   readonly invoices = new Map<string, InvoiceRecord>();
   readonly charges = new Map<string, Charge>();
+  /** Polls bots sent, by poll id. */
+  readonly polls = new Map<string, PollRecord>();
   readonly invites = new Map<string, InviteLink>();
   readonly joinRequests = new Map<string, { chatId: number; user: TgUser; link: string }>();
   readonly members = new Map<number, Map<number, MemberStatus>>();

@@ -1,4 +1,11 @@
-import type { ForceReply, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, User } from 'grammy/types';
+import type {
+  ForceReply,
+  InlineKeyboardMarkup,
+  Poll,
+  ReplyKeyboardMarkup,
+  ReplyKeyboardRemove,
+  User,
+} from 'grammy/types';
 
 /** A loosely typed Bot API object: request parameters and anything the stand-in passes through as given. */
 export type TgObject = Record<string, unknown>;
@@ -18,7 +25,7 @@ export type BotRef = string | number;
 export type BotUser = User & { is_bot: true; username: string };
 
 export type SentKind =
-  'text' | 'photo' | 'video' | 'document' | 'voice' | 'audio' | 'animation' | 'invoice' | 'copy' | 'forward';
+  'text' | 'photo' | 'video' | 'document' | 'voice' | 'audio' | 'animation' | 'invoice' | 'copy' | 'forward' | 'poll';
 
 export type ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply;
 
@@ -46,6 +53,8 @@ export interface SentMessage {
   replyToMessageId?: number;
   /** For `kind: 'invoice'`: what the bot asked for, including the payload Telegram hides from the chat. */
   invoice?: InvoiceRecord;
+  /** For `kind: 'poll'`: the poll as sent, with a quiz's right options (`correct`, 0-based). */
+  poll?: { id: string; question: string; options: string[]; correct: number[]; explanation?: string };
   /** Earlier texts (or captions) of the message, oldest first, when the bot edited it. */
   edits: string[];
   deleted: boolean;
@@ -161,3 +170,12 @@ export interface Charge {
 }
 
 export type MemberStatus = 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';
+
+/** A poll a bot sent, as Telegram keeps it: its current state and each user's vote. */
+export interface PollRecord {
+  botId: number;
+  chatId: number;
+  messageId: number;
+  poll: Poll;
+  votes: Map<number, number[]>;
+}

@@ -60,6 +60,9 @@ describe('the npm start demo', () => {
     expect(p.telegram.inviteLinks(DEMO_GROUPS.FEEDBACK![0])).toHaveLength(1);
     expect(conversation).toContain('Nice start! Try a keyboard next.');
     expect(conversation).toContain('That was the last lesson');
+    // Lesson 2's quiz came as quiz polls, and the right answers opened lesson 3.
+    expect(conversation).toContain('📊 Which command does BotFather answer with a new token?');
+    expect(conversation).toContain('✅ Day 2 quiz: 3/3. Passed!');
     // The demo course issues certificates (#17): the PDF comes with its verification code.
     expect(conversation).toMatch(
       /Your certificate for Telegram Bots in 7 Days\. Anyone can check it with the code \w{4}-\w{4}-\w{4}/,

@@ -184,5 +184,8 @@ describe('a returning student resumes', () => {
       const poll = await p.telegram.waitFor(() => p.telegram.calls('getUpdates').find((c) => c.token === token));
       expect(allowedUpdatesOf(poll.params), token).toContain('my_chat_member');
     }
+    // The course bot also hears the students' answers to lesson quizzes (#17).
+    const coursePoll = p.telegram.calls('getUpdates').find((c) => c.token === COURSE_TOKEN);
+    expect(allowedUpdatesOf(coursePoll?.params)).toContain('poll_answer');
   });
 });

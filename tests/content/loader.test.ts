@@ -97,6 +97,33 @@ describe('loadCourseFromDir', () => {
     expect(message).toMatch(/sample\/course\.yaml: lessonInterval: expected a duration .*"tomorrow"/);
   });
 
+  it('takes the students’ default reminders (#17), and none when the course has no such field', async () => {
+    const without = await loadCourseFromDir(writeCourse({ 'lessons/1.md': lesson(1) }));
+    expect(without).not.toHaveProperty('reminders');
+    const yaml = `${COURSE_YAML}reminders: { perDay: 3, window: '08:00-20:30' }\n`;
+    const course = await loadCourseFromDir(writeCourse({ 'course.yaml': yaml, 'lessons/1.md': lesson(1) }));
+    expect(course.reminders).toEqual({ perDay: 3, startMinute: 480, endMinute: 1230 });
+    expect(course.contentHash).not.toBe(without.contentHash);
+    const byDefault = `${COURSE_YAML}reminders: { perDay: 0 }\n`;
+    expect(
+      (await loadCourseFromDir(writeCourse({ 'course.yaml': byDefault, 'lessons/1.md': lesson(1) }))).reminders,
+    ).toEqual({ perDay: 0, startMinute: 540, endMinute: 1260 });
+  });
+
+  it('rejects reminders beyond 5 a day and windows that cross midnight', async () => {
+    for (const [field, error] of [
+      ['{ perDay: 6 }', /reminders\.perDay: expected a whole number from 0 to 5/],
+      [
+        "{ perDay: 2, window: '21:00-09:00' }",
+        /reminders\.window: expected a window like 09:00-21:00 \(start before end\)/,
+      ],
+      ["{ perDay: 2, every: '1h' }", /reminders: unknown field every/],
+    ] as const) {
+      const yaml = `${COURSE_YAML}reminders: ${field}\n`;
+      expect(await loadError(writeCourse({ 'course.yaml': yaml, 'lessons/1.md': lesson(1) }))).toMatch(error);
+    }
+  });
+
   it('rejects a slug that differs from the folder name', async () => {
     const message = await loadError(
       writeCourse({ 'course.yaml': COURSE_YAML.replace('sample', 'other'), 'lessons/1.md': lesson(1) }),

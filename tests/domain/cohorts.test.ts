@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { chooseCohort, cohortDayAt, cohortLessonDueAt, cohortStartAt, parseCohortDate } from '../../domain/cohorts';
+import {
+  chooseCohort,
+  cohortDayAt,
+  cohortLessonDueAt,
+  cohortShiftToCatchUp,
+  cohortStartAt,
+  parseCohortDate,
+} from '../../domain/cohorts';
 import type { CohortPlace, CohortRules } from '../../domain/cohorts';
 import { DAY_MS } from '../../domain/schedule';
 
@@ -71,6 +78,19 @@ describe('when lessons come in a cohort', () => {
       joinedAt,
       springStart + 3 * DAY_MS,
     ]);
+  });
+});
+
+describe('a lesson a gate held back in a cohort', () => {
+  it("comes at the cohort's next lesson time after the gate opens", () => {
+    const early: CohortPlace = { ...spring, ...rules, joinedAt: springStart - DAY_MS };
+    // Lesson 2 was due on day 2 at 07:30; the gate opened on day 4 at 12:00: it comes on day 5 at 07:30.
+    const opened = springStart + 3 * DAY_MS + 4.5 * 3_600_000;
+    const shift = cohortShiftToCatchUp(early, 2, DAY_MS, berlin, opened);
+    expect(shift).toBe(3);
+    expect(cohortLessonDueAt(early, 2 + shift, DAY_MS, berlin)).toBe(springStart + 4 * DAY_MS);
+    // Not held back: no shift.
+    expect(cohortShiftToCatchUp(early, 2, DAY_MS, berlin, springStart)).toBe(0);
   });
 });
 

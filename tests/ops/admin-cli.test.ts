@@ -131,4 +131,25 @@ describe('the admin CLI', () => {
     expect(wrong.stderr).toContain('Unknown stage "sleeping"');
     expect(wrong.stderr).toContain('Usage: npm run admin');
   });
+
+  it('adds and lists cohorts, audited, and refuses a bad one with nothing changed', async () => {
+    const { sql } = p.db;
+    const slug = p.slug('cli-cohorts');
+    await insertCourse(sql, { slug, lessons: [{ day: 1 }], cohorts: { policy: 'from-today', starts: [] } });
+    const startsOn = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    expect(await admin('cohort', 'add', slug, 'june', startsOn)).toBe(`${slug}: cohort june starts on ${startsOn}`);
+    await expect(admin('cohort', 'add', slug, 'june', startsOn)).rejects.toThrow(
+      new AdminOpError(`${slug} already has a cohort "june".`),
+    );
+    await expect(admin('cohort', 'add', slug, 'july')).rejects.toThrow(UsageError);
+    await expect(admin('cohort', 'add', slug, 'july', '2027-13-01')).rejects.toThrow(AdminOpError);
+    const listed = await admin('cohort', 'list', '--course', slug);
+    expect(listed.split('\n')).toEqual([
+      expect.stringMatching(/^COURSE\s+COHORT\s+STARTS\s+SOURCE\s+STUDENTS\s+COMPLETED$/),
+      expect.stringMatching(new RegExp(`^${slug}\\s+june\\s+${startsOn}\\s+admin\\s+0\\s+0$`)),
+    ]);
+    const audit = await sql<{ action: string; details: { via: string } }[]>`
+      select action, details from admin_actions where target = ${`course:${slug}`}`;
+    expect(audit).toEqual([{ action: 'add-cohort', details: expect.objectContaining({ name: 'june', via: 'cli' }) }]);
+  });
 });

@@ -52,6 +52,9 @@ describe('bots in webhook mode', () => {
     // my_chat_member among the updates both bots ask for: a student who unblocks either bot resumes their journey.
     for (const call of p.telegram.calls('setWebhook'))
       expect(allowedUpdatesOf(call.params)).toContain('my_chat_member');
+    // The course bot also hears the students' answers to lesson quizzes (#17).
+    const course = p.telegram.calls('setWebhook').find((c) => String(c.params.url).endsWith('/telegram/course'));
+    expect(allowedUpdatesOf(course?.params)).toContain('poll_answer');
 
     const student = { id: 880_000_001, first_name: 'Webhook', language_code: 'en' };
     p.telegram.sendUserMessage({ botToken: SALES_TOKEN, from: student, text: '/start' });

@@ -36,6 +36,10 @@ const WIRE: { [K in ButtonKind]: [ButtonOf<K>, string][] } = {
   'forget-student': [
     [{ kind: 'forget-student', telegramId: 700_000_001, askedAt: 1_780_000_000 }, 'fgs:700000001:1780000000'],
   ],
+  reminders: [
+    [{ kind: 'reminders', perDay: 3, startMinute: 540, endMinute: 1260 }, 'rem:3:540-1260'],
+    [{ kind: 'reminders', perDay: 0, startMinute: 0, endMinute: 1439 }, 'rem:0:0-1439'],
+  ],
 };
 const ROWS: [Button, string][] = Object.values(WIRE).flat();
 
@@ -161,6 +165,23 @@ describe('garbage and forged data decode to nothing', () => {
       ]) {
         nothing(data);
       }
+    }
+  });
+
+  it('reminder buttons: more than 5 a day, windows across midnight or past the day, padded numbers', () => {
+    for (const data of [
+      'rem:6:540-1260',
+      'rem:-1:540-1260',
+      'rem:3:1260-540',
+      'rem:3:540-540',
+      'rem:3:540-1440',
+      'rem:3:0540-1260',
+      'rem:3:540',
+      'rem:3:540-1260:x',
+      'rem:3:540-1260 ',
+      'rem:33:540-1260',
+    ]) {
+      nothing(data);
     }
   });
 

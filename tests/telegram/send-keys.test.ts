@@ -15,6 +15,7 @@ describe('sent_messages keys', () => {
     expect(sendKey.assignmentAck(42)).toBe('assignment-ack:42');
     expect(sendKey.reminder(7, 3)).toBe('reminder:7:3');
     expect(sendKey.certificate(7)).toBe('certificate:7');
+    expect(sendKey.studentReminder(7, 3, 1_796_191_200_000)).toBe('student-reminder:7:3:1796191200000');
     expect(sendKey.completion(7)).toBe('completion:7');
     expect(sendKey.reviewHeader(42)).toBe('review:42:header');
     expect(sendKey.reviewPart(42, 1)).toBe('review:42:1');

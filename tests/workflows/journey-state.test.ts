@@ -139,6 +139,7 @@ describe('JourneyState.progress and details', () => {
       startedAt: 1_000,
       nextLessonDueAt: 2_000,
       gate: null,
+      cohort: null,
       assignments: [{ id: 7, day: 2, status: 'answered' }],
       payments: [
         { providerPaymentId: 'pay-1', status: 'accepted' },
