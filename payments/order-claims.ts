@@ -15,10 +15,11 @@ export async function claimPromo(tx: Tx, promoCodeId: number): Promise<void> {
   const claimed = await tx`
     update promo_codes set uses = uses + 1
     where id = ${promoCodeId} and (max_uses is null or uses < max_uses) and (expires_at is null or expires_at > now())
+      and disabled_at is null
     returning id`;
   if (claimed.length > 0) return;
   const [row]: [{ expired: boolean }?] = await tx`
-    select coalesce(expires_at <= now(), false) as expired from promo_codes where id = ${promoCodeId}`;
+    select coalesce(expires_at <= now(), false) or disabled_at is not null as expired from promo_codes where id = ${promoCodeId}`;
   throw new CheckoutError(row?.expired ? 'promo-expired' : 'promo-used-up');
 }
 

@@ -76,7 +76,7 @@ export function createOrderStore(sql: Sql, options: { lifetimeMs?: number } = {}
       // Claims this student's own pending order holds (a new order takes them over) and claims of expired orders
       // (given back when the next order is made) do not count against the limit.
       const [row]: [(PromoTerms & { id: number })?] = await sql`
-        select p.id, p.percent_off, p.amount_off_minor, p.currency, p.expires_at, p.max_uses,
+        select p.id, p.percent_off, p.amount_off_minor, p.currency, p.expires_at, p.max_uses, p.tariff, p.disabled_at,
                p.uses - (select count(*) from promo_redemptions r join orders o on o.id = r.order_id
                          where r.promo_code_id = p.id and o.status = 'pending'
                            and ((o.user_id = ${input.userId} and o.course_id = ${course.id})
@@ -84,7 +84,7 @@ export function createOrderStore(sql: Sql, options: { lifetimeMs?: number } = {}
         from promo_codes p
         where p.code = ${code} and (p.course_id is null or p.course_id = ${course.id})`;
       if (!row) throw new CheckoutError('promo-unknown');
-      amount = applyPromo(amount, price.currency, row, Date.now());
+      amount = applyPromo(amount, price.currency, row, Date.now(), input.tariff);
       promo = { id: row.id, code };
     }
     return {

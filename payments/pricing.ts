@@ -13,6 +13,7 @@ export type CheckoutProblem =
   | 'promo-expired'
   | 'promo-used-up'
   | 'promo-other-currency'
+  | 'promo-other-tariff'
   | 'already-enrolled'
   | 'refunded-before'
   | 'not-an-upgrade';
@@ -79,13 +80,37 @@ export interface PromoTerms {
   expiresAt: Date | null;
   maxUses: number | null;
   uses: number;
+  /** The one tariff the code is for; null or absent: every tariff. */
+  tariff?: Tariff | null;
+  /** Switched off by a reviewer (/promo off): refused like an expired code. */
+  disabledAt?: Date | null;
 }
 
-/** The amount after a promo code, never below zero; CheckoutError when the code is expired, used up or in another currency. */
-export function applyPromo(amountMinor: number, currency: string, promo: PromoTerms, now: number): number {
-  if (promo.expiresAt && promo.expiresAt.getTime() <= now) throw new CheckoutError('promo-expired');
+/**
+ * The least a provider takes for a card payment, in minor units (Stripe: 0.50 USD/EUR; YooKassa: 1 RUB = 100 kopecks
+ * is above it for RUB, so both are met for their usual currencies): a code never leaves a positive amount below it.
+ */
+export const MIN_CHARGE_MINOR = 50;
+
+/**
+ * The amount after a promo code, never below zero and never a positive amount below MIN_CHARGE_MINOR (a code leaves
+ * either nothing to pay, or at least what a provider can charge); CheckoutError when the code is expired or switched off, used up, in
+ * another currency or for another tariff.
+ */
+export function applyPromo(
+  amountMinor: number,
+  currency: string,
+  promo: PromoTerms,
+  now: number,
+  tariff?: Tariff,
+): number {
+  if (promo.disabledAt || (promo.expiresAt && promo.expiresAt.getTime() <= now))
+    throw new CheckoutError('promo-expired');
+  if (promo.tariff && tariff && promo.tariff !== tariff) throw new CheckoutError('promo-other-tariff');
   if (promo.maxUses !== null && promo.uses >= promo.maxUses) throw new CheckoutError('promo-used-up');
   if (promo.amountOffMinor !== null && promo.currency !== currency) throw new CheckoutError('promo-other-currency');
   const off = promo.percentOff !== null ? Math.round((amountMinor * promo.percentOff) / 100) : promo.amountOffMinor!;
-  return Math.max(0, amountMinor - off);
+  const left = Math.max(0, amountMinor - off);
+  const least = currency === 'XTR' ? 1 : MIN_CHARGE_MINOR;
+  return left > 0 && left < least ? Math.min(amountMinor, least) : left;
 }

@@ -38,6 +38,7 @@ export const salesEn = {
     'promo-expired': 'This promo code has expired.',
     'promo-used-up': 'This promo code has been used up.',
     'promo-other-currency': 'This promo code is for another currency.',
+    'promo-other-tariff': 'This promo code is for another tariff.',
     'already-enrolled': 'You have already taken this course.',
     'refunded-before': 'This course was refunded to you before; please write to /support to buy it again.',
     'not-an-upgrade': 'You already have this tariff (or a richer one).',

@@ -29,6 +29,7 @@ export const salesRu: SalesMessages = {
     'promo-expired': 'Срок действия промокода истёк.',
     'promo-used-up': 'Промокод уже использован.',
     'promo-other-currency': 'Этот промокод для другой валюты.',
+    'promo-other-tariff': 'Этот промокод для другого тарифа.',
     'already-enrolled': 'Вы уже прошли этот курс.',
     'refunded-before': 'Этот курс вам уже возвращали; чтобы купить снова, напишите в /support.',
     'not-an-upgrade': 'У вас уже есть этот тариф (или лучше).',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAdminCli } from '../../admin/cli';
 import { importCourses } from '../../content/catalog';
 import { ALL_SEARCH_ATTRIBUTES } from '../../journey/definitions';
 import { createOrderStore } from '../../payments/orders';
@@ -31,20 +32,29 @@ describe('the README, followed literally', () => {
     }
   });
 
-  it('creates and disables promo codes with the SQL it shows, and the sales side honours them', async () => {
-    const block = /\*\*Promo codes\*\*[\s\S]*?```sql\n([\s\S]*?)```/.exec(readme)?.[1];
-    expect(block, 'a sql block after **Promo codes**').toBeDefined();
-    const statements = block!.split(/;\s*\n/).filter((s) => s.replace(/--.*$/gm, '').trim());
+  it('creates, lists and switches off promo codes with the commands it shows, and the sales side honours them', async () => {
+    const block = /\*\*Promo codes\*\*[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'an sh block after **Promo codes**').toBeDefined();
+    const commands = [...block!.matchAll(/^npm run admin -- (.+?)\s*(?:#.*)?$/gm)].map((m) => m[1]!.split(/\s+/));
+    const output: string[] = [];
+    const admin = (argv: string[]) =>
+      runAdminCli(argv, {
+        sql: db.sql,
+        client: () => Promise.reject(new Error('promo needs no Temporal')),
+        taskQueue: 'unused',
+        out: (text) => output.push(text),
+      });
     const orders = createOrderStore(db.sql);
     const { userId } = await insertUser(db.sql, { firstName: 'Ops' });
     const quote = (promoCode: string) => orders.quote({ userId, courseSlug: 'demo', tariff: 'FEEDBACK', promoCode });
 
-    // The inserts, then quotes, then the "disable" statement.
-    for (const statement of statements.filter((s) => /insert/i.test(s))) await db.sql.unsafe(statement);
+    // The adds, then quotes, then the list and the "off" command.
+    for (const argv of commands.filter((c) => c[1] === 'add')) await admin(argv);
     const list = (await quote('SPRING')).listPriceMinor;
     expect((await quote('spring')).amountMinor).toBe(Math.round(list * 0.8));
     expect((await quote('TENOFF')).amountMinor).toBe(list - 1000);
-    for (const statement of statements.filter((s) => /update/i.test(s))) await db.sql.unsafe(statement);
+    for (const argv of commands.filter((c) => c[1] === 'list' || c[1] === 'off')) await admin(argv);
+    expect(output.join('\n')).toMatch(/^SPRING · 20% off · demo · 0\/100 used · until 2030-03-01 · active$/m);
     await expect(quote('TENOFF')).rejects.toMatchObject({ problem: 'promo-expired' });
   });
 });

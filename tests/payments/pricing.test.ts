@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPromo, CheckoutError, purchaseAmount, tariffPrice } from '../../payments/pricing';
+import { applyPromo, CheckoutError, MIN_CHARGE_MINOR, purchaseAmount, tariffPrice } from '../../payments/pricing';
 import type { EnrollmentStanding, Price, PromoTerms, TariffPrice } from '../../payments/pricing';
 
 const prices: TariffPrice[] = [
@@ -132,6 +132,29 @@ describe('applyPromo', () => {
     expect(problem(() => applyPromo(1900, 'USD', promo({ amountOffMinor: 500, currency: 'EUR' }), now))).toBe(
       'promo-other-currency',
     );
+  });
+
+  it('never leaves a positive amount below what a provider can charge (#18)', () => {
+    expect(applyPromo(1900, 'USD', promo({ amountOffMinor: 1880, currency: 'USD' }), now)).toBe(MIN_CHARGE_MINOR);
+    expect(applyPromo(1900, 'USD', promo({ amountOffMinor: 1850, currency: 'USD' }), now)).toBe(50);
+    expect(applyPromo(1900, 'USD', promo({ amountOffMinor: 1849, currency: 'USD' }), now)).toBe(51);
+    expect(applyPromo(1900, 'USD', promo({ amountOffMinor: 1900, currency: 'USD' }), now)).toBe(0);
+    expect(applyPromo(1900, 'USD', promo({ percentOff: 99 }), now)).toBe(50);
+    // A price already below the minimum is not raised by a code.
+    expect(applyPromo(40, 'USD', promo({ amountOffMinor: 10, currency: 'USD' }), now)).toBe(40);
+    expect(applyPromo(100, 'XTR', promo({ percentOff: 99 }), now)).toBe(1);
+  });
+
+  it('refuses a code switched off by a reviewer, and one for another tariff (#18)', () => {
+    const terms = { percentOff: 10 };
+    expect(problem(() => applyPromo(1000, 'USD', promo({ ...terms, disabledAt: new Date(now - 1) }), now))).toBe(
+      'promo-expired',
+    );
+    expect(applyPromo(1000, 'USD', promo({ ...terms, disabledAt: null }), now)).toBe(900);
+    const premium = promo({ ...terms, tariff: 'PREMIUM' });
+    expect(problem(() => applyPromo(1000, 'USD', premium, now, 'BASIC'))).toBe('promo-other-tariff');
+    expect(applyPromo(1000, 'USD', premium, now, 'PREMIUM')).toBe(900);
+    expect(applyPromo(1000, 'USD', promo({ ...terms, tariff: null }), now, 'BASIC')).toBe(900);
   });
 
   it('refuses an expired code, up to the instant it expires', () => {
