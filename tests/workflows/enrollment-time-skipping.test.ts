@@ -1,73 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { createTelegramBots } from '../../activities';
+import { describe, expect, it } from 'vitest';
 import { addDays, DAY_MS, localDateOf, zonedTimeToInstant } from '../../domain/schedule';
-import { enrollmentClient } from '../../journey/client';
-import { registerSearchAttributes } from '../../infra/search-attributes';
-import { createEnrollmentWorker } from '../../apps/enrollment-worker';
-import { startBotApiStandIn } from '../../testing/bot-api';
-import { createTestDatabase } from '../helpers/database';
-import type { TestDatabase } from '../helpers/database';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { lessonArrivals } from '../helpers/journey';
-import { ADMIN_CHAT_ID, COURSE_TOKEN, SALES_TOKEN } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
+import { useTimeSkipping } from '../helpers/time-skipping';
 
 /** Real 24-hour schedules, run in seconds by Temporal's time-skipping test server. */
 describe('a course on a real 24-hour schedule (time-skipping server)', () => {
-  let env: TestWorkflowEnvironment;
-  let db: TestDatabase;
-  let telegram: Platform['telegram'];
-  let enrollments: ReturnType<typeof enrollmentClient>;
-  const taskQueue = `time-skipping-${randomUUID()}`;
-
-  beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
-    });
-    await registerSearchAttributes(env.connection, env.namespace ?? 'default');
-    db = await createTestDatabase();
-    telegram = await startBotApiStandIn({ port: 0, rateLimits: false });
-    enrollments = enrollmentClient(env.client, taskQueue);
-  });
-  afterAll(async () => {
-    await env?.teardown();
-    await telegram?.stop();
-    await db?.drop();
-  });
-
-  async function runWorker<T>(body: () => Promise<T>): Promise<T> {
-    const worker = await createEnrollmentWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      // The time-skipping server's own client has no codec: payloads in clear, as in development.
-      payloadKeys: [],
-      workflowBundlePath: inject('workflowBundlePath'),
-      sql: db.sql,
-      telegram: createTelegramBots({ salesToken: SALES_TOKEN, courseToken: COURSE_TOKEN, apiRoot: telegram.apiRoot }),
-      adminChatId: ADMIN_CHAT_ID,
-    });
-    return worker.runUntil(body);
-  }
+  const ts = useTimeSkipping('time-skipping');
 
   it('delivers day N at the student’s preferred local time, four days in seconds', async () => {
     const courseSlug = `daily-${randomUUID().slice(0, 8)}`;
-    await insertCourse(db.sql, {
+    await insertCourse(ts.db.sql, {
       slug: courseSlug,
       intervalMs: DAY_MS,
       lessons: [{ day: 1 }, { day: 2 }, { day: 3 }, { day: 4 }],
     });
     const student = { timeZone: 'America/New_York', preferredLessonTime: '07:30' };
-    const { userId, telegramId } = await insertUser(db.sql, student);
+    const { userId, telegramId } = await insertUser(ts.db.sql, student);
     const input = { userId, courseSlug };
     const realStart = Date.now();
 
-    const { result, history } = await runWorker(async () => {
-      await enrollments.pay(input, payment('BASIC'));
-      const handle = enrollments.handle(input);
+    const { result, history } = await ts.runWorker(async () => {
+      await ts.enrollments.pay(input, payment('BASIC'));
+      const handle = ts.enrollments.handle(input);
       return { result: await handle.result(), history: await handle.fetchHistory() };
     });
     expect(result).toEqual({ stage: 'completed', lessonsDelivered: [1, 2, 3, 4] });
@@ -93,21 +50,21 @@ describe('a course on a real 24-hour schedule (time-skipping server)', () => {
       [1, 2, 3, 4].map((n) => local(zonedTimeToInstant(addDays(paidDate, n), '07:30', student.timeZone))),
     );
     expect(lessonTimers[0]! - paidAt).toBeLessThan(2 * DAY_MS);
-    expect([...lessonArrivals({ telegram } as Platform, telegramId).keys()]).toEqual([1, 2, 3, 4]);
+    expect([...lessonArrivals({ telegram: ts.telegram } as Platform, telegramId).keys()]).toEqual([1, 2, 3, 4]);
   });
 
   it('expires an unpaid enrollment after the course’s three days', async () => {
     const courseSlug = `expiry-${randomUUID().slice(0, 8)}`;
-    await insertCourse(db.sql, { slug: courseSlug, unpaidExpiryMs: 3 * DAY_MS, lessons: [{ day: 1 }] });
-    const { userId } = await insertUser(db.sql);
+    await insertCourse(ts.db.sql, { slug: courseSlug, unpaidExpiryMs: 3 * DAY_MS, lessons: [{ day: 1 }] });
+    const { userId } = await insertUser(ts.db.sql);
     const input = { userId, courseSlug };
-    const before = await env.currentTimeMs();
-    const result = await runWorker(async () => {
-      await enrollments.start(input);
-      return enrollments.handle(input).result();
+    const before = await ts.env.currentTimeMs();
+    const result = await ts.runWorker(async () => {
+      await ts.enrollments.start(input);
+      return ts.enrollments.handle(input).result();
     });
     expect(result).toEqual({ stage: 'expired', lessonsDelivered: [] });
-    expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(3 * DAY_MS);
+    expect((await ts.env.currentTimeMs()) - before).toBeGreaterThanOrEqual(3 * DAY_MS);
   });
 });
 
