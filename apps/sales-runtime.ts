@@ -58,6 +58,7 @@ export async function startSalesRuntime(options: {
     ...(mock ? { mockCheckout: { publicUrl: config.http.publicUrl, orders, provider: mock } } : {}),
     codec,
     certificates: { sql },
+    ...(config.businessMetrics ? { businessMetrics: { sql, token: config.businessMetrics.token } } : {}),
   });
   const server = await serve(app, config.http.port);
   log(`http: webhooks on ${config.http.publicUrl}/webhooks/<provider> (listening on :${config.http.port})`);
@@ -66,6 +67,10 @@ export async function startSalesRuntime(options: {
     log(`http: codec server for the Temporal UI at ${config.http.publicUrl}/codec (${access})`);
   }
 
+  if (config.businessMetrics) {
+    const access = config.businessMetrics.token ? 'BUSINESS_METRICS_TOKEN' : 'no token (development)';
+    log(`http: business metrics for Prometheus at ${config.http.publicUrl}/metrics (${access})`);
+  }
   if (config.telegram.adminChatId !== undefined && config.telegram.reviewerIds.length === 0) {
     log('sales bot: REVIEWER_IDS is empty, so nobody can answer support questions or /refund in the admin chat');
   }

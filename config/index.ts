@@ -106,6 +106,10 @@ const sales = base
   .extend({
     ...telegramSends,
     ...codecServer,
+    BUSINESS_METRICS_TOKEN: z
+      .string()
+      .regex(/^[A-Za-z0-9_+/=-]{32,512}$/, 'must be 32-512 characters of A-Z a-z 0-9 _ - + / = (openssl rand -hex 32)')
+      .optional(),
     SALES_BOT_TOKEN: botToken,
     REVIEWER_IDS: reviewerIds,
     PUBLIC_URL: z.url().default('http://localhost:3000'),
@@ -125,6 +129,11 @@ const sales = base
     telegram: { ...telegramOf(e), salesBotToken: e.SALES_BOT_TOKEN, reviewerIds: e.REVIEWER_IDS },
     http: { publicUrl: withoutSlash(e.PUBLIC_URL), port: e.HTTP_PORT, trustProxy: e.HTTP_TRUST_PROXY },
     codec: codecOf(e),
+    // Off in production without a token: revenue is nobody's business but the seller's.
+    businessMetrics:
+      e.BUSINESS_METRICS_TOKEN !== undefined || e.NODE_ENV !== 'production'
+        ? { token: e.BUSINESS_METRICS_TOKEN }
+        : undefined,
     sales: {
       courseSlug: e.SALES_COURSE,
       offerUrl: e.OFFER_URL,
@@ -357,6 +366,7 @@ const SECRET_VARIABLES = [
   'STRIPE_WEBHOOK_SECRET',
   'YOOKASSA_SECRET_KEY',
   'CODEC_TOKEN',
+  'BUSINESS_METRICS_TOKEN',
   'PAYLOAD_KEYS',
 ];
 

@@ -116,6 +116,11 @@ export interface SalesConfig extends BaseConfig {
   bot: BotModeConfig;
   http: HttpConfig;
   codec: CodecServerConfig;
+  /**
+   * GET /metrics with the business figures for Prometheus; a bearer BUSINESS_METRICS_TOKEN when set. Undefined (not
+   * served) in production without a token.
+   */
+  businessMetrics: { token: string | undefined } | undefined;
   sales: {
     courseSlug?: string;
     offerUrl: string;

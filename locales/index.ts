@@ -20,12 +20,17 @@ export function escapeHtml(text: string): string {
 
 export function formatMoney(amountMinor: number, currency: string): string {
   if (currency === 'XTR') return `${amountMinor} ⭐`;
-  // Minor units follow the currency's own exponent (2 for USD, 0 for JPY, 3 for KWD).
-  let digits = 2;
-  try {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    // Not an ISO currency code: show it with two decimals.
-  }
+  const digits = currencyDigits(currency);
   return `${(amountMinor / 10 ** digits).toFixed(digits)} ${currency}`;
+}
+
+/** Minor units follow the currency's own exponent (2 for USD, 0 for JPY, 3 for KWD; Telegram Stars have none). */
+export function currencyDigits(currency: string): number {
+  if (currency === 'XTR') return 0;
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    // Not an ISO currency code: two decimals.
+    return 2;
+  }
 }

@@ -10,6 +10,7 @@ import { MalformedWebhookError, WebhookSignatureError } from '../payments/types'
 import { mockCheckoutRoutes } from './mock-checkout';
 import { codecRoutes } from './codec-server';
 import { certificateRoutes } from './certificates';
+import { businessMetricsRoutes } from './business-metrics';
 
 export interface HttpAppOptions {
   /** Payment providers and where their payments go; a process without them (the course bot) serves none. */
@@ -30,6 +31,8 @@ export interface HttpAppOptions {
   certificates?: Omit<Parameters<typeof certificateRoutes>[0], 'log'>;
   /** Serves the codec server for the Temporal UI and CLI at /codec (apps/sales-runtime.ts says when). */
   codec?: Parameters<typeof codecRoutes>[0];
+  /** Serves GET /metrics, the business figures for Prometheus (#18). */
+  businessMetrics?: Parameters<typeof businessMetricsRoutes>[0];
   log?: (line: string) => void;
 }
 
@@ -107,6 +110,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   if (options.mockCheckout) app.use(mockCheckoutRoutes(options.mockCheckout));
   if (options.codec) app.use(codecRoutes(options.codec));
   if (options.certificates) app.use(certificateRoutes({ ...options.certificates, log }));
+  if (options.businessMetrics) app.use(businessMetricsRoutes(options.businessMetrics));
   if (options.routes) app.use(options.routes);
 
   // One error boundary: body-parser's own errors keep their status (413, 400); anything else is ours to retry.

@@ -1,10 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import express from 'express';
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { CodecServerConfig } from '../config';
 import { PayloadDecryptionError } from '../lib/payload-codec';
+import { sameSecret } from '../lib/same-secret';
 
 /** What the UI and the CLI send (`--codec-auth`); `Authorization` is listed for UIs that pass their user's token. */
 const ALLOWED_HEADERS = 'Authorization, Content-Type, X-Namespace';
@@ -74,12 +74,6 @@ function authorised(req: Request, { token, uiOrigins, trustUiOrigins }: CodecSer
   if (token !== undefined && header !== undefined && sameSecret(header, `Bearer ${token}`)) return true;
   const origin = req.get('origin');
   return trustUiOrigins && origin !== undefined && uiOrigins.includes(origin);
-}
-
-/** Compared as digests, so neither the length nor the first wrong character shows in the timing. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 function fromJson({ metadata, data }: JsonPayload): Payload {

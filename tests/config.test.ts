@@ -177,6 +177,21 @@ describe('the codec server', () => {
   });
 });
 
+describe('the business metrics endpoint', () => {
+  it('is open outside production, needs BUSINESS_METRICS_TOKEN when set, and is off in production without one', () => {
+    expect(loadSalesConfig(sales).businessMetrics).toEqual({ token: undefined });
+    const token = 'b'.repeat(40);
+    expect(loadSalesConfig({ ...sales, BUSINESS_METRICS_TOKEN: token }).businessMetrics).toEqual({ token });
+    const production = { ...sales, NODE_ENV: 'production', PAYLOAD_KEYS: `k:${Buffer.alloc(32).toString('base64')}` };
+    expect(loadSalesConfig(production).businessMetrics).toBeUndefined();
+    expect(loadSalesConfig({ ...production, BUSINESS_METRICS_TOKEN: token }).businessMetrics).toEqual({ token });
+    expect(() => loadSalesConfig({ ...sales, BUSINESS_METRICS_TOKEN: 'short' })).toThrow(
+      /BUSINESS_METRICS_TOKEN: must be 32-512/,
+    );
+    expect(secretsIn({ BUSINESS_METRICS_TOKEN: token })).toEqual([token]);
+  });
+});
+
 describe('BOT_MODE', () => {
   it('polls unless told otherwise', () => {
     expect(loadSalesConfig(sales).bot).toEqual({ kind: 'polling' });

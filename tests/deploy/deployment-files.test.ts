@@ -81,6 +81,38 @@ describe('deployment files', () => {
     expect(Number.parseInt(compose.services.worker?.stop_grace_period ?? '10s')).toBeGreaterThan(20);
   });
 
+  it('the monitoring profile scrapes what the platform serves and loads the committed dashboard', () => {
+    const compose = parse(read('docker-compose.yml')) as {
+      services: Record<string, { profiles?: string[]; volumes?: string[]; environment?: Record<string, string> }>;
+      configs: Record<string, { content?: string }>;
+    };
+    const { prometheus, grafana, worker } = compose.services;
+    expect(prometheus?.profiles).toEqual(['monitoring']);
+    expect(grafana?.profiles).toEqual(['monitoring']);
+    // Every file the two mount is in the repo.
+    for (const volume of [...(prometheus?.volumes ?? []), ...(grafana?.volumes ?? [])]) {
+      const source = volume.split(':')[0]!;
+      expect(() => readFileSync(path.join(root, source)), source).not.toThrow(/ENOENT/);
+    }
+    expect(compose.configs['business-metrics-token']?.content).toBe('${BUSINESS_METRICS_TOKEN:-}');
+    const scrape = parse(read('infra/prometheus/prometheus.yml')) as {
+      scrape_configs: {
+        job_name: string;
+        metrics_path?: string;
+        authorization?: { credentials_file: string };
+        dns_sd_configs?: { names: string[]; port: number }[];
+        static_configs?: { targets: string[] }[];
+      }[];
+    };
+    const jobs = Object.fromEntries(scrape.scrape_configs.map((job) => [job.job_name, job]));
+    // The worker's METRICS_ADDRESS port, on every replica; the sales process' HTTP port with the bearer token.
+    expect(worker?.environment?.METRICS_ADDRESS).toBe(`0.0.0.0:${jobs.worker?.dns_sd_configs?.[0]?.port}`);
+    expect(jobs.worker?.dns_sd_configs?.[0]?.names).toEqual(['worker']);
+    expect(jobs.business?.static_configs?.[0]?.targets).toEqual(['sales:3000']);
+    expect(jobs.business?.metrics_path).toBe('/metrics');
+    expect(jobs.business?.authorization?.credentials_file).toBe('/etc/prometheus/business-metrics-token');
+  });
+
   it('package.json has a script for each production process and the Dockerfile bundles workflows', () => {
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
     expect(scripts).toMatchObject({

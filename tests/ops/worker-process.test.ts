@@ -13,6 +13,7 @@ import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { eventually } from '../helpers/platform';
 import { spawnProduction, stopProcess } from '../helpers/processes';
 import type { ProductionProcess } from '../helpers/processes';
+import { dashboardMetrics, declaredMetrics } from '../helpers/dashboard';
 import { freePort } from '../../lib/ports';
 
 // Shaped like a real token, so a leak would be caught by the test and by the logger's own pattern alike.
@@ -105,6 +106,10 @@ describe('the worker process', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     expect(metrics).toMatch(/^# (HELP|TYPE) temporal_/m);
     expect(metrics).toMatch(/temporal_activity_execution_latency\w*\{[^}]*activity_type="deliverLesson"/);
+    // Every SDK metric the committed Grafana dashboard (infra/grafana/) plots is one this worker serves.
+    const plotted = dashboardMetrics('temporal_');
+    expect(plotted.length).toBeGreaterThanOrEqual(6);
+    for (const name of plotted) expect(declaredMetrics(metrics), `the dashboard plots ${name}`).toContain(name);
 
     expect(await stopProcess(worker, 'SIGTERM')).toBe(0);
     expect(parsed().some((l) => l.msg === 'worker stopped')).toBe(true);
