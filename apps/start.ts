@@ -17,6 +17,7 @@ import type { LocalStack } from '../infra/local-stack';
 import { TemporalUnavailableError } from '../infra/temporal-binaries';
 import { createConfiguredWorker, metricsTelemetry } from './enrollment-worker';
 import { startBotApiStandIn } from '../testing/bot-api';
+import { startWorkerProcess } from './worker-process';
 
 const DEMO_SALES_TOKEN = '1000001:local-demo-sales';
 const DEMO_COURSE_TOKEN = '1000002:local-demo-course';
@@ -25,6 +26,8 @@ const DEMO_ADMIN_CHAT = -1_000_000_000_000 - (Date.now() % 1_000_000_000);
 const DEMO_REVIEWER = { id: 99_999_999, first_name: 'Demo reviewer' };
 
 const log = (line: string) => console.log(`[start] ${line}`);
+/** `npm run cluster`: the same platform on a Temporal cluster on Postgres (infra/temporal-cluster.ts). */
+const cluster = process.argv.includes('--cluster');
 
 /**
  * `npm start`: the whole platform on one machine. With bot tokens in .env it talks to Telegram; without them it runs
@@ -57,21 +60,23 @@ async function main(): Promise<void> {
     cleanups.push(() => standIn.stop());
     log(`no SALES_BOT_TOKEN: using the local Bot API stand-in at ${standIn.apiRoot}`);
   }
-  const config = loadPlatformConfig(
-    standIn
-      ? demoEnvironment(env, {
-          apiRoot: standIn.apiRoot,
-          salesToken: DEMO_SALES_TOKEN,
-          courseToken: DEMO_COURSE_TOKEN,
-          adminChatId: DEMO_ADMIN_CHAT,
-          reviewerId: DEMO_REVIEWER.id,
-        })
-      : env,
-  );
+  const platformEnv = standIn
+    ? demoEnvironment(env, {
+        apiRoot: standIn.apiRoot,
+        salesToken: DEMO_SALES_TOKEN,
+        courseToken: DEMO_COURSE_TOKEN,
+        adminChatId: DEMO_ADMIN_CHAT,
+        reviewerId: DEMO_REVIEWER.id,
+      })
+    : env;
+  const config = loadPlatformConfig(platformEnv);
 
   // The dev server's UI decodes journeys through this process' codec server (CODEC_UI_ORIGINS lets it in).
   const uiCodecEndpoint = `http://127.0.0.1:${config.sales.http.port}/codec`;
-  const stack: LocalStack = await startLocalStack(stackConfig, log, { uiCodecEndpoint });
+  const stack: LocalStack = await startLocalStack(stackConfig, log, {
+    uiCodecEndpoint,
+    ...(cluster ? { cluster: { historyProcesses: 2 } } : {}),
+  });
   cleanups.push(() => stack.stop());
   const sql: Sql = createSql(stack.databaseUrl);
   cleanups.push(() => sql.end({ timeout: 5 }));
@@ -96,6 +101,18 @@ async function main(): Promise<void> {
     await running;
   });
   log(`worker: polling "${temporal.taskQueue}" on ${stack.temporalAddress}`);
+  if (cluster) {
+    // A second worker, a process of its own as production runs them: the journeys spread over both.
+    const second = startWorkerProcess({
+      ...platformEnv,
+      DATABASE_URL: stack.databaseUrl,
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      METRICS_ADDRESS: 'off',
+      LOG_LEVEL: 'warn',
+    });
+    cleanups.push(() => second.stop());
+    log(`worker: a second worker process (pid ${second.pid}) polls the same task queue`);
+  }
   if (metricsAddress) log(`metrics for Prometheus: http://${metricsAddress}/metrics`);
   if (stack.temporalUiUrl) log(`Temporal UI: ${stack.temporalUiUrl}/namespaces/${temporal.namespace}/workflows`);
 

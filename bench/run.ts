@@ -2,6 +2,7 @@ import path from 'node:path';
 import { insertBenchCourse } from './fixtures';
 import { writeResults } from './results-file';
 import { rushHourBothWays } from './rush-hour';
+import { clusterComparison, clusterComparisonTable } from './cluster-comparison';
 import { botResponsiveness, capacity, lessonFanOut, paymentToAccess, profiled } from './scenarios';
 import { startStack } from './stack';
 import { formatTable, rushHourTable } from './tables';
@@ -34,6 +35,7 @@ const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6').split(',').map((n
 
 async function main(): Promise<void> {
   const started = Date.now();
+  if (process.argv.includes('--cluster')) return compareClusters(started);
   log(`settings: ${JSON.stringify(settings)}`);
   const results: Record<string, unknown> = {};
   const shared = ['1', '2', '3', '4', '5'].some((n) => only.has(n));
@@ -84,6 +86,26 @@ async function sharedStack(results: Record<string, unknown>): Promise<void> {
   } finally {
     await stack.stop();
   }
+}
+
+/**
+ * `npm run bench -- --cluster`: payment → access and capacity on the dev server and on the Temporal cluster with one
+ * and two history processes (bench/cluster-comparison.ts); figures in bench/results/cluster.json.
+ */
+async function compareClusters(started: number): Promise<void> {
+  const clusterSettings = {
+    paymentsPerSecond: env('BENCH_CLUSTER_PAYMENTS_PER_SECOND', 5, 2),
+    paymentSeconds: env('BENCH_CLUSTER_PAYMENT_SECONDS', 30, 5),
+    journeys: env('BENCH_CLUSTER_JOURNEYS', 2_000, 100),
+  };
+  log(`cluster comparison: ${JSON.stringify(clusterSettings)}`);
+  const runs = await clusterComparison(clusterSettings, log);
+  const { file, report } = await writeResults(quick ? 'cluster-quick' : 'cluster', started, {
+    settings: clusterSettings,
+    results: { runs },
+  });
+  console.log(`\n${clusterComparisonTable(runs)}\n`);
+  log(`done in ${report.totalSeconds} s; figures in ${path.relative(process.cwd(), file)}`);
 }
 
 function print(value: unknown): void {

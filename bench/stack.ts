@@ -10,9 +10,10 @@ import type { EnrollmentClient } from '../journey/client';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { ensureTemporalBinaries } from '../infra/temporal-binaries';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
+import { startTemporalCluster } from '../infra/temporal-cluster';
 import { bundleEnrollmentWorkflows } from '../apps/enrollment-worker';
 import { startBotApiStandIn } from '../testing/bot-api';
-import { freePort } from '../lib/ports';
+import { freeLowPort, freePort } from '../lib/ports';
 import { cpuSeconds, memoryMiB, pidsMentioning, processTree, spawnEntry, stopChild, waitForOutput } from './processes';
 
 export const SALES_TOKEN = '7100001:bench-sales-bot-token';
@@ -46,6 +47,11 @@ export type Priorities = 'on' | 'off';
 export interface StackOptions {
   /** PRIORITIES for the worker, sales and course processes; unset, they use the config's default. */
   priorities?: Priorities;
+  /**
+   * The Temporal server: the CLI's dev server (SQLite, one process; default) or a cluster on the stack's Postgres
+   * with this many history processes (infra/temporal-cluster.ts, as docker-compose.yml runs it).
+   */
+  temporal?: { kind: 'dev' } | { kind: 'cluster'; historyProcesses: number };
 }
 
 /** The environment the worker, sales and course processes of a stack share. */
@@ -84,25 +90,47 @@ export async function startStack(log: (line: string) => void, options: StackOpti
     rmSync(scratch, { recursive: true, force: true });
   };
   try {
-    const binaries = ensureTemporalBinaries({ log });
-    log('starting the Temporal dev server (SQLite)');
-    const temporalDir = path.join(scratch, 'temporal');
-    const temporal = await startTemporalDevServer({
-      cli: binaries.cli,
-      dataDir: temporalDir,
-      port: await freePort(),
-      uiPort: await freePort(),
-      // BENCH_TEMPORAL_STORE=memory: the same server without its SQLite file, to see what persistence costs.
-      persistent: process.env.BENCH_TEMPORAL_STORE !== 'memory',
-    });
-    cleanups.push(() => temporal.stop());
-
     log('starting Postgres');
     const pgDir = path.join(scratch, 'pg', 'data');
     const pg = await startEmbeddedPostgres({ dataDir: pgDir, port: await freePort(), persistent: true });
     cleanups.push(() => pg.stop());
     const { databaseUrl, sql } = await createBenchDatabase(pg.adminUrl, 'bench', 20);
     cleanups.push(() => sql.end({ timeout: 5 }));
+
+    const temporalDir = path.join(scratch, 'temporal');
+    const onCluster = options.temporal?.kind === 'cluster' ? options.temporal : undefined;
+    let temporal: { address: string; pids: () => number[] };
+    if (onCluster) {
+      log(`starting a Temporal cluster on that Postgres (${onCluster.historyProcesses} history process(es))`);
+      const admin = new URL(pg.adminUrl);
+      const cluster = await startTemporalCluster({
+        postgres: {
+          host: admin.hostname,
+          port: Number(admin.port),
+          user: decodeURIComponent(admin.username),
+          password: decodeURIComponent(admin.password),
+        },
+        port: await freeLowPort(),
+        historyProcesses: onCluster.historyProcesses,
+        logDir: path.join(scratch, 'cluster-logs'),
+        log,
+      });
+      cleanups.push(() => cluster.stop());
+      temporal = { address: cluster.address, pids: () => cluster.processes.flatMap((p) => processTree(p.pid)) };
+    } else {
+      const binaries = ensureTemporalBinaries({ log });
+      log('starting the Temporal dev server (SQLite)');
+      const devServer = await startTemporalDevServer({
+        cli: binaries.cli,
+        dataDir: temporalDir,
+        port: await freePort(),
+        uiPort: await freePort(),
+        // BENCH_TEMPORAL_STORE=memory: the same server without its SQLite file, to see what persistence costs.
+        persistent: process.env.BENCH_TEMPORAL_STORE !== 'memory',
+      });
+      cleanups.push(() => devServer.stop());
+      temporal = { address: devServer.address, pids: () => processTree(devServer.pid) };
+    }
 
     log('bundling workflow code');
     const bundlePath = await bundleWorkflowsInto(scratch);
@@ -149,7 +177,7 @@ export async function startStack(log: (line: string) => void, options: StackOpti
 
     const processes = (): Record<ProcessName, number[]> => ({
       worker: processTree(worker.pid!),
-      temporal: processTree(temporal.pid),
+      temporal: temporal.pids(),
       postgres: pidsMentioning(pgDir).flatMap(processTree),
       sales: processTree(sales.pid!),
       course: processTree(course.pid!),
@@ -188,6 +216,12 @@ export async function startStack(log: (line: string) => void, options: StackOpti
         };
         const sqlite = path.join(temporalDir, 'temporal.sqlite');
         const [{ size }] = await sql<[{ size: number }]>`select pg_database_size('bench')::bigint as size`;
+        if (onCluster) {
+          // The cluster keeps its state in the same Postgres, in two databases of its own.
+          const [row] = await sql<[{ size: number }]>`
+            select (pg_database_size('temporal') + pg_database_size('temporal_visibility'))::bigint as size`;
+          return { temporal: Number(row.size), postgres: Number(size) };
+        }
         return { temporal: fileSize(sqlite) + fileSize(`${sqlite}-wal`), postgres: Number(size) };
       },
       stop,

