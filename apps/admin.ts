@@ -3,6 +3,7 @@ import { USAGE, UsageError, runAdminCli } from '../admin/cli';
 import { AdminOpError } from '../journey/admin-ops';
 import { ConfigError, loadAdminConfig, loadDotEnv } from '../config';
 import { CourseContentError } from '../content/loader';
+import { FunnelInputError } from '../analytics/funnel-command';
 import { createSql } from '../db';
 import { runMigrations } from '../db/migrate';
 import { encryptingDataConverter } from '../lib/payload-codec';
@@ -36,7 +37,11 @@ main().then(
       console.error(`${err.message}\n\n${USAGE}`);
       process.exit(2);
     }
-    const known = err instanceof AdminOpError || err instanceof ConfigError || err instanceof CourseContentError;
+    const known =
+      err instanceof AdminOpError ||
+      err instanceof ConfigError ||
+      err instanceof CourseContentError ||
+      err instanceof FunnelInputError;
     console.error(known ? err.message : err);
     process.exit(1);
   },
