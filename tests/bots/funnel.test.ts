@@ -280,6 +280,22 @@ describe('funnel analytics', () => {
     await expect(admin('funnel', '--since', 'yesterday')).rejects.toThrow(/Bad period "yesterday"/);
   });
 
+  it('/funnel by language counts a student in their latest language', async () => {
+    const user = { id: nextId++, first_name: 'Ed', language_code: 'ru' };
+    await p.student(user).send('/start');
+    const switched = p.student({ ...user, language_code: 'en' });
+    await switched.send('/start');
+    await switched.press(`t:${slug}:BASIC`);
+    const byLanguage = (await desk(`/funnel ${slug} by language`))[1]!.text!.split('\n\n');
+    const blocks = Object.fromEntries(
+      byLanguage.slice(1).map((b) => [b.split('\n')[0], parseBlock(b.split('\n').slice(1))]),
+    );
+    expect(Object.keys(blocks)).toEqual(['[language de]', '[language en]', '[language ru]']);
+    // Bo (en) and Ed, whose tariff step came in English; Cy stayed Russian.
+    expect(blocks['[language en]']).toMatchObject({ start: 2, tariff: 2, paid: 1 });
+    expect(blocks['[language ru]']).toEqual({ start: 1, 'course-card': 1, tariff: 1 });
+  });
+
   it('a failing event insert never breaks the student’s step, and is logged', async () => {
     await p.db.sql`alter table funnel_events rename to funnel_events_away`;
     try {
