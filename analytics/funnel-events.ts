@@ -6,7 +6,7 @@ export interface FunnelStepInput {
   step: FunnelStep;
   /** The lesson's day for `lesson`; 0 (the default) for every other step. */
   day?: number;
-  /** The tariff this step is about; otherwise the enrollment's tariff, if there is one. */
+  /** The tariff this step is about; otherwise the enrollment's, else the one of the student's latest paid order. */
   tariff?: Tariff | null;
   /** The promo code this step used; otherwise the code of the order named, or of the student's latest paid order. */
   promoCode?: string | null;
@@ -38,7 +38,7 @@ export function createFunnelRecorder({ sql, warn }: { sql: Sql; warn: (message: 
           select user_id, course_id from enrollments where id = ${enrollmentId}
         )
         insert into funnel_events (user_id, course_id, step, day, tariff, partner, promo_code, cohort_id, language)
-        select t.user_id, t.course_id, ${step}, ${day}, coalesce(${tariff}::tariff, e.tariff), r.partner_id,
+        select t.user_id, t.course_id, ${step}, ${day}, coalesce(${tariff}::tariff, e.tariff, paid.tariff), r.partner_id,
                coalesce(${promoCode}::text, named.code, paid.code), e.cohort_id, u.language_code
         from target t
         join users u on u.id = t.user_id
@@ -51,7 +51,7 @@ export function createFunnelRecorder({ sql, warn }: { sql: Sql; warn: (message: 
           select p.code from orders o join promo_codes p on p.id = o.promo_code_id where o.public_id = ${orderPublicId}
         ) named on true
         left join lateral (
-          select p.code from orders o left join promo_codes p on p.id = o.promo_code_id
+          select p.code, o.tariff from orders o left join promo_codes p on p.id = o.promo_code_id
           where o.user_id = t.user_id and o.course_id = t.course_id and o.status = 'paid' order by o.id desc limit 1
         ) paid on true
         on conflict (user_id, course_id, step, day) do nothing`;
