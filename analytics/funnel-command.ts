@@ -1,8 +1,9 @@
+import { AdminOpError } from '../journey/admin-ops';
 import { FUNNEL_BREAKDOWNS } from './funnel-steps';
 import type { FunnelBreakdown } from './funnel-steps';
 
-/** A mistake in `/funnel …` or `admin funnel …`: answered as it is, nothing is read. */
-export class FunnelInputError extends Error {
+/** A mistake in `/funnel …` or `admin funnel …`: answered as it is (as every AdminOpError), nothing is read. */
+export class FunnelInputError extends AdminOpError {
   override name = 'FunnelInputError';
 }
 

@@ -3,7 +3,6 @@ import { USAGE, UsageError, runAdminCli } from '../admin/cli';
 import { AdminOpError } from '../journey/admin-ops';
 import { ConfigError, loadAdminConfig, loadDotEnv } from '../config';
 import { CourseContentError } from '../content/loader';
-import { FunnelInputError } from '../analytics/funnel-command';
 import { createSql } from '../db';
 import { runMigrations } from '../db/migrate';
 import { encryptingDataConverter } from '../lib/payload-codec';
@@ -37,11 +36,7 @@ main().then(
       console.error(`${err.message}\n\n${USAGE}`);
       process.exit(2);
     }
-    const known =
-      err instanceof AdminOpError ||
-      err instanceof ConfigError ||
-      err instanceof CourseContentError ||
-      err instanceof FunnelInputError;
+    const known = err instanceof AdminOpError || err instanceof ConfigError || err instanceof CourseContentError;
     console.error(known ? err.message : err);
     process.exit(1);
   },

@@ -54,13 +54,8 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   });
   // Before the session (Postgres): a return seen while Postgres restarts waits for it instead of being lost.
   handlers.use(noticeReturns<CourseContext>('course bot', deps));
-  const deskCommands = [
-    ...ADMIN_COMMANDS,
-    ...COHORT_COMMANDS,
-    ...PROMO_COMMANDS,
-    ...REVIEW_COMMANDS,
-    ...FUNNEL_COMMANDS,
-  ];
+  const deskCommands = [...ADMIN_COMMANDS, ...COHORT_COMMANDS, ...PROMO_COMMANDS, ...REVIEW_COMMANDS];
+  deskCommands.push(...FUNNEL_COMMANDS);
   handlers.use(
     ownCommandsInGroups<CourseContext>((ctx, command) => inAdminChat(ctx) && deskCommands.includes(command)),
   );
