@@ -85,6 +85,13 @@ export function funnelPng(report: FunnelReport): Buffer {
   return renderPng(funnelSvg(report));
 }
 
+/** Telegram takes a photo up to 10000 px of width + height and a side ratio up to 20; a taller chart goes as a file. */
+export function fitsTelegramPhoto(png: Buffer): boolean {
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  return width + height <= 10_000 && Math.max(width, height) / Math.min(width, height) <= 20;
+}
+
 export function escapeXml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

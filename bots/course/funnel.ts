@@ -1,5 +1,5 @@
 import { Composer, InputFile } from 'grammy';
-import { funnelPng } from '../../analytics/funnel-chart';
+import { fitsTelegramPhoto, funnelPng } from '../../analytics/funnel-chart';
 import { FunnelInputError, parseFunnelCommand } from '../../analytics/funnel-command';
 import { funnelText } from '../../analytics/funnel-data';
 import { loadFunnel } from '../../analytics/funnel-report';
@@ -25,9 +25,12 @@ funnelDesk.on('message').command('funnel', async (ctx) => {
   }
   const text = funnelText(report);
   const caption = text.split('\n')[0]!;
-  await ctx.replyWithPhoto(new InputFile(funnelPng(report), `funnel-${report.course.slug}.png`), {
-    caption: caption.length <= 1024 ? caption : `${caption.slice(0, 1023)}…`,
-  });
+  const png = funnelPng(report);
+  const file = new InputFile(png, `funnel-${report.course.slug}.png`);
+  const options = { caption: caption.length <= 1024 ? caption : `${caption.slice(0, 1023)}…` };
+  // A course with many lessons and groups draws a chart too tall for a photo: the same PNG goes as a file.
+  if (fitsTelegramPhoto(png)) await ctx.replyWithPhoto(file, options);
+  else await ctx.replyWithDocument(file, options);
   for (const chunk of chunks(text, 4000)) await ctx.reply(chunk);
 });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CHART_WIDTH, funnelPng, funnelSvg, renderPng } from '../../analytics/funnel-chart';
+import { CHART_WIDTH, fitsTelegramPhoto, funnelPng, funnelSvg, renderPng } from '../../analytics/funnel-chart';
 import { funnelCells, funnelCsv, funnelText } from '../../analytics/funnel-data';
 import type { FunnelReport } from '../../analytics/funnel-data';
 import { EXAMPLE_FUNNEL } from '../../analytics/funnel-example';
@@ -93,6 +93,19 @@ describe('the funnel chart', () => {
     const png = funnelPng(small);
     expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
     expect(pngSize(png)).toEqual({ width: CHART_WIDTH, height: svgHeight(funnelSvg(small)) });
+  });
+
+  it('tells a chart too tall for a Telegram photo (many lessons, many groups) from one that fits', () => {
+    expect(fitsTelegramPhoto(funnelPng(EXAMPLE_FUNNEL))).toBe(true);
+    const lessons = Array.from({ length: 100 }, (_, i) => ({
+      step: 'lesson' as const,
+      day: i + 1,
+      counts: [1, 2, 3, 4, 5],
+    }));
+    const tall: FunnelReport = { ...EXAMPLE_FUNNEL, groups: ['a', 'b', 'c', 'd', 'e'], rows: lessons };
+    const png = funnelPng(tall);
+    expect(pngSize(png).width + pngSize(png).height).toBeGreaterThan(10_000);
+    expect(fitsTelegramPhoto(png)).toBe(false);
   });
 
   it('docs/funnel-example.png is what the code renders now (npm run funnel:example redraws it)', () => {
