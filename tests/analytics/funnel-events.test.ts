@@ -75,6 +75,13 @@ describe('funnel steps recorded by activities', () => {
     expect((await rows(userId)).map((r) => r.step)).toEqual(['refunded']);
   });
 
+  it('the same step from activities running at once is one row', async () => {
+    const { userId, enrollmentId } = await enrolled(`wf-${tag}-4`);
+    const refund = { enrollmentId, provider: 'mock', providerPaymentId: 'none' };
+    await Promise.all(Array.from({ length: 8 }, () => store.recordRefund(refund)));
+    expect(await rows(userId)).toHaveLength(1);
+  });
+
   it('a failing insert never fails the activity: the step itself is done', async () => {
     const { enrollmentId } = await enrolled(`wf-${tag}-3`);
     await db.sql`alter table funnel_events rename to funnel_events_away`;
