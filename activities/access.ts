@@ -5,6 +5,7 @@ import { escapeHtml, formatMoney } from '../locales';
 import { callTelegram } from '../telegram/call';
 import { inlineButton } from '../telegram/callback-data';
 import { sendKey } from '../telegram/send-keys';
+import { activityFunnel } from '../analytics/activity-funnel';
 import { BotBlockedError } from './errors';
 import { settleJourneyPriority } from './journey-priority';
 import { recipientOf, sendTextOnce } from './recipient';
@@ -27,6 +28,7 @@ export const LESSON_TIME_CHOICES = ['07:00', '09:00', '12:00', '19:00'];
  * (enrollment, group) and remembered in group_invites, so a retry never leaves a stray working link behind.
  */
 export function createAccess({ sql, telegram, inviteTtlMs = 7 * 24 * 3600_000 }: AccessDeps) {
+  const funnel = activityFunnel(sql);
   async function inviteToGroups(r: Recipient, enrollmentId: number, tariff: Tariff): Promise<void> {
     const [groups]: [{ groupChatIds: number[] }?] = await sql`
       select group_chat_ids from course_tariffs where course_id = ${r.courseId} and tariff = ${tariff}`;
@@ -61,6 +63,7 @@ export function createAccess({ sql, telegram, inviteTtlMs = 7 * 24 * 3600_000 }:
         update enrollments e set tariff = ${input.tariff}, access_granted_at = coalesce(access_granted_at, now())
         from courses c where e.id = ${input.enrollmentId} and c.id = e.course_id
         returning c.onboarding_wait_ms`;
+      await funnel.forEnrollment(input.enrollmentId, { step: 'access', tariff: input.tariff });
       const onboardingWaitMs = course?.onboardingWaitMs ?? 0;
       const onboarding = onboardingWaitMs > 0;
       // Says what the journey will do: with onboarding, lesson 1 waits for the time choice (or the wait's end).

@@ -8,6 +8,7 @@ import { renderLesson } from '../telegram/lesson-render';
 import { createMediaCache } from '../telegram/media-cache';
 import { sendKey } from '../telegram/send-keys';
 import { sendPart } from '../telegram/send-part';
+import { activityFunnel } from '../analytics/activity-funnel';
 import { NotFoundError } from './errors';
 import { settleJourneyPriority } from './journey-priority';
 import { recipientOf, sendTextOnce } from './recipient';
@@ -26,6 +27,7 @@ export interface DeliveryDeps {
  */
 export function createDelivery({ sql, telegram }: DeliveryDeps) {
   const media = createMediaCache(sql);
+  const funnel = activityFunnel(sql);
   return {
     /** Sends lesson `day` once: each message has its own key, and the delivery row marks the lesson done. */
     async deliverLesson(input: { enrollmentId: number; day: number; tariff: Tariff }): Promise<{ hasTask: boolean }> {
@@ -56,6 +58,8 @@ export function createDelivery({ sql, telegram }: DeliveryDeps) {
           on conflict (enrollment_id, day) do nothing
         )
         update enrollments set current_day = greatest(current_day, ${input.day}) where id = ${input.enrollmentId}`;
+      await funnel.forEnrollment(input.enrollmentId, { step: 'first-lesson' });
+      await funnel.forEnrollment(input.enrollmentId, { step: 'lesson', day: input.day });
       return { hasTask: parts.some((part) => part.kind === 'text' && part.task) };
     },
 

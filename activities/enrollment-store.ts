@@ -7,6 +7,7 @@ import type { LessonQuiz, QuizPlan } from '../domain/quizzes';
 import type { Tariff } from '../domain/tariffs';
 import type { StudentSchedule } from '../domain/schedule';
 import type { ReminderSettings } from '../domain/reminders';
+import { activityFunnel } from '../analytics/activity-funnel';
 import { reminderSettingsOf } from './student-reminders';
 import { NotFoundError } from './errors';
 
@@ -41,6 +42,7 @@ export interface EnrollmentPlan {
 
 /** Postgres-only activities. Each is idempotent through a unique key, so a retry changes nothing twice. */
 export function createEnrollmentStore({ sql }: { sql: Sql }) {
+  const funnel = activityFunnel(sql);
   return {
     /** Creates (or finds) the enrollment row for this workflow and returns the journey's plan. */
     async openEnrollment(input: { workflowId: string; userId: number; courseSlug: string }): Promise<EnrollmentPlan> {
@@ -126,6 +128,13 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
       const [stored] = await sql<{ enrollmentId: number; status: 'accepted' | 'underpaid' | 'refunded' }[]>`
         select enrollment_id, status from payments where provider = ${p.provider} and provider_payment_id = ${p.providerPaymentId}`;
       const owned = stored!.enrollmentId === input.enrollmentId && stored!.status !== 'refunded';
+      if (owned && stored!.status === 'accepted') {
+        await funnel.forEnrollment(input.enrollmentId, {
+          step: 'paid',
+          tariff: p.tariff,
+          orderPublicId: p.order?.publicId,
+        });
+      }
       return { status: stored!.status === 'underpaid' ? 'underpaid' : 'accepted', ownedByThisEnrollment: owned };
     },
 
@@ -135,6 +144,7 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
         update payments set status = 'refunded'
         where enrollment_id = ${input.enrollmentId} and provider = ${input.provider}
           and provider_payment_id = ${input.providerPaymentId}`;
+      await funnel.forEnrollment(input.enrollmentId, { step: 'refunded' });
     },
 
     /**
@@ -157,6 +167,7 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
             stage_changed_at = now(), completed_at = case when ${input.stage} = 'completed' then now() end,
             stage_seq = ${seq}
         where id = ${input.enrollmentId} and (stage_seq < ${seq} or (stage_seq = 0 and ${seq} = 0))`;
+      if (input.stage === 'completed') await funnel.forEnrollment(input.enrollmentId, { step: 'completed' });
     },
 
     /**
@@ -182,6 +193,7 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
               on conflict (enrollment_id, submission_key) do update set submission_key = excluded.submission_key
               returning id`;
       if (!row) throw new NotFoundError(`Submission ${submissionId} is not part of enrollment ${input.enrollmentId}`);
+      await funnel.forEnrollment(input.enrollmentId, { step: 'assignment' });
       return { assignmentId: row.id };
     },
   };

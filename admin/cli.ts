@@ -13,6 +13,7 @@ import { enrollmentClient } from '../journey/client';
 import { promoCli } from './promo';
 import { createCohortOps } from '../journey/cohort-ops';
 import { studentsCsv } from './students-csv';
+import { funnelCli } from './funnel';
 
 export const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -32,6 +33,8 @@ export const USAGE = `Usage: npm run admin -- <command> [options]
   promo off CODE                                switch a code off (orders made with it stay)
   cohort add <course> <name> <YYYY-MM-DD>       a new cohort of a course that runs in cohorts
   cohort list [--course C]                      cohorts with their start dates, students and completions
+  funnel [--course C] [--since 30d|A..B] [--by tariff|partner|promo|cohort|language] [--csv]
+                                                the sales and course funnel (/funnel's numbers), as CSV with --csv
 
 Stages: ${STAGES.join(', ')}. The course defaults to the student's newest enrollment.`;
 
@@ -56,6 +59,7 @@ export async function runAdminCli(argv: string[], deps: AdminCliDeps): Promise<v
   const [command, ...rest] = argv;
   // The same words as /promo in the review chat, parsed by the same module.
   if (command === 'promo') return promoCli(rest, deps, { telegramId: 0, via: 'cli', operator: userInfo().username });
+  if (command === 'funnel') return funnelCli(rest, deps);
   const { values, positionals } = parseOptions(rest);
   const ops = async () =>
     createAdminOps({ sql: deps.sql, enrollments: enrollmentClient(await deps.client(), deps.taskQueue) });

@@ -5,6 +5,7 @@ import { escapeHtml, formatMoney } from '../../locales';
 import { encodeButton } from '../../telegram/callback-data';
 import { onButton } from '../buttons';
 import type { SalesContext } from './context';
+import { funnelStep } from './funnel';
 import { recordReferral, upsertUser } from './users';
 
 interface CourseCard {
@@ -33,6 +34,7 @@ export async function loadCourse(
 export async function showCourse(ctx: SalesContext, edit = false): Promise<void> {
   const course = await loadCourse(ctx);
   if (!course) return void (await ctx.reply(ctx.t.checkoutProblem['unknown-course']));
+  await funnelStep(ctx, course.slug, { step: 'course-card' });
   const keyboard = new InlineKeyboard();
   for (const t of course.tariffs) {
     keyboard
@@ -57,6 +59,8 @@ catalog.chatType('private').command('start', async (ctx) => {
   if (partner && (await recordReferral(ctx.deps.sql, user, partner)))
     ctx.deps.log?.(`referral: user ${user.id} via ${partner}`);
   ctx.session.awaiting = undefined;
+  const sold = await loadCourse(ctx);
+  if (sold) await funnelStep(ctx, sold.slug, { step: 'start' });
   await showCourse(ctx);
 });
 
@@ -70,6 +74,7 @@ onButton(catalog, 'tariff', async (ctx, { slug, tariff }) => {
   const t = course && course.slug === slug ? course.tariffs.find((x) => x.tariff === tariff) : undefined;
   if (!course || !t) return staleButton(ctx);
   await ctx.answerCallbackQuery();
+  await funnelStep(ctx, slug, { step: 'tariff', tariff });
   await ctx.editMessageText(
     ctx.t.tariffCard({
       title: escapeHtml(t.title),

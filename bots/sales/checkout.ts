@@ -8,6 +8,7 @@ import { onButton } from '../buttons';
 import { loadCourse, staleButton } from './catalog';
 import { recordConsent, requireConsent } from './consent';
 import type { BuyerContext, SalesContext } from './context';
+import { funnelStep } from './funnel';
 import { upsertUser } from './users';
 
 /** Consent, promo codes, the payment method and the order: everything between "Buy" and the provider's page. */
@@ -25,6 +26,7 @@ onButton(checkout, 'accept-terms', async (ctx, { slug, tariff }) => {
   await ctx.answerCallbackQuery();
   const user = await upsertUser(ctx.deps.sql, ctx.from);
   await recordConsent(ctx.deps, user.id);
+  await funnelStep(ctx, slug, { step: 'consent', tariff });
   await offerPayment(ctx, slug, tariff);
 });
 
@@ -156,6 +158,7 @@ async function startCheckout(ctx: BuyerContext, slug: string, tariff: Tariff, pr
     if (!(err instanceof CheckoutError)) throw err;
     return void (await ctx.reply(ctx.t.checkoutProblem[err.problem] ?? err.message));
   }
+  await funnelStep(ctx, slug, { step: 'checkout', tariff, promoCode: quote.promo?.code ?? null });
   if (free) {
     await ctx.reply(ctx.t.freeAccess());
     ctx.session.promo = undefined;

@@ -2,6 +2,7 @@ import { InlineKeyboard } from 'grammy';
 import { encodeButton } from '../../telegram/callback-data';
 import type { Tariff } from '../../domain/tariffs';
 import type { BuyerContext, SalesBotDeps } from './context';
+import { funnelStep } from './funnel';
 import { upsertUser } from './users';
 
 type ConsentDeps = Pick<SalesBotDeps, 'sql' | 'settings'>;
@@ -30,7 +31,11 @@ export async function recordConsent(deps: ConsentDeps, userId: number): Promise<
 /** True when the student has consented; otherwise asks for it (with "I accept" for this tariff) and returns false. */
 export async function requireConsent(ctx: BuyerContext, slug: string, tariff: Tariff): Promise<boolean> {
   const user = await upsertUser(ctx.deps.sql, ctx.from);
-  if (await hasConsented(ctx.deps, user.id)) return true;
+  if (await hasConsented(ctx.deps, user.id)) {
+    // Consent given earlier (another course, another tariff) counts for this course the first time it is checked.
+    await funnelStep(ctx, slug, { step: 'consent', tariff });
+    return true;
+  }
   const { offerUrl, privacyUrl } = ctx.deps.settings;
   await ctx.reply(ctx.t.consent({ offerUrl, privacyUrl }), {
     parse_mode: 'HTML',
