@@ -179,6 +179,9 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Clu
     const child = spawn(binaries.server, ['start', '--service', service], {
       env: { ...process.env, ...base, ...env, PROMETHEUS_ENDPOINT: metricsAddress },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A process group of its own: Ctrl-C in a terminal signals the whole foreground group, and a server gone before
+      // the workers have drained leaves them waiting on it. stop() ends the servers, after the workers.
+      detached: true,
     });
     child.stdout.pipe(out);
     child.stderr.pipe(out);
@@ -210,6 +213,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Clu
           TEMPORAL_CODEC_ENDPOINT: options.uiCodecEndpoint ?? '',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
       });
       ui.stdout.pipe(out);
       ui.stderr.pipe(out);
