@@ -9,6 +9,7 @@ import type { StudentSchedule } from '../domain/schedule';
 import type { ReminderSettings } from '../domain/reminders';
 import { reminderSettingsOf } from './student-reminders';
 import { NotFoundError } from './errors';
+import { accrueCommission, reverseCommission, startCommissionHold } from './commissions';
 
 /** What a journey needs to know about its course and student, read once at the start. */
 export interface EnrollmentPlan {
@@ -118,23 +119,37 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
       reason?: string;
     }): Promise<{ status: 'accepted' | 'underpaid'; ownedByThisEnrollment: boolean }> {
       const p = input.payment;
-      await sql`
-        insert into payments (enrollment_id, provider, provider_payment_id, amount_minor, currency, tariff, status, reason, raw_event)
-        values (${input.enrollmentId}, ${p.provider}, ${p.providerPaymentId}, ${p.amountMinor}, ${p.currency}, ${p.tariff},
-                ${input.status}, ${input.reason ?? null}, ${sql.json(jsonValue(p.rawEvent ?? null, 'The payment event'))})
-        on conflict (provider, provider_payment_id) do nothing`;
-      const [stored] = await sql<{ enrollmentId: number; status: 'accepted' | 'underpaid' | 'refunded' }[]>`
-        select enrollment_id, status from payments where provider = ${p.provider} and provider_payment_id = ${p.providerPaymentId}`;
-      const owned = stored!.enrollmentId === input.enrollmentId && stored!.status !== 'refunded';
-      return { status: stored!.status === 'underpaid' ? 'underpaid' : 'accepted', ownedByThisEnrollment: owned };
+      const { stored, hold } = await sql.begin(async (tx) => {
+        await tx`
+          insert into payments (enrollment_id, provider, provider_payment_id, amount_minor, currency, tariff, status, reason, raw_event)
+          values (${input.enrollmentId}, ${p.provider}, ${p.providerPaymentId}, ${p.amountMinor}, ${p.currency}, ${p.tariff},
+                  ${input.status}, ${input.reason ?? null}, ${tx.json(jsonValue(p.rawEvent ?? null, 'The payment event'))})
+          on conflict (provider, provider_payment_id) do nothing`;
+        const [row] = await tx<{ id: number; enrollmentId: number; status: 'accepted' | 'underpaid' | 'refunded' }[]>`
+          select id, enrollment_id, status from payments where provider = ${p.provider} and provider_payment_id = ${p.providerPaymentId}`;
+        // A partner's commission (#18) accrues with the payment, once; its hold starts below, as often as retried.
+        const mine = row!.enrollmentId === input.enrollmentId;
+        return {
+          stored: row!,
+          hold: mine ? await accrueCommission(tx, { paymentId: row!.id, orderPublicId: p.order?.publicId }) : undefined,
+        };
+      });
+      if (hold) await startCommissionHold(hold);
+      const owned = stored.enrollmentId === input.enrollmentId && stored.status !== 'refunded';
+      return { status: stored.status === 'underpaid' ? 'underpaid' : 'accepted', ownedByThisEnrollment: owned };
     },
 
     /** Marks a payment refunded (the order was marked by whoever learned of the refund). */
     async recordRefund(input: { enrollmentId: number; provider: string; providerPaymentId: string }) {
-      await sql`
-        update payments set status = 'refunded'
-        where enrollment_id = ${input.enrollmentId} and provider = ${input.provider}
-          and provider_payment_id = ${input.providerPaymentId}`;
+      await sql.begin(async (tx) => {
+        const [payment]: [{ id: number }?] = await tx`
+          update payments set status = 'refunded'
+          where enrollment_id = ${input.enrollmentId} and provider = ${input.provider}
+            and provider_payment_id = ${input.providerPaymentId}
+          returning id`;
+        // Its partner's commission (#18): clawed back while held, a negative adjustment after the hold.
+        if (payment) await reverseCommission(tx, payment.id);
+      });
     },
 
     /**
