@@ -48,7 +48,7 @@ export function createPartnerAdmin({ sql, minimumPayout = {} }: { sql: Sql; mini
         await tx`
           insert into partner_rates (partner_id, course_id, tariff, percent)
           values (${partner!.id}, ${course.id}, ${draft.tariff}, ${draft.percent})
-          on conflict (partner_id, course_id, coalesce(tariff::text, ''))
+          on conflict (partner_id, course_id, tariff)
           do update set percent = excluded.percent, updated_at = now()`;
         const result = { created: inserted.length > 0, previousPercent: previous?.percent ?? null };
         await auditAdminAction(tx, actor, 'add-partner', `partner:${draft.code}`, {

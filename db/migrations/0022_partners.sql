@@ -17,9 +17,9 @@ CREATE TABLE partner_rates (
   course_id bigint NOT NULL REFERENCES courses (id) ON DELETE CASCADE,
   tariff tariff,
   percent integer NOT NULL CHECK (percent BETWEEN 1 AND 100),
-  updated_at timestamptz NOT NULL DEFAULT now()
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE NULLS NOT DISTINCT (partner_id, course_id, tariff)
 );
-CREATE UNIQUE INDEX partner_rates_scope_idx ON partner_rates (partner_id, course_id, coalesce(tariff::text, ''));
 
 -- How long a commission is held for refunds before it can be paid out (course.yaml `partnerHold`, default 14 days).
 ALTER TABLE courses ADD COLUMN partner_hold_ms bigint NOT NULL DEFAULT 1209600000 CHECK (partner_hold_ms >= 0);
