@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { Sql, TransactionSql } from '../db';
+import type { Sql } from '../db';
 
 /** The workflow that holds one commission for its course's refund window (workflows/commission-hold.ts). */
 export const COMMISSION_HOLD_WORKFLOW_TYPE = 'commissionHoldWorkflow';
@@ -20,7 +20,7 @@ export interface CommissionHoldInput {
  * (same Telegram id), or when the amount rounds to zero.
  */
 export async function accrueCommission(
-  sql: Sql | TransactionSql,
+  sql: Sql,
   input: { paymentId: number; orderPublicId?: string },
 ): Promise<CommissionHoldInput | undefined> {
   await sql`
@@ -63,20 +63,27 @@ export async function accrueCommission(
 
 /**
  * A refunded payment's commission: still held (inside the refund window), it is clawed back; already available or
- * paid out, it stays and a negative adjustment of the same amount comes off the next payout. Idempotent.
+ * paid out, it stays and a negative adjustment of the same amount comes off the next payout. One statement, its row
+ * locked against the hold's release; idempotent.
  */
-export async function reverseCommission(tx: TransactionSql, paymentId: number): Promise<void> {
-  const [c]: [{ id: number; status: string; partnerId: number; amountMinor: number; currency: string }?] = await tx`
-    select id, status, partner_id, amount_minor, currency from commissions where payment_id = ${paymentId} for update`;
-  if (!c) return;
-  if (c.status === 'held') {
-    await tx`update commissions set status = 'clawed_back', clawed_back_at = now() where id = ${c.id}`;
-  } else if (c.status === 'available' || c.status === 'paid_out') {
-    await tx`
-      insert into commission_adjustments (commission_id, partner_id, amount_minor, currency)
-      values (${c.id}, ${c.partnerId}, ${-c.amountMinor}, ${c.currency})
-      on conflict (commission_id) do nothing`;
-  }
+export async function reverseCommission(
+  sql: Sql,
+  payment: { enrollmentId: number; provider: string; providerPaymentId: string },
+) {
+  await sql`
+    with c as (
+      select cm.id, cm.status, cm.partner_id, cm.amount_minor, cm.currency from commissions cm
+      join payments p on p.id = cm.payment_id
+      where p.enrollment_id = ${payment.enrollmentId} and p.provider = ${payment.provider}
+        and p.provider_payment_id = ${payment.providerPaymentId} and p.status = 'refunded'
+      for update of cm
+    ), clawed as (
+      update commissions set status = 'clawed_back', clawed_back_at = now()
+      from c where commissions.id = c.id and c.status = 'held' returning commissions.id
+    )
+    insert into commission_adjustments (commission_id, partner_id, amount_minor, currency)
+    select id, partner_id, -amount_minor, currency from c where status in ('available', 'paid_out')
+    on conflict (commission_id) do nothing`;
 }
 
 /**

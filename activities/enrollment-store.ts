@@ -119,21 +119,20 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
       reason?: string;
     }): Promise<{ status: 'accepted' | 'underpaid'; ownedByThisEnrollment: boolean }> {
       const p = input.payment;
-      const { stored, hold } = await sql.begin(async (tx) => {
-        await tx`
-          insert into payments (enrollment_id, provider, provider_payment_id, amount_minor, currency, tariff, status, reason, raw_event)
-          values (${input.enrollmentId}, ${p.provider}, ${p.providerPaymentId}, ${p.amountMinor}, ${p.currency}, ${p.tariff},
-                  ${input.status}, ${input.reason ?? null}, ${tx.json(jsonValue(p.rawEvent ?? null, 'The payment event'))})
-          on conflict (provider, provider_payment_id) do nothing`;
-        const [row] = await tx<{ id: number; enrollmentId: number; status: 'accepted' | 'underpaid' | 'refunded' }[]>`
-          select id, enrollment_id, status from payments where provider = ${p.provider} and provider_payment_id = ${p.providerPaymentId}`;
-        // A partner's commission (#18) accrues with the payment, once; its hold starts below, as often as retried.
-        const mine = row!.enrollmentId === input.enrollmentId;
-        return {
-          stored: row!,
-          hold: mine ? await accrueCommission(tx, { paymentId: row!.id, orderPublicId: p.order?.publicId }) : undefined,
-        };
-      });
+      await sql`
+        insert into payments (enrollment_id, provider, provider_payment_id, amount_minor, currency, tariff, status, reason, raw_event)
+        values (${input.enrollmentId}, ${p.provider}, ${p.providerPaymentId}, ${p.amountMinor}, ${p.currency}, ${p.tariff},
+                ${input.status}, ${input.reason ?? null}, ${sql.json(jsonValue(p.rawEvent ?? null, 'The payment event'))})
+        on conflict (provider, provider_payment_id) do nothing`;
+      const [row] = await sql<{ id: number; enrollmentId: number; status: 'accepted' | 'underpaid' | 'refunded' }[]>`
+        select id, enrollment_id, status from payments where provider = ${p.provider} and provider_payment_id = ${p.providerPaymentId}`;
+      const stored = row!;
+      // A partner's commission (#18), once per payment: each attempt of this step accrues it if it is not there yet
+      // and starts its hold if that has not started, so a crash between the statements is made good by the retry.
+      const hold =
+        stored.enrollmentId === input.enrollmentId
+          ? await accrueCommission(sql, { paymentId: stored.id, orderPublicId: p.order?.publicId })
+          : undefined;
       if (hold) await startCommissionHold(hold);
       const owned = stored.enrollmentId === input.enrollmentId && stored.status !== 'refunded';
       return { status: stored.status === 'underpaid' ? 'underpaid' : 'accepted', ownedByThisEnrollment: owned };
@@ -141,15 +140,12 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
 
     /** Marks a payment refunded (the order was marked by whoever learned of the refund). */
     async recordRefund(input: { enrollmentId: number; provider: string; providerPaymentId: string }) {
-      await sql.begin(async (tx) => {
-        const [payment]: [{ id: number }?] = await tx`
-          update payments set status = 'refunded'
-          where enrollment_id = ${input.enrollmentId} and provider = ${input.provider}
-            and provider_payment_id = ${input.providerPaymentId}
-          returning id`;
-        // Its partner's commission (#18): clawed back while held, a negative adjustment after the hold.
-        if (payment) await reverseCommission(tx, payment.id);
-      });
+      await sql`
+        update payments set status = 'refunded'
+        where enrollment_id = ${input.enrollmentId} and provider = ${input.provider}
+          and provider_payment_id = ${input.providerPaymentId}`;
+      // Its partner's commission (#18): clawed back while held, a negative adjustment after the hold.
+      await reverseCommission(sql, input);
     },
 
     /**

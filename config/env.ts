@@ -143,15 +143,7 @@ export const moneyPerCurrency = commaList(z.string()).transform((entries, ctx) =
   const amounts: Record<string, number> = {};
   for (const entry of entries) {
     const match = /^(\d{1,9})(?:\.(\d+))? ([A-Z]{3})$/.exec(entry);
-    let digits = -1;
-    try {
-      digits = match
-        ? (new Intl.NumberFormat('en', { style: 'currency', currency: match[3]! }).resolvedOptions()
-            .maximumFractionDigits ?? 2)
-        : -1;
-    } catch {
-      digits = -1;
-    }
+    const digits = match ? currencyDigits(match[3]!) : -1;
     if (!match || digits < 0 || (match[2] ?? '').length > digits || match[3]! in amounts) {
       ctx.addIssue({ code: 'custom', message: `"${entry}" is not an amount like "50.00 USD" (one per currency)` });
       return z.NEVER;
@@ -160,3 +152,12 @@ export const moneyPerCurrency = commaList(z.string()).transform((entries, ctx) =
   }
   return amounts;
 });
+
+/** Minor digits of an ISO currency (2 for USD, 0 for JPY), or -1 for a code that is not one. */
+function currencyDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return -1;
+  }
+}
