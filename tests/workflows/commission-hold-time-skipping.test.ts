@@ -31,8 +31,8 @@ describe('a partner commission held for 14 days (time-skipping server)', () => {
 
   const setUp = async () => {
     if (partnerId) return;
-    // Long enough that the journey still runs when the upgrade comes on day 13.
-    const lessons = Array.from({ length: 30 }, (_, i) => ({ day: i + 1, tasks: {} }));
+    // Long enough that the journey still runs when the upgrade comes on day 13, over before day 28.
+    const lessons = Array.from({ length: 20 }, (_, i) => ({ day: i + 1, tasks: {} }));
     const courseId = await insertCourse(ts.db.sql, { slug, lessons });
     const [partner] = await ts.db.sql<{ id: number }[]>`
       insert into partners (code, telegram_id) values (${code}, 555000111) returning id`;
@@ -62,82 +62,78 @@ describe('a partner commission held for 14 days (time-skipping server)', () => {
   it('holds a commission for 14 days, then makes it available; an upgrade earns its own at the tariff rate', async () => {
     const input = await referredStudent();
     const paid = payment('BASIC');
-    await (async () => {
-      await ts.enrollments.pay(input, paid);
-      const commission = await commissionOf(paid.providerPaymentId);
-      expect(commission).toMatchObject({ status: 'held', amountMinor: 380, source: 'link', percent: 20 });
-      await ts.env.sleep(13 * DAY_MS);
-      expect(await statusOf(commission.id)).toBe('held');
-      // The upgrade to PREMIUM (8000 paid) follows the sale's partner, at the PREMIUM rate.
-      const upgrade: PaymentReceived = {
-        ...payment('PREMIUM', { amountMinor: 8000 }),
-        order: { publicId: `o-${randomUUID()}`, amountMinor: 8000, currency: 'USD', upgradeFrom: 'BASIC' },
-      };
-      await ts.enrollments.handle(input).signal(paymentReceivedSignal, upgrade);
-      const upgraded = await commissionOf(upgrade.providerPaymentId);
-      expect(upgraded).toMatchObject({ status: 'held', amountMinor: 2400, source: 'sale', percent: 30 });
-      await ts.env.sleep(2 * DAY_MS);
-      await eventually(
-        () => statusOf(commission.id),
-        (s) => s === 'available',
-      );
-      expect(await statusOf(upgraded.id)).toBe('held');
-      // The hold is one workflow per commission, ended by its timer.
-      const hold = ts.env.client.workflow.getHandle(commissionHoldWorkflowId(commission.id));
-      expect(await hold.result()).toEqual({ released: true });
-      await ts.env.sleep(13 * DAY_MS);
-      await eventually(
-        () => statusOf(upgraded.id),
-        (s) => s === 'available',
-      );
-      // The course goes on for weeks: end it here.
-      await ts.enrollments.handle(input).terminate('test over');
-    })();
+    await ts.enrollments.pay(input, paid);
+    const commission = await commissionOf(paid.providerPaymentId);
+    expect(commission).toMatchObject({ status: 'held', amountMinor: 380, source: 'link', percent: 20 });
+    await ts.env.sleep(13 * DAY_MS);
+    expect(await statusOf(commission.id)).toBe('held');
+    // The upgrade to PREMIUM (8000 paid) follows the sale's partner, at the PREMIUM rate.
+    const upgrade: PaymentReceived = {
+      ...payment('PREMIUM', { amountMinor: 8000 }),
+      order: { publicId: `o-${randomUUID()}`, amountMinor: 8000, currency: 'USD', upgradeFrom: 'BASIC' },
+    };
+    await ts.enrollments.handle(input).signal(paymentReceivedSignal, upgrade);
+    const upgraded = await commissionOf(upgrade.providerPaymentId);
+    expect(upgraded).toMatchObject({ status: 'held', amountMinor: 2400, source: 'sale', percent: 30 });
+    await ts.env.sleep(2 * DAY_MS);
+    await eventually(
+      () => statusOf(commission.id),
+      (s) => s === 'available',
+    );
+    expect(await statusOf(upgraded.id)).toBe('held');
+    // The hold is one workflow per commission, ended by its timer.
+    const hold = ts.env.client.workflow.getHandle(commissionHoldWorkflowId(commission.id));
+    expect(await hold.result()).toEqual({ released: true });
+    await ts.env.sleep(13 * DAY_MS);
+    await eventually(
+      () => statusOf(upgraded.id),
+      (s) => s === 'available',
+    );
+    // Every journey ends on its own before the next test: nothing of it is left in flight on the server.
+    expect(await ts.enrollments.handle(input).result()).toMatchObject({ stage: 'completed' });
   });
 
   it('claws the commission back on a refund inside the window; the timer then changes nothing', async () => {
     const input = await referredStudent();
     const paid = payment('FEEDBACK');
-    await (async () => {
-      await ts.enrollments.pay(input, paid);
-      const commission = await commissionOf(paid.providerPaymentId);
-      expect(commission).toMatchObject({ status: 'held', amountMinor: 980 });
-      await ts.env.sleep(3 * DAY_MS);
-      await ts.enrollments
-        .handle(input)
-        .signal(paymentRefundedSignal, { provider: 'mock', providerPaymentId: paid.providerPaymentId });
-      await eventually(
-        () => statusOf(commission.id),
-        (s) => s === 'clawed_back',
-      );
-      await ts.env.sleep(12 * DAY_MS);
-      const hold = ts.env.client.workflow.getHandle(commissionHoldWorkflowId(commission.id));
-      expect(await hold.result()).toEqual({ released: false });
-      expect(await statusOf(commission.id)).toBe('clawed_back');
-      expect(await adjustmentsOf(commission.id)).toEqual([]);
-    })();
+    await ts.enrollments.pay(input, paid);
+    const commission = await commissionOf(paid.providerPaymentId);
+    expect(commission).toMatchObject({ status: 'held', amountMinor: 980 });
+    await ts.env.sleep(3 * DAY_MS);
+    await ts.enrollments
+      .handle(input)
+      .signal(paymentRefundedSignal, { provider: 'mock', providerPaymentId: paid.providerPaymentId });
+    await eventually(
+      () => statusOf(commission.id),
+      (s) => s === 'clawed_back',
+    );
+    await ts.env.sleep(12 * DAY_MS);
+    const hold = ts.env.client.workflow.getHandle(commissionHoldWorkflowId(commission.id));
+    expect(await hold.result()).toEqual({ released: false });
+    expect(await statusOf(commission.id)).toBe('clawed_back');
+    expect(await adjustmentsOf(commission.id)).toEqual([]);
+    expect(await ts.enrollments.handle(input).result()).toMatchObject({ stage: 'refunded' });
   });
 
   it('records a negative adjustment on a refund after the window, and leaves the commission available', async () => {
     const input = await referredStudent();
     const paid = payment('BASIC');
-    await (async () => {
-      await ts.enrollments.pay(input, paid);
-      const commission = await commissionOf(paid.providerPaymentId);
-      await ts.env.sleep(15 * DAY_MS);
-      await eventually(
-        () => statusOf(commission.id),
-        (s) => s === 'available',
-      );
-      await ts.enrollments
-        .handle(input)
-        .signal(paymentRefundedSignal, { provider: 'mock', providerPaymentId: paid.providerPaymentId });
-      await eventually(
-        () => adjustmentsOf(commission.id),
-        (rows) => rows.length === 1,
-      );
-      expect(await adjustmentsOf(commission.id)).toEqual([{ amountMinor: -380, currency: 'USD' }]);
-      expect(await statusOf(commission.id)).toBe('available');
-    })();
+    await ts.enrollments.pay(input, paid);
+    const commission = await commissionOf(paid.providerPaymentId);
+    await ts.env.sleep(15 * DAY_MS);
+    await eventually(
+      () => statusOf(commission.id),
+      (s) => s === 'available',
+    );
+    await ts.enrollments
+      .handle(input)
+      .signal(paymentRefundedSignal, { provider: 'mock', providerPaymentId: paid.providerPaymentId });
+    await eventually(
+      () => adjustmentsOf(commission.id),
+      (rows) => rows.length === 1,
+    );
+    expect(await adjustmentsOf(commission.id)).toEqual([{ amountMinor: -380, currency: 'USD' }]);
+    expect(await statusOf(commission.id)).toBe('available');
+    expect(await ts.enrollments.handle(input).result()).toMatchObject({ stage: 'refunded' });
   });
 });
