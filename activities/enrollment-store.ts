@@ -10,6 +10,7 @@ import type { ReminderSettings } from '../domain/reminders';
 import { activityFunnel } from '../analytics/activity-funnel';
 import { reminderSettingsOf } from './student-reminders';
 import { NotFoundError } from './errors';
+import { accrueCommission, reverseCommission, startCommissionHold } from './commissions';
 
 /** What a journey needs to know about its course and student, read once at the start. */
 export interface EnrollmentPlan {
@@ -125,17 +126,25 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
         values (${input.enrollmentId}, ${p.provider}, ${p.providerPaymentId}, ${p.amountMinor}, ${p.currency}, ${p.tariff},
                 ${input.status}, ${input.reason ?? null}, ${sql.json(jsonValue(p.rawEvent ?? null, 'The payment event'))})
         on conflict (provider, provider_payment_id) do nothing`;
-      const [stored] = await sql<{ enrollmentId: number; status: 'accepted' | 'underpaid' | 'refunded' }[]>`
-        select enrollment_id, status from payments where provider = ${p.provider} and provider_payment_id = ${p.providerPaymentId}`;
-      const owned = stored!.enrollmentId === input.enrollmentId && stored!.status !== 'refunded';
-      if (owned && stored!.status === 'accepted') {
+      const [row] = await sql<{ id: number; enrollmentId: number; status: 'accepted' | 'underpaid' | 'refunded' }[]>`
+        select id, enrollment_id, status from payments where provider = ${p.provider} and provider_payment_id = ${p.providerPaymentId}`;
+      const stored = row!;
+      // A partner's commission (#18), once per payment: each attempt of this step accrues it if it is not there yet
+      // and starts its hold if that has not started, so a crash between the statements is made good by the retry.
+      const hold =
+        stored.enrollmentId === input.enrollmentId
+          ? await accrueCommission(sql, { paymentId: stored.id, orderPublicId: p.order?.publicId })
+          : undefined;
+      if (hold) await startCommissionHold(hold);
+      const owned = stored.enrollmentId === input.enrollmentId && stored.status !== 'refunded';
+      if (owned && stored.status === 'accepted') {
         await funnel.forEnrollment(input.enrollmentId, {
           step: 'paid',
           tariff: p.tariff,
           orderPublicId: p.order?.publicId,
         });
       }
-      return { status: stored!.status === 'underpaid' ? 'underpaid' : 'accepted', ownedByThisEnrollment: owned };
+      return { status: stored.status === 'underpaid' ? 'underpaid' : 'accepted', ownedByThisEnrollment: owned };
     },
 
     /** Marks a payment refunded (the order was marked by whoever learned of the refund). */
@@ -145,6 +154,8 @@ export function createEnrollmentStore({ sql }: { sql: Sql }) {
         where enrollment_id = ${input.enrollmentId} and provider = ${input.provider}
           and provider_payment_id = ${input.providerPaymentId}`;
       await funnel.forEnrollment(input.enrollmentId, { step: 'refunded' });
+      // Its partner's commission (#18): clawed back while held, a negative adjustment after the hold.
+      await reverseCommission(sql, input);
     },
 
     /**

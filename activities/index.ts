@@ -3,6 +3,7 @@ import { createAccess } from './access';
 import { createCertificates } from './certificates';
 import { inSendLanes } from './activity-lanes';
 import { createCohortStore } from './cohorts';
+import { createCommissionSteps } from './commissions';
 import { failFastOnBrokenRules } from './database-errors';
 import { createDelivery } from './delivery';
 import { createEnrollmentStore } from './enrollment-store';
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createQuizzes(deps),
       ...createCertificates(deps),
       ...createStudentReminders(deps),
+      ...createCommissionSteps(deps),
     }),
   );
 }

@@ -11,6 +11,7 @@ import { createAdminOps } from '../journey/admin-ops';
 import type { AdminActor } from '../journey/admin-ops';
 import { enrollmentClient } from '../journey/client';
 import { promoCli } from './promo';
+import { partnerCli } from './partners';
 import { createCohortOps } from '../journey/cohort-ops';
 import { studentsCsv } from './students-csv';
 import { funnelCli } from './funnel';
@@ -27,7 +28,7 @@ export const USAGE = `Usage: npm run admin -- <command> [options]
   move <telegram id> <day> [--course C]         that lesson now, the next ones on the usual rhythm
   revoke <telegram id> [--course C]             end access as a refund does (refund the money at the provider)
   export-students [--course C]                  students as CSV on stdout
-  promo add CODE <N% | AMOUNT CUR> [--max N] [--until YYYY-MM-DD] [--tariff T] [--course C]
+  promo add CODE <N% | AMOUNT CUR> [--max N] [--until YYYY-MM-DD] [--tariff T] [--course C] [--partner P]
                                                 a promo code (e.g. SPRING 20%, TENOFF 10.00 USD)
   promo list                                    codes with uses, limit, expiry and status
   promo off CODE                                switch a code off (orders made with it stay)
@@ -35,6 +36,10 @@ export const USAGE = `Usage: npm run admin -- <command> [options]
   cohort list [--course C]                      cohorts with their start dates, students and completions
   funnel [--course C] [--since 30d|A..B] [--by tariff|partner|promo|cohort|language] [--csv]
                                                 the sales and course funnel (/funnel's numbers), as CSV with --csv
+  partner add CODE <telegram id> N% --course C [--tariff T]
+                                                a partner and their commission (link: t.me/<sales bot>?start=CODE)
+  partner list | partner report | partner paid CODE
+                                                rates; the payout report as CSV; mark available money paid out
 
 Stages: ${STAGES.join(', ')}. The course defaults to the student's newest enrollment.`;
 
@@ -49,6 +54,8 @@ export interface AdminCliDeps {
   client: () => Promise<Client>;
   taskQueue: string;
   out: (text: string) => void;
+  /** PARTNER_MIN_PAYOUT (#18), minor units per currency; unset: any amount. */
+  partnerMinPayout?: Record<string, number>;
 }
 
 /**
@@ -60,6 +67,8 @@ export async function runAdminCli(argv: string[], deps: AdminCliDeps): Promise<v
   // The same words as /promo in the review chat, parsed by the same module.
   if (command === 'promo') return promoCli(rest, deps, { telegramId: 0, via: 'cli', operator: userInfo().username });
   if (command === 'funnel') return funnelCli(rest, deps);
+  if (command === 'partner')
+    return partnerCli(rest, deps, { telegramId: 0, via: 'cli', operator: userInfo().username });
   const { values, positionals } = parseOptions(rest);
   const ops = async () =>
     createAdminOps({ sql: deps.sql, enrollments: enrollmentClient(await deps.client(), deps.taskQueue) });

@@ -21,7 +21,9 @@ async function main(): Promise<number> {
     return new Client({ connection, namespace, dataConverter: encryptingDataConverter(payloadKeys) });
   };
   try {
-    await runAdminCli(argv, { sql, client, taskQueue: config.temporal.taskQueue, out: (text) => console.log(text) });
+    const out = (text: string) => console.log(text);
+    const { partnerMinPayout } = config;
+    await runAdminCli(argv, { sql, client, taskQueue: config.temporal.taskQueue, out, partnerMinPayout });
     return 0;
   } finally {
     await connection?.close();

@@ -53,6 +53,7 @@ export async function startCourseRuntime(options: {
         reviewerIds: config.telegram.reviewerIds,
         salesBot: options.salesBot,
         maxSubmissionParts: config.telegram.submissionMaxParts,
+        partnerMinPayout: config.partnerMinPayout,
       },
       log,
     },

@@ -134,3 +134,30 @@ export const payloadKeys = z.string().transform((value, ctx): PayloadKey[] => {
 export const origin = z.string().refine((value) => URL.canParse(value) && new URL(value).origin === value, {
   message: 'must be origins like https://temporal.example.com (no path, no trailing slash), comma-separated',
 });
+
+/**
+ * `50.00 USD, 3000 RUB` (PARTNER_MIN_PAYOUT, #18): minor units per currency, by each currency's own exponent (2 for
+ * USD, 0 for JPY). Unset: the empty map.
+ */
+export const moneyPerCurrency = commaList(z.string()).transform((entries, ctx) => {
+  const amounts: Record<string, number> = {};
+  for (const entry of entries) {
+    const match = /^(\d{1,9})(?:\.(\d+))? ([A-Z]{3})$/.exec(entry);
+    const digits = match ? currencyDigits(match[3]!) : -1;
+    if (!match || digits < 0 || (match[2] ?? '').length > digits || match[3]! in amounts) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not an amount like "50.00 USD" (one per currency)` });
+      return z.NEVER;
+    }
+    amounts[match[3]!] = Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || '0');
+  }
+  return amounts;
+});
+
+/** Minor digits of an ISO currency (2 for USD, 0 for JPY), or -1 for a code that is not one. */
+function currencyDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return -1;
+  }
+}

@@ -4,7 +4,7 @@ import type { BotModeConfig, CodecServerConfig, PaymentsConfig, ProviderConfig }
 import type { AdminConfig, CourseConfig, CourseProcessConfig, DatabaseConfig, PlatformConfig } from './types';
 import type { SalesConfig, StartConfig, WorkerConfig, WorkerSettings } from './types';
 import { addressRanges, botToken, chatId, commaList, duration, origin, payloadKeys, postgresUrl } from './env';
-import { tcpPort, trustProxy } from './env';
+import { moneyPerCurrency, tcpPort, trustProxy } from './env';
 import { ConfigError, parseEnv, withoutBlanks } from './env';
 import type { Env } from './env';
 import { YOOKASSA_NOTIFICATION_IPS } from '../payments/yookassa';
@@ -28,6 +28,8 @@ const base = z.object({
   PRIORITIES: z.enum(['on', 'off']).default('on'),
   // Issue #16: every payload given to Temporal is encrypted with the first key; all of them decrypt (rotation).
   PAYLOAD_KEYS: payloadKeys.optional(),
+  // Issue #18: the least `/partner paid` pays a partner at once, per currency ("50.00 USD, 3000 RUB"); unset: any.
+  PARTNER_MIN_PAYOUT: moneyPerCurrency,
 });
 type BaseVariables = z.output<typeof base>;
 
@@ -402,6 +404,7 @@ function baseOf(e: BaseVariables) {
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
     priorities: e.PRIORITIES === 'on',
+    partnerMinPayout: e.PARTNER_MIN_PAYOUT,
   };
 }
 

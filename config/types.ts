@@ -29,6 +29,8 @@ export interface BaseConfig {
    * queue (priority keys) and in each bot's send pacer (lanes). Off: everything in arrival order, for comparison.
    */
   priorities: boolean;
+  /** PARTNER_MIN_PAYOUT (#18): the least paid out to a partner at once, minor units per currency; empty: any amount. */
+  partnerMinPayout: Record<string, number>;
 }
 
 export interface DatabaseConfig {

@@ -2,6 +2,9 @@ import type { Sql, TransactionSql } from '../db';
 import { formatMinute } from '../domain/reminders';
 import type { CourseDefinition } from './loader';
 
+/** A course without `partnerHold` holds commissions 14 days (the column's default, db/migrations/0022). */
+const PARTNER_HOLD_DEFAULT_MS = 14 * 86_400_000;
+
 export interface ImportResult {
   slug: string;
   lessons: number;
@@ -22,13 +25,15 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
     const [row]: [{ id: number }?] = await tx`
       insert into courses (slug, title, description, default_language, lesson_interval_ms, unpaid_expiry_ms,
                            feedback_wait_ms, onboarding_wait_ms, reminder_after_ms, protect_content, certificate,
-                           content_hash, reminders_per_day, reminder_window_start, reminder_window_end)
+                           content_hash, reminders_per_day, reminder_window_start, reminder_window_end,
+                           partner_hold_ms)
       values (${course.slug}, ${course.title}, ${course.description}, ${course.language}, ${course.lessonIntervalMs},
               ${course.unpaidExpiryMs}, ${course.feedbackWaitMs}, ${course.onboardingWaitMs}, ${course.reminderAfterMs},
               ${course.protectContent}, ${course.certificate ?? false},
               ${course.contentHash}, ${course.reminders?.perDay ?? null},
               ${course.reminders ? formatMinute(course.reminders.startMinute) : null}::time,
-              ${course.reminders ? formatMinute(course.reminders.endMinute) : null}::time)
+              ${course.reminders ? formatMinute(course.reminders.endMinute) : null}::time,
+              ${course.partnerHoldMs ?? PARTNER_HOLD_DEFAULT_MS})
       on conflict (slug) do update set
         reminders_per_day = excluded.reminders_per_day,
         reminder_window_start = excluded.reminder_window_start,
@@ -41,6 +46,7 @@ export async function importCourse(sql: Sql, course: CourseDefinition): Promise<
         feedback_wait_ms = excluded.feedback_wait_ms,
         onboarding_wait_ms = excluded.onboarding_wait_ms,
         reminder_after_ms = excluded.reminder_after_ms,
+        partner_hold_ms = excluded.partner_hold_ms,
         protect_content = excluded.protect_content,
         certificate = excluded.certificate,
         content_hash = excluded.content_hash,

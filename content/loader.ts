@@ -64,6 +64,8 @@ export interface CourseDefinition {
   protectContent: boolean;
   /** Students who complete the course get a certificate (#17); absent when off, so older courses hash as before. */
   certificate?: true;
+  /** How long a partner's commission is held for refunds (#18); absent: PARTNER_HOLD_DEFAULT_MS, hash as before. */
+  partnerHoldMs?: number;
   /** In BASIC, FEEDBACK, PREMIUM order. */
   tariffs: TariffDefinition[];
   /** By day. */
@@ -189,6 +191,7 @@ const courseSchema = strict(
     feedbackWait: duration.prefault('14d'),
     onboardingWait: durationSchema(true).prefault('30m'),
     reminderAfter: durationSchema(true).prefault('20h'),
+    partnerHold: durationSchema(true).optional(),
     reminders: strict(
       {
         perDay: z
@@ -397,6 +400,7 @@ export async function loadCourseFromDir(dir: string): Promise<CourseDefinition> 
     feedbackWaitMs: course.feedbackWait,
     onboardingWaitMs: course.onboardingWait,
     reminderAfterMs: course.reminderAfter,
+    ...(course.partnerHold !== undefined ? { partnerHoldMs: course.partnerHold } : {}),
     // Only when authored, so every course without it keeps its content hash.
     ...(course.reminders ? { reminders: { perDay: course.reminders.perDay, ...course.reminders.window } } : {}),
     protectContent: course.protectContent,

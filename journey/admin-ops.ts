@@ -1,4 +1,4 @@
-import type { Sql } from '../db';
+import type { Sql, TransactionSql } from '../db';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   moveToDaySignal,
@@ -38,7 +38,13 @@ export class AdminOpError extends Error {
 }
 
 /** Writes what a reviewer (or the CLI) did to admin_actions, with who and how. */
-export async function auditAdminAction(sql: Sql, actor: AdminActor, action: string, target: string, details: object) {
+export async function auditAdminAction(
+  sql: Sql | TransactionSql,
+  actor: AdminActor,
+  action: string,
+  target: string,
+  details: object,
+) {
   const recorded = { ...details, via: actor.via, ...(actor.operator ? { operator: actor.operator } : {}) };
   await sql`insert into admin_actions (admin_telegram_id, action, target, details)
             values (${actor.telegramId}, ${action}, ${target}, ${sql.json(recorded)})`;

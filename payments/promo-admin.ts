@@ -13,6 +13,8 @@ export interface PromoSummary {
   currency: string | null;
   courseSlug: string | null;
   tariff: Tariff | null;
+  /** The partner the code's sales go to (#18), or null. */
+  partnerCode: string | null;
   /** Claims of pending and paid orders (see payments/order-claims.ts). */
   uses: number;
   maxUses: number | null;
@@ -43,10 +45,17 @@ export function createPromoAdmin({ sql }: { sql: Sql }) {
         const currencies = [...new Set(sold.map((s) => s.currency))].join(', ');
         throw new PromoInputError(`${where} is sold in ${currencies}, not ${draft.currency}.`);
       }
+      let partnerId: number | null = null;
+      if (draft.partnerCode !== undefined) {
+        const [partner]: [{ id: number }?] = await sql`select id from partners where code = ${draft.partnerCode}`;
+        if (!partner) throw new PromoInputError(`There is no partner ${draft.partnerCode} (see /partner add).`);
+        partnerId = partner.id;
+      }
       const added = await sql`
-        insert into promo_codes (code, course_id, tariff, percent_off, amount_off_minor, currency, max_uses, expires_at)
+        insert into promo_codes (code, course_id, tariff, percent_off, amount_off_minor, currency, max_uses, expires_at,
+                                 partner_id)
         values (${draft.code}, ${courseId}, ${draft.tariff}, ${draft.percentOff}, ${draft.amountOffMinor},
-                ${draft.currency}, ${draft.maxUses}, ${expiresAt(draft.until)})
+                ${draft.currency}, ${draft.maxUses}, ${expiresAt(draft.until)}, ${partnerId})
         on conflict (code) do nothing returning id`;
       if (added.length === 0) throw new PromoInputError(`The code ${draft.code} exists already.`);
       await auditAdminAction(sql, actor, 'add-promo', `promo:${draft.code}`, { ...draft });
@@ -57,12 +66,12 @@ export function createPromoAdmin({ sql }: { sql: Sql }) {
     async list(): Promise<PromoSummary[]> {
       return sql<PromoSummary[]>`
         select p.code, p.percent_off, p.amount_off_minor, p.currency, c.slug as course_slug, p.tariff, p.uses,
-               p.max_uses, p.expires_at,
+               p.max_uses, p.expires_at, pa.code as partner_code,
                case when p.disabled_at is not null then 'off'
                     when p.expires_at <= now() then 'expired'
                     when p.max_uses is not null and p.uses >= p.max_uses then 'used up'
                     else 'active' end as status
-        from promo_codes p left join courses c on c.id = p.course_id
+        from promo_codes p left join courses c on c.id = p.course_id left join partners pa on pa.id = p.partner_id
         order by p.created_at desc, p.id desc`;
     },
 
@@ -85,7 +94,8 @@ export function describePromo(p: PromoSummary): string {
   const off = p.percentOff !== null ? `${p.percentOff}%` : formatMoney(p.amountOffMinor!, p.currency!);
   const scope = [p.courseSlug, p.tariff].filter(Boolean).join(' ') || 'every course';
   const until = p.expiresAt ? `until ${new Date(p.expiresAt.getTime() - 1).toISOString().slice(0, 10)}` : 'no expiry';
-  return `${p.code} · ${off} off · ${scope} · ${p.uses}/${p.maxUses ?? '∞'} used · ${until} · ${p.status}`;
+  const partner = p.partnerCode ? ` · partner ${p.partnerCode}` : '';
+  return `${p.code} · ${off} off · ${scope} · ${p.uses}/${p.maxUses ?? '∞'} used · ${until} · ${p.status}${partner}`;
 }
 
 /** A code runs through its --until day (UTC): it expires when the next day begins. */

@@ -8,7 +8,8 @@ import { AdminOpError } from '../journey/admin-ops';
  * syntax in both, and every mistake is a PromoInputError with a clear reason before anything is written.
  */
 export const PROMO_USAGE =
-  'Usage: /promo add CODE <N% | AMOUNT CUR> [--max N] [--until YYYY-MM-DD] [--tariff T] [--course slug], ' +
+  'Usage: /promo add CODE <N% | AMOUNT CUR> [--max N] [--until YYYY-MM-DD] [--tariff T] [--course slug] ' +
+  '[--partner CODE], ' +
   '/promo list, /promo off CODE';
 
 export class PromoInputError extends AdminOpError {
@@ -25,11 +26,13 @@ export interface PromoDraft {
   until: string | null;
   tariff: Tariff | null;
   courseSlug: string | null;
+  /** The partner whose sale a checkout with this code is (#18); absent: nobody's. */
+  partnerCode?: string;
 }
 
 export type PromoCommand = { action: 'add'; draft: PromoDraft } | { action: 'list' } | { action: 'off'; code: string };
 
-const FLAGS = ['max', 'until', 'tariff', 'course'] as const;
+const FLAGS = ['max', 'until', 'tariff', 'course', 'partner'] as const;
 type Flag = (typeof FLAGS)[number];
 
 /** `today` is YYYY-MM-DD (UTC): an --until before it is refused. */
@@ -118,7 +121,17 @@ function limits(flags: Map<Flag, string>, today: string) {
   if (courseSlug !== null && !/^[a-z0-9][a-z0-9-]*$/.test(courseSlug)) {
     throw new PromoInputError(`Not a course slug: "${courseSlug}".`);
   }
-  return { maxUses: max === undefined ? null : Number(max), until: until ?? null, tariff, courseSlug };
+  const partner = flags.get('partner');
+  if (partner !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(partner)) {
+    throw new PromoInputError(`--partner "${partner}" is not a partner code.`);
+  }
+  return {
+    maxUses: max === undefined ? null : Number(max),
+    until: until ?? null,
+    tariff,
+    courseSlug,
+    ...(partner !== undefined ? { partnerCode: partner.toUpperCase() } : {}),
+  };
 }
 
 /** Minor units of a currency (2 for USD, 0 for JPY), as locales/ formats them. */

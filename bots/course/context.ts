@@ -22,6 +22,8 @@ export interface CourseSettings extends AdminChatSettings {
   salesBot: string;
   /** SUBMISSION_MAX_PARTS: messages one submission may hold (DEFAULT_SUBMISSION_MAX_PARTS when unset). */
   maxSubmissionParts?: number;
+  /** PARTNER_MIN_PAYOUT (#18): the least `/partner paid` pays out, in minor units per currency; unset: any amount. */
+  partnerMinPayout?: Record<string, number>;
 }
 
 export interface CourseBotDeps {

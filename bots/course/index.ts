@@ -14,6 +14,7 @@ import { admin, ADMIN_COMMANDS } from './admin';
 import { cohortDesk, COHORT_COMMANDS } from './cohorts';
 import { promoDesk, PROMO_COMMANDS } from './promo';
 import { funnelDesk, FUNNEL_COMMANDS } from './funnel';
+import { partnerDesk, PARTNER_COMMANDS } from './partners';
 import { certificateNames } from './certificate-name';
 import { questions } from './questions';
 import { reminders } from './reminders';
@@ -54,8 +55,14 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   });
   // Before the session (Postgres): a return seen while Postgres restarts waits for it instead of being lost.
   handlers.use(noticeReturns<CourseContext>('course bot', deps));
-  const deskCommands = [...ADMIN_COMMANDS, ...COHORT_COMMANDS, ...PROMO_COMMANDS, ...REVIEW_COMMANDS];
-  deskCommands.push(...FUNNEL_COMMANDS);
+  const deskCommands = [
+    ...ADMIN_COMMANDS,
+    ...COHORT_COMMANDS,
+    ...PROMO_COMMANDS,
+    ...REVIEW_COMMANDS,
+    ...PARTNER_COMMANDS,
+    ...FUNNEL_COMMANDS,
+  ];
   handlers.use(
     ownCommandsInGroups<CourseContext>((ctx, command) => inAdminChat(ctx) && deskCommands.includes(command)),
   );
@@ -68,7 +75,15 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   // Poll answers come from no chat: they are the student's, handled before anything that needs a chat.
   handlers.use(quizAnswers);
   handlers.use(
-    adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, cohortDesk, promoDesk, funnelDesk, review),
+    adminChat<CourseContext>(
+      (ctx) => ctx.t.onlyReviewers(),
+      admin,
+      cohortDesk,
+      promoDesk,
+      partnerDesk,
+      funnelDesk,
+      review,
+    ),
   );
   handlers.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
   handlers.use(lessons, settings, certificateNames, reminders);

@@ -20,6 +20,7 @@ import { stars } from './stars';
 import { support } from './support';
 import { verify } from './verify';
 import { onePerChat } from '../concurrency';
+import { partnerView } from './partner';
 
 export type { SalesBotDeps, SalesSettings } from './context';
 export { GROUP_UPDATES } from './groups';
@@ -66,7 +67,7 @@ export function createSalesBot(token: string, deps: SalesBotDeps, client?: ApiCl
   );
   handlers.use(adminChat<SalesContext>((ctx) => ctx.t.onlyReviewers(), admin));
   handlers.use(refuseBlockedUsers<SalesContext>(deps.sql, (ctx) => ctx.t.suspended()));
-  handlers.use(stars, groups, dataRights, verify, catalog, answers, checkout, support, info);
+  handlers.use(stars, groups, dataRights, verify, partnerView, catalog, answers, checkout, support, info);
   // Button data nobody recognised (forged, or from an older version of the bot).
   handlers.on('callback_query:data', staleButton);
   // Only what escapes the boundary above (onePerChat) lands here, in long polling.

@@ -130,7 +130,7 @@ describe('promo codes made at the review desk and the CLI', () => {
       ],
       [
         `/promo add NEW${tag} 5% --uses 3`,
-        'Unknown option --uses; the options are --max, --until, --tariff, --course.',
+        'Unknown option --uses; the options are --max, --until, --tariff, --course, --partner.',
       ],
       [`/promo off NOPE${tag}`, `There is no code NOPE${tag}.`],
     ];

@@ -57,4 +57,26 @@ describe('the README, followed literally', () => {
     expect(output.join('\n')).toMatch(/^SPRING · 20% off · demo · 0\/100 used · until 2030-03-01 · active$/m);
     await expect(quote('TENOFF')).rejects.toMatchObject({ problem: 'promo-expired' });
   });
+
+  it('registers a partner and their promo code with the commands it shows, and refuses a payout of nothing', async () => {
+    const block = /\*\*Partners\*\*[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'an sh block after **Partners**').toBeDefined();
+    const commands = [...block!.matchAll(/^npm run admin -- (.+?)\s*(?:[>#].*)?$/gm)].map((m) => m[1]!.split(/\s+/));
+    const output: string[] = [];
+    const admin = (argv: string[]) =>
+      runAdminCli(argv, {
+        sql: db.sql,
+        client: () => Promise.reject(new Error('partner needs no Temporal')),
+        taskQueue: 'unused',
+        out: (text) => output.push(text),
+      });
+    for (const argv of commands.filter((c) => c[1] !== 'paid')) await admin(argv);
+    expect(output.join('\n')).toMatch(/^ANNA · 123456789 · 30% of demo PREMIUM$/m);
+    expect(output.join('\n')).toMatch(/^code,telegram_id,starts,paid_sales,currency,held,available,paid_out$/m);
+    const [promo] = await db.sql`select pa.code from promo_codes p join partners pa on pa.id = p.partner_id
+                                 where p.code = 'ANNA10'`;
+    expect(promo).toEqual({ code: 'ANNA' });
+    const paid = commands.find((c) => c[1] === 'paid');
+    await expect(admin(paid!)).rejects.toThrow('ANNA has nothing available: nothing to pay.');
+  });
 });

@@ -70,7 +70,10 @@ describe('parsePromoCommand (#18)', () => {
       ['add SPRING! 20%', 'A promo code is 3 to 32 letters, digits, "_" or "-", not "SPRING!".'],
       [`add ${'A'.repeat(33)} 20%`, `A promo code is 3 to 32 letters, digits, "_" or "-", not "${'A'.repeat(33)}".`],
       ['off ÄPFEL', 'A promo code is 3 to 32 letters, digits, "_" or "-", not "ÄPFEL".'],
-      ['add SPRING 20% --uses 5', 'Unknown option --uses; the options are --max, --until, --tariff, --course.'],
+      [
+        'add SPRING 20% --uses 5',
+        'Unknown option --uses; the options are --max, --until, --tariff, --course, --partner.',
+      ],
       ['add SPRING 20% --max', '--max needs a value.'],
       ['add SPRING 20% --max --until 2027-01-01', '--max needs a value.'],
       ['add SPRING 20% --max 5 --max 6', '--max is given twice.'],
