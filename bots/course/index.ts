@@ -13,6 +13,7 @@ import { lessons } from './lessons';
 import { admin, ADMIN_COMMANDS } from './admin';
 import { cohortDesk, COHORT_COMMANDS } from './cohorts';
 import { promoDesk, PROMO_COMMANDS } from './promo';
+import { broadcastDesk, BROADCAST_COMMANDS } from './broadcast';
 import { certificateNames } from './certificate-name';
 import { questions } from './questions';
 import { reminders } from './reminders';
@@ -53,7 +54,7 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   });
   // Before the session (Postgres): a return seen while Postgres restarts waits for it instead of being lost.
   handlers.use(noticeReturns<CourseContext>('course bot', deps));
-  const deskCommands = [...ADMIN_COMMANDS, ...COHORT_COMMANDS, ...PROMO_COMMANDS, ...REVIEW_COMMANDS];
+  const deskCommands = [...ADMIN_COMMANDS, ...COHORT_COMMANDS, ...PROMO_COMMANDS, ...REVIEW_COMMANDS, ...BROADCAST_COMMANDS];
   handlers.use(
     ownCommandsInGroups<CourseContext>((ctx, command) => inAdminChat(ctx) && deskCommands.includes(command)),
   );
@@ -65,7 +66,7 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   );
   // Poll answers come from no chat: they are the student's, handled before anything that needs a chat.
   handlers.use(quizAnswers);
-  handlers.use(adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, cohortDesk, promoDesk, review));
+  handlers.use(adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, cohortDesk, promoDesk, broadcastDesk, review));
   handlers.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
   handlers.use(lessons, settings, certificateNames, reminders);
   handlers.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));
