@@ -32,7 +32,11 @@ type Outcome = { outcome: 'sent' | 'failed' | 'blocked'; reason: string | null }
  * It stops taking recipients after `maxMs`, so Pause and Cancel wait for a short batch. A retried batch skips the
  * recipients that have an outcome already.
  */
-export async function sendBroadcastBatch(sql: Sql, api: Api, input: BroadcastBatchInput): Promise<BroadcastBatchResult> {
+export async function sendBroadcastBatch(
+  sql: Sql,
+  api: Api,
+  input: BroadcastBatchInput,
+): Promise<BroadcastBatchResult> {
   const { broadcastId } = input;
   const [source]: [{ chatId: number; messageIds: number[] }?] = await sql`
     select source_chat_id as chat_id, source_message_ids as message_ids from broadcasts where id = ${broadcastId}`;

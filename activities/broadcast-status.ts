@@ -127,6 +127,8 @@ function controls(broadcastId: number, state: BroadcastState) {
       ? inlineButton('▶️ Resume', { kind: 'broadcast-control', broadcastId, action: 'resume' })
       : inlineButton('⏸ Pause', { kind: 'broadcast-control', broadcastId, action: 'pause' });
   return {
-    inline_keyboard: [[toggle, inlineButton('✖️ Cancel', { kind: 'broadcast-control', broadcastId, action: 'cancel' })]],
+    inline_keyboard: [
+      [toggle, inlineButton('✖️ Cancel', { kind: 'broadcast-control', broadcastId, action: 'cancel' })],
+    ],
   };
 }

@@ -116,7 +116,14 @@ export function createBroadcastDrafts(deps: { sql: Sql; broadcasts?: BroadcastCl
     async setField(id: number, field: AudienceField, value: string | null): Promise<void> {
       await mustDraft(id);
       const stored = await checked(id, field, value);
-      const column = { course: 'course_id', tariff: 'tariff', stage: 'stage', cohort: 'cohort_id', partner: 'partner_id', language: 'language' }[field];
+      const column = {
+        course: 'course_id',
+        tariff: 'tariff',
+        stage: 'stage',
+        cohort: 'cohort_id',
+        partner: 'partner_id',
+        language: 'language',
+      }[field];
       const cohortToo = field === 'course' ? sql`, cohort_id = null` : sql``;
       await sql`update broadcasts set ${sql(column)} = ${stored}${cohortToo} where id = ${id} and status = 'draft'`;
     },
@@ -148,7 +155,8 @@ export function createBroadcastDrafts(deps: { sql: Sql; broadcasts?: BroadcastCl
     },
 
     async drop(actor: AdminActor, id: number): Promise<void> {
-      const dropped = await sql`update broadcasts set status = 'dropped' where id = ${id} and status = 'draft' returning id`;
+      const dropped =
+        await sql`update broadcasts set status = 'dropped' where id = ${id} and status = 'draft' returning id`;
       if (dropped.length === 0) await mustDraft(id);
       await auditAdminAction(sql, actor, 'drop-broadcast', `broadcast:${id}`, {});
     },

@@ -12,7 +12,12 @@ import type { BroadcastInput, BroadcastResult, BroadcastWorkflow } from '../jour
 const status = proxyActivities<Pick<BroadcastActivities, 'openBroadcast' | 'showBroadcast'>>({
   startToCloseTimeout: '60s',
   heartbeatTimeout: '10s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: ['NotFoundError'] },
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1m',
+    nonRetryableErrorTypes: ['NotFoundError'],
+  },
   priority: { priorityKey: TASK_PRIORITY.bulk },
 });
 /**
@@ -23,7 +28,12 @@ const status = proxyActivities<Pick<BroadcastActivities, 'openBroadcast' | 'show
 const batches = proxyActivities<Pick<BroadcastActivities, 'sendBroadcastBatch'>>({
   startToCloseTimeout: '10m',
   heartbeatTimeout: '10s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: ['NotFoundError'] },
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1m',
+    nonRetryableErrorTypes: ['NotFoundError'],
+  },
   priority: { priorityKey: TASK_PRIORITY.bulk },
 });
 
@@ -60,7 +70,11 @@ export const broadcastWorkflow: BroadcastWorkflow = async (input: BroadcastInput
     if (taken >= BATCHES_PER_RUN || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<BroadcastWorkflow>({ broadcastId, afterUserId: cursor, paused, batch });
     }
-    const result: { lastUserId: number; done: boolean } = await batches.sendBroadcastBatch({ broadcastId, afterUserId: cursor, ...batch });
+    const result: { lastUserId: number; done: boolean } = await batches.sendBroadcastBatch({
+      broadcastId,
+      afterUserId: cursor,
+      ...batch,
+    });
     cursor = result.lastUserId;
     if (result.done) {
       await status.showBroadcast({ broadcastId, state: 'finished' });

@@ -55,7 +55,8 @@ async function answer(ctx: ButtonContext<CourseContext>, work: () => Promise<str
   try {
     text = await work();
   } catch (err) {
-    if (err instanceof AdminOpError) return void (await ctx.answerCallbackQuery({ text: err.message, show_alert: true }));
+    if (err instanceof AdminOpError)
+      return void (await ctx.answerCallbackQuery({ text: err.message, show_alert: true }));
     throw err;
   }
   await ctx.answerCallbackQuery({ text });

@@ -43,10 +43,16 @@ const WIRE: { [K in ButtonKind]: [ButtonOf<K>, string][] } = {
   'broadcast-audience': [
     [{ kind: 'broadcast-audience', broadcastId: 7, field: 'course', value: '12' }, 'bca:7:c:12'],
     [{ kind: 'broadcast-audience', broadcastId: 7, field: 'tariff', value: 'PREMIUM' }, 'bca:7:t:PREMIUM'],
-    [{ kind: 'broadcast-audience', broadcastId: 7, field: 'stage', value: 'awaiting-feedback' }, 'bca:7:s:awaiting-feedback'],
+    [
+      { kind: 'broadcast-audience', broadcastId: 7, field: 'stage', value: 'awaiting-feedback' },
+      'bca:7:s:awaiting-feedback',
+    ],
     [{ kind: 'broadcast-audience', broadcastId: 7, field: 'cohort', value: null }, 'bca:7:h:*'],
     [{ kind: 'broadcast-audience', broadcastId: 7, field: 'partner', value: 'Blog_42' }, 'bca:7:p:Blog_42'],
-    [{ kind: 'broadcast-audience', broadcastId: 999_999_999_999, field: 'language', value: 'ru' }, 'bca:999999999999:l:ru'],
+    [
+      { kind: 'broadcast-audience', broadcastId: 999_999_999_999, field: 'language', value: 'ru' },
+      'bca:999999999999:l:ru',
+    ],
   ],
   'broadcast-confirm': [[{ kind: 'broadcast-confirm', broadcastId: 7 }, 'bcok:7']],
   'broadcast-drop': [[{ kind: 'broadcast-drop', broadcastId: 7 }, 'bcx:7']],
