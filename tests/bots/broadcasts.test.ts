@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramBots } from '../../activities';
 import { createSendPacer } from '../../activities/pacing';
 import { broadcastClient } from '../../journey/broadcast-client';
+import { createBroadcastDrafts } from '../../journey/broadcast-drafts';
 import { broadcastWorkflowId } from '../../journey/definitions';
 import type { SentMessage, TgUser } from '../../testing/bot-api';
 import { REVIEWER, startCourseBot } from '../helpers/course-bot';
@@ -239,5 +240,165 @@ describe('broadcasts from the review chat', () => {
     expect(copiesOf('Cancelled midway', everyone).reduce((a, b) => a + b, 0)).toBe(sent);
     const audit = await p.db.sql`select action from admin_actions where target = ${`broadcast:${id}`} order by id`;
     expect(audit.map((a) => a.action)).toEqual(['start-broadcast', 'cancel-broadcast']);
+  });
+
+  it('refuses non-reviewers, forged and stale buttons politely, changing nothing', async () => {
+    const stranger: TgUser = { id: 4_242_018, first_name: 'Mallory' };
+    const drafts = async () =>
+      (await p.db.sql`select id, status, tariff, course_id from broadcasts order by id`).map((r) => ({ ...r }));
+    const before = await drafts();
+    await draft('From a stranger', stranger);
+    expect(lastInAdminChat().text).toBe('Only reviewers (REVIEWER_IDS) can do this here; nothing was changed.');
+    expect(await drafts()).toEqual(before);
+
+    const { id, picker } = await draft('Forgery target');
+    const press = async (data: string, from: TgUser = REVIEWER) => {
+      const query = p.telegram.pressButton({
+        botToken: COURSE_TOKEN,
+        from,
+        chatId: ADMIN_CHAT_ID,
+        messageId: picker.messageId,
+        data,
+      });
+      await p.telegram.waitUntilHandled(COURSE_TOKEN);
+      return p.telegram.callbackAnswer(query);
+    };
+    const untouched = await drafts();
+    expect(await press(`bcok:${id}`, stranger)).toEqual({
+      text: 'Only reviewers (REVIEWER_IDS) can do this here; nothing was changed.',
+      show_alert: true,
+    });
+    expect(await press(`bca:${id}:t:BASIC`, stranger)).toMatchObject({ show_alert: true });
+    expect(await press(`bca:${id}:c:999999`)).toMatchObject({
+      show_alert: true,
+      text: '"999999" is not a course a broadcast can go to.',
+    });
+    expect(await press(`bca:${id}:h:1`)).toMatchObject({
+      show_alert: true,
+      text: '"1" is not a cohort a broadcast can go to.',
+    });
+    expect(await press(`bca:${id}:p:nobody`)).toMatchObject({
+      show_alert: true,
+      text: '"nobody" is not a partner a broadcast can go to.',
+    });
+    expect(await press(`bca:${id}:s:nonsense`)).toMatchObject({
+      show_alert: true,
+      text: '"nonsense" is not a stage a broadcast can go to.',
+    });
+    expect(await press(`bca:99999999:t:BASIC`)).toMatchObject({
+      show_alert: true,
+      text: 'There is no broadcast #99999999.',
+    });
+    expect(await press(`bcc:99999999:x`)).toMatchObject({ show_alert: true, text: 'There is no broadcast #99999999.' });
+    expect(await press(`bcc:${id}:p`)).toMatchObject({
+      show_alert: true,
+      text: `Broadcast #${id} is not under way (draft); nothing changed.`,
+    });
+    // Data no button ever carried decodes to nothing and gets the bot's catch-all answer.
+    expect(await press(`bca:${id}:c:1;drop table users`)).toEqual({ text: 'That lesson has not arrived yet.' });
+    expect(await press('bcok:0')).toEqual({ text: 'That lesson has not arrived yet.' });
+    expect(await drafts()).toEqual(untouched);
+
+    // A stale picker: once confirmed, its buttons change nothing.
+    await bot.press(REVIEWER, `bca:${id}:c:${courseId}`, ADMIN_CHAT_ID);
+    await bot.press(REVIEWER, `bca:${id}:t:PREMIUM`, ADMIN_CHAT_ID);
+    await bot.press(REVIEWER, `bca:${id}:l:ru`, ADMIN_CHAT_ID);
+    expect(await press(`bcok:${id}`)).toEqual({ text: `Broadcast #${id} started.` });
+    expect(await press(`bca:${id}:t:BASIC`)).toMatchObject({
+      show_alert: true,
+      text: expect.stringMatching(
+        new RegExp(`^Broadcast #${id} is (confirmed|running|finished): its audience is settled.$`),
+      ),
+    });
+    expect(await press(`bcx:${id}`)).toMatchObject({ show_alert: true });
+    await reportOf(id);
+    const [row] = await p.db.sql`select status, tariff, language from broadcasts where id = ${id}`;
+    expect(row).toEqual({ status: 'finished', tariff: 'PREMIUM', language: 'ru' });
+  });
+
+  it('starts one broadcast however many Confirms arrive at once, through the bot or side by side', async () => {
+    const audience = inCourse((s) => s.tariff === 'PREMIUM');
+    const { id } = await draft('Pressed five times');
+    await bot.press(REVIEWER, `bca:${id}:c:${courseId}`, ADMIN_CHAT_ID);
+    await bot.press(REVIEWER, `bca:${id}:t:PREMIUM`, ADMIN_CHAT_ID);
+    const picker = pickerOf(id);
+    const queries = Array.from({ length: 5 }, () =>
+      p.telegram.pressButton({
+        botToken: COURSE_TOKEN,
+        from: REVIEWER,
+        chatId: ADMIN_CHAT_ID,
+        messageId: picker.messageId,
+        data: `bcok:${id}`,
+      }),
+    );
+    await p.telegram.waitUntilHandled(COURSE_TOKEN);
+    const answers = queries.map((q) => p.telegram.callbackAnswer(q)?.text);
+    expect(answers.filter((a) => a === `Broadcast #${id} started.`)).toHaveLength(1);
+    expect(answers.filter((a) => a === `Broadcast #${id} is under way already.`)).toHaveLength(4);
+    await reportOf(id);
+    expect(copiesOf('Pressed five times', audience)).toEqual(audience.map(() => 1));
+
+    // Two desks (two bot processes) confirming the same draft at the same moment: the row moves once.
+    const { id: twice } = await draft('Confirmed side by side');
+    await bot.press(REVIEWER, `bca:${twice}:c:${courseId}`, ADMIN_CHAT_ID);
+    await bot.press(REVIEWER, `bca:${twice}:t:PREMIUM`, ADMIN_CHAT_ID);
+    const desks = createBroadcastDrafts({
+      sql: p.db.sql,
+      broadcasts: broadcastClient(p.temporal.client, p.temporal.taskQueue, BATCH),
+    });
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => desks.confirm({ telegramId: REVIEWER.id, via: 'review-chat' }, twice)),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(
+      results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)),
+    ).toEqual(Array.from({ length: 7 }, () => `AdminOpError: Broadcast #${twice} is under way already.`));
+    await reportOf(twice);
+    expect(copiesOf('Confirmed side by side', audience)).toEqual(audience.map(() => 1));
+    // One workflow, one run: a second start would have been refused by its id, and none was tried.
+    const handle = p.temporal.client.workflow.getHandle(broadcastWorkflowId(twice));
+    expect(await handle.result()).toEqual({ outcome: 'finished' });
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+    const audit = await p.db
+      .sql`select count(*)::int as n from admin_actions where action = 'start-broadcast' and target = ${`broadcast:${twice}`}`;
+    expect(audit[0]?.n).toBe(1);
+  });
+
+  it('copies a whole album to each recipient, formatting and files kept', async () => {
+    const audience = inCourse((s) => s.language === 'ru' && s.tariff === 'PREMIUM');
+    const photo = (caption?: string) => ({ photo: true as const, ...(caption ? { caption } : {}) });
+    const first = await bot.send(REVIEWER, {
+      chatId: ADMIN_CHAT_ID,
+      mediaGroupId: 'album-1',
+      ...photo('Album caption'),
+    });
+    const second = await bot.send(REVIEWER, { chatId: ADMIN_CHAT_ID, mediaGroupId: 'album-1', ...photo() });
+    await bot.send(REVIEWER, { chatId: ADMIN_CHAT_ID, text: '/broadcast', replyToMessageId: second.message_id });
+    const previews = p.telegram.sent(ADMIN_CHAT_ID).filter((m) => m.method === 'copyMessages');
+    expect(previews.map((m) => m.media)).toEqual([first.photo!.at(-1)!.file_id, second.photo!.at(-1)!.file_id]);
+    const id = Number(/Broadcast #(\d+)/.exec(lastInAdminChat().text ?? '')?.[1]);
+    for (const data of [`c:${courseId}`, 't:PREMIUM', 'l:ru'])
+      await bot.press(REVIEWER, `bca:${id}:${data}`, ADMIN_CHAT_ID);
+    await bot.press(REVIEWER, `bcok:${id}`, ADMIN_CHAT_ID);
+    await reportOf(id);
+    for (const chatId of audience) {
+      const copies = p.telegram.sent(chatId).filter((m) => m.method === 'copyMessages');
+      expect(copies.map((m) => [m.caption, m.media])).toEqual([
+        ['Album caption', first.photo!.at(-1)!.file_id],
+        [undefined, second.photo!.at(-1)!.file_id],
+      ]);
+    }
+  });
+
+  it('survives a worker restart mid-broadcast without a second copy to anyone', async () => {
+    const everyone = inCourse();
+    const id = await confirmed('Across a restart');
+    await p.telegram.waitFor(() => copiesOf('Across a restart', everyone).some((n) => n > 0));
+    await worker.stop();
+    const before = copiesOf('Across a restart', everyone).reduce((a, b) => a + b, 0);
+    expect(before).toBeLessThan(everyone.length);
+    worker = await startWorker();
+    expect((await reportOf(id)).text).toContain(`Sent: ${everyone.length} · failed: 0`);
+    expect(copiesOf('Across a restart', everyone)).toEqual(everyone.map(() => 1));
   });
 });
