@@ -14,6 +14,8 @@ import type { BroadcastInput, BroadcastWorkflow } from './definitions';
 export interface BroadcastBatch {
   size: number;
   maxMs: number;
+  /** Batches per run before it continues as new; the workflow's default when absent. */
+  perRun?: number;
 }
 /** 500 recipients or 2 s of sending, whichever comes first: Pause and Cancel take effect within about 2 s. */
 export const DEFAULT_BROADCAST_BATCH: BroadcastBatch = { size: 500, maxMs: 2_000 };

@@ -202,8 +202,11 @@ export interface BroadcastInput {
   afterUserId?: number;
   /** Paused when the previous run ended. */
   paused?: boolean;
-  /** Recipients a batch takes at most, and how long it may send before it hands back (so Pause takes effect). */
-  batch?: { size: number; maxMs: number };
+  /**
+   * Recipients a batch takes at most, how long it may send before it hands back (so Pause takes effect), and how many
+   * batches a run takes before it continues as new (a default when absent).
+   */
+  batch?: { size: number; maxMs: number; perRun?: number };
 }
 export interface BroadcastResult {
   outcome: 'finished' | 'cancelled';

@@ -39,7 +39,7 @@ const batches = proxyActivities<Pick<BroadcastActivities, 'sendBroadcastBatch'>>
 
 /** Batches one run takes before it continues as new: every run's history stays a few hundred events. */
 const BATCHES_PER_RUN = 40;
-const DEFAULT_BATCH = { size: 500, maxMs: 2_000 };
+const DEFAULT_BATCH: NonNullable<BroadcastInput['batch']> = { size: 500, maxMs: 2_000 };
 
 /**
  * A broadcast (#18): the reviewer's message copied to every recipient of its audience once, batch by batch in users.id
@@ -67,7 +67,7 @@ export const broadcastWorkflow: BroadcastWorkflow = async (input: BroadcastInput
       await status.showBroadcast({ broadcastId, state: 'cancelled' });
       return { outcome: 'cancelled' };
     }
-    if (taken >= BATCHES_PER_RUN || workflowInfo().continueAsNewSuggested) {
+    if (taken >= (batch.perRun ?? BATCHES_PER_RUN) || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<BroadcastWorkflow>({ broadcastId, afterUserId: cursor, paused, batch });
     }
     const result: { lastUserId: number; done: boolean } = await batches.sendBroadcastBatch({

@@ -14,7 +14,8 @@ import type { RunningWorker } from '../helpers/temporal';
 
 /** Sends per second of the worker's pacer: slow enough that a broadcast of a few dozen can be paused midway. */
 const SENDS_PER_SECOND = 20;
-const BATCH = { size: 4, maxMs: 300 };
+/** 36 students in batches of 4, three batches a run: every broadcast here continues as new a few times. */
+const BATCH = { size: 4, maxMs: 300, perRun: 3 };
 
 /**
  * Broadcasts (#18) through the real course bot in the review chat, the real broadcast workflow on the dev server,
@@ -166,6 +167,10 @@ describe('broadcasts from the review chat', () => {
       expect(status.text).toContain('✅ finished');
       expect(status.text).toContain(`Sent ${basic.length - 2} · failed 0 · blocked 2 · of ${basic.length}`);
       expect(status.replyMarkup).toBeUndefined();
+      // Its last run continued an earlier one, and was handed the cursor only.
+      const history = await p.temporal.client.workflow.getHandle(broadcastWorkflowId(id)).fetchHistory();
+      const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+      expect(started?.continuedExecutionRunId).toBeTruthy();
       const [row] = await p.db.sql`select status, recipients_total from broadcasts where id = ${id}`;
       expect(row).toEqual({ status: 'finished', recipientsTotal: basic.length });
     } finally {
