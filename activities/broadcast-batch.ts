@@ -5,6 +5,7 @@ import { pause } from '../lib/pause';
 import { callTelegram } from '../telegram/call';
 import { sendKey } from '../telegram/send-keys';
 import { BotBlockedError, NotFoundError, TelegramBadRequestError } from './errors';
+import { currentActivitySignal } from './heartbeats';
 import { sendOnce } from './send-once';
 
 /** Recipients copied at once inside a batch: enough to keep the bulk lane's slots busy while each waits for its own. */
@@ -89,8 +90,11 @@ async function copyTo(
     } catch (err) {
       if (err instanceof BotBlockedError) return { outcome: 'blocked', reason: err.message };
       if (err instanceof TelegramBadRequestError) return { outcome: 'failed', reason: err.message };
+      // A cancelled batch (Pause never cancels one; a worker shutting down does) records nothing: its retry sends.
+      const cancelled = currentActivitySignal();
+      if (cancelled?.aborted) throw err;
       if (attempt >= TRIES) return { outcome: 'failed', reason: err instanceof Error ? err.message : String(err) };
-      await pause(retryAfterMs(err) ?? 1000 * attempt);
+      await pause(retryAfterMs(err) ?? 1000 * attempt, cancelled);
     }
   }
 }
