@@ -12,6 +12,7 @@ import { ensureTemporalBinaries } from '../infra/temporal-binaries';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { bundleEnrollmentWorkflows } from '../apps/enrollment-worker';
 import { startBotApiStandIn } from '../testing/bot-api';
+import type { RateLimits } from '../testing/bot-api';
 import { freePort } from '../lib/ports';
 import { cpuSeconds, memoryMiB, pidsMentioning, processTree, spawnEntry, stopChild, waitForOutput } from './processes';
 
@@ -46,6 +47,10 @@ export type Priorities = 'on' | 'off';
 export interface StackOptions {
   /** PRIORITIES for the worker, sales and course processes; unset, they use the config's default. */
   priorities?: Priorities;
+  /** TELEGRAM_SENDS_PER_SECOND for every process (default: BENCH_SENDS_PER_SECOND, or 28). */
+  sendsPerSecond?: number;
+  /** The stand-in's flood limits instead of Telegram's (the broadcast bench runs above Telegram's rate). */
+  telegramLimits?: Partial<RateLimits>;
 }
 
 /** The environment the worker, sales and course processes of a stack share. */
@@ -64,7 +69,7 @@ export function stackEnvironment(
     REVIEWER_IDS: '1',
     LOG_LEVEL: 'info',
     // Every process that sends through a bot paces it, so all of them take the bench's rate, not only the worker.
-    TELEGRAM_SENDS_PER_SECOND: process.env.BENCH_SENDS_PER_SECOND ?? '28',
+    TELEGRAM_SENDS_PER_SECOND: String(options.sendsPerSecond ?? process.env.BENCH_SENDS_PER_SECOND ?? '28'),
     ...(options.priorities ? { PRIORITIES: options.priorities } : {}),
   };
 }
@@ -107,7 +112,8 @@ export async function startStack(log: (line: string) => void, options: StackOpti
     log('bundling workflow code');
     const bundlePath = await bundleWorkflowsInto(scratch);
 
-    const telegram = await startBotApiStandIn({ port: 0 }); // Telegram's limits: 30/s per bot, 1/s per chat
+    // Telegram's limits (30/s per bot, 1/s per chat) unless the bench says otherwise.
+    const telegram = await startBotApiStandIn({ port: 0, ...(options.telegramLimits ? { rateLimits: options.telegramLimits } : {}) });
     cleanups.push(() => telegram.stop());
 
     const httpPort = await freePort();
