@@ -8,7 +8,7 @@ import { startStack } from './stack';
 import { formatTable, rushHourTable } from './tables';
 
 /**
- * `npm run bench`: the six benchmarks against the real stack, one after another, printing a table and writing
+ * `npm run bench`: the seven benchmarks against the real stack, one after another, printing a table and writing
  * bench/results/latest.json. `npm run bench -- --quick` runs them small, to check the runner itself. Benchmarks 1-5
  * share one stack; the rush hour (6) starts two of its own, one with PRIORITIES=on and one with off.
  */
@@ -37,9 +37,7 @@ const settings = {
 const log = (line: string) => console.log(`[bench] ${line}`);
 /** BENCH_ONLY=1,3 runs only those benchmarks (numbered as in docs/benchmarks.md); `broadcast` is 7. */
 const NAMES: Record<string, string> = { broadcast: '7' };
-const only = new Set(
-  (process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7').split(',').map((n) => NAMES[n.trim()] ?? n.trim()),
-);
+const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7').split(',').map((n) => NAMES[n.trim()] ?? n.trim()));
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -61,7 +59,10 @@ async function main(): Promise<void> {
 
   // A run of the broadcast alone keeps its own file, so it does not replace the figures of a full run.
   const alone = only.size === 1 && only.has('7');
-  const { file, report } = await writeResults(quick ? 'quick' : alone ? 'broadcast' : 'latest', started, { settings, results });
+  const { file, report } = await writeResults(quick ? 'quick' : alone ? 'broadcast' : 'latest', started, {
+    settings,
+    results,
+  });
   if (shared) console.log(`\n${table(report.results)}\n`);
   if (results.rushHour) console.log(`${rushHourTable(results.rushHour as Parameters<typeof rushHourTable>[0])}\n`);
   log(`done in ${report.totalSeconds} s; figures in ${path.relative(process.cwd(), file)}`);

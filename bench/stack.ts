@@ -113,7 +113,10 @@ export async function startStack(log: (line: string) => void, options: StackOpti
     const bundlePath = await bundleWorkflowsInto(scratch);
 
     // Telegram's limits (30/s per bot, 1/s per chat) unless the bench says otherwise.
-    const telegram = await startBotApiStandIn({ port: 0, ...(options.telegramLimits ? { rateLimits: options.telegramLimits } : {}) });
+    const telegram = await startBotApiStandIn({
+      port: 0,
+      ...(options.telegramLimits ? { rateLimits: options.telegramLimits } : {}),
+    });
     cleanups.push(() => telegram.stop());
 
     const httpPort = await freePort();

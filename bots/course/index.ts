@@ -54,7 +54,13 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   });
   // Before the session (Postgres): a return seen while Postgres restarts waits for it instead of being lost.
   handlers.use(noticeReturns<CourseContext>('course bot', deps));
-  const deskCommands = [...ADMIN_COMMANDS, ...COHORT_COMMANDS, ...PROMO_COMMANDS, ...REVIEW_COMMANDS, ...BROADCAST_COMMANDS];
+  const deskCommands = [
+    ...ADMIN_COMMANDS,
+    ...COHORT_COMMANDS,
+    ...PROMO_COMMANDS,
+    ...REVIEW_COMMANDS,
+    ...BROADCAST_COMMANDS,
+  ];
   handlers.use(
     ownCommandsInGroups<CourseContext>((ctx, command) => inAdminChat(ctx) && deskCommands.includes(command)),
   );
@@ -66,7 +72,9 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
   );
   // Poll answers come from no chat: they are the student's, handled before anything that needs a chat.
   handlers.use(quizAnswers);
-  handlers.use(adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, cohortDesk, promoDesk, broadcastDesk, review));
+  handlers.use(
+    adminChat<CourseContext>((ctx) => ctx.t.onlyReviewers(), admin, cohortDesk, promoDesk, broadcastDesk, review),
+  );
   handlers.use(refuseBlockedUsers<CourseContext>(deps.sql, (ctx) => ctx.t.suspended()));
   handlers.use(lessons, settings, certificateNames, reminders);
   handlers.command(['start', 'help'], (ctx) => ctx.reply(ctx.t.help()));

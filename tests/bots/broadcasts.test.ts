@@ -8,7 +8,7 @@ import type { SentMessage, TgUser } from '../../testing/bot-api';
 import { REVIEWER, startCourseBot } from '../helpers/course-bot';
 import type { CourseBotDriver } from '../helpers/course-bot';
 import { insertCourse, insertUser } from '../helpers/fixtures';
-import { ADMIN_CHAT_ID, COURSE_TOKEN, SALES_TOKEN, eventually, startPlatform } from '../helpers/platform';
+import { ADMIN_CHAT_ID, COURSE_TOKEN, SALES_TOKEN, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
 import type { RunningWorker } from '../helpers/temporal';
 
