@@ -32,6 +32,8 @@ const settings = {
   broadcast: {
     recipients: env('BENCH_BROADCAST_RECIPIENTS', 20_000, 500),
     sendsPerSecond: env('BENCH_BROADCAST_SENDS_PER_SECOND', 100, 100),
+    // Phase 2: lessons falling due during a second broadcast (0: skip it).
+    lessons: env('BENCH_BROADCAST_LESSONS', 1_000, 100),
   },
 };
 const log = (line: string) => console.log(`[bench] ${line}`);
