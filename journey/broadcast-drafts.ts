@@ -142,7 +142,14 @@ export function createBroadcastDrafts(deps: { sql: Sql; broadcasts?: BroadcastCl
         update broadcasts set status = 'confirmed', confirmed_by = ${actor.telegramId}, confirmed_at = now(),
                recipients_total = ${recipients}
         where id = ${id} and status = 'draft' returning id`;
-      if (moved.length === 0) throw new AdminOpError(`Broadcast #${id} is under way already.`);
+      if (moved.length === 0) {
+        const [row]: [{ status: string }?] = await sql`select status from broadcasts where id = ${id}`;
+        throw new AdminOpError(
+          row?.status === 'dropped'
+            ? `Broadcast #${id} was dropped; nothing was sent.`
+            : `Broadcast #${id} is under way already.`,
+        );
+      }
       try {
         await broadcasts.start(id);
       } catch (err) {

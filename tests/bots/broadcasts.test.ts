@@ -126,6 +126,20 @@ describe('broadcasts from the review chat', () => {
     expect(await bot.press(REVIEWER, `bcx:${id}`, ADMIN_CHAT_ID)).toMatchObject({ text: 'Dropped.' });
     const [row] = await p.db.sql`select status from broadcasts where id = ${id}`;
     expect(row?.status).toBe('dropped');
+    // The dropped picker's old Confirm (still on a reviewer's screen somewhere) starts nothing.
+    const stale = p.telegram.pressButton({
+      botToken: COURSE_TOKEN,
+      from: REVIEWER,
+      chatId: ADMIN_CHAT_ID,
+      messageId: picker.messageId,
+      data: `bcok:${id}`,
+    });
+    await p.telegram.waitUntilHandled(COURSE_TOKEN);
+    expect(p.telegram.callbackAnswer(stale)).toEqual({
+      text: `Broadcast #${id} was dropped; nothing was sent.`,
+      show_alert: true,
+    });
+    expect((await p.db.sql`select status from broadcasts where id = ${id}`)[0]?.status).toBe('dropped');
   });
 
   /** A draft of `text` to this course's students who pass `narrow` (field letter → value), confirmed. */
