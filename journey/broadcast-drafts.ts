@@ -177,22 +177,6 @@ export function createBroadcastDrafts(deps: { sql: Sql; broadcasts?: BroadcastCl
       }
       if (action === 'cancel') await auditAdminAction(sql, actor, 'cancel-broadcast', `broadcast:${id}`, {});
     },
-
-    /** Every message of the album `messageId` belongs to (as the review chat saw it), or just that message. */
-    async sourceOf(chatId: number, messageId: number, mediaGroupId: string | undefined): Promise<number[]> {
-      if (!mediaGroupId) return [messageId];
-      const rows = await sql<{ messageId: number }[]>`
-        select message_id from review_chat_albums where chat_id = ${chatId} and media_group_id = ${mediaGroupId}
-        order by message_id limit 10`;
-      const ids = rows.map((r) => r.messageId);
-      return ids.includes(messageId) ? ids : [messageId];
-    },
-
-    /** Remembers a message of an album posted in the review chat. */
-    async noteAlbum(chatId: number, mediaGroupId: string, messageId: number): Promise<void> {
-      await sql`insert into review_chat_albums (chat_id, media_group_id, message_id)
-                values (${chatId}, ${mediaGroupId}, ${messageId}) on conflict do nothing`;
-    },
   };
 }
 

@@ -2,6 +2,7 @@ import { Composer, GrammyError } from 'grammy';
 import { AdminOpError } from '../../journey/admin-ops';
 import type { AdminActor } from '../../journey/admin-ops';
 import { createBroadcastDrafts } from '../../journey/broadcast-drafts';
+import { reviewChatAlbums } from '../../journey/review-chat-albums';
 import { onButton } from '../buttons';
 import type { ButtonContext } from '../buttons';
 import { renderPicker } from './broadcast-picker';
@@ -21,7 +22,7 @@ const actorOf = (ctx: CourseContext): AdminActor => ({ telegramId: ctx.from!.id,
 // Albums come as one message each: remembered, so /broadcast in reply to one of them copies the whole album.
 broadcastDesk.on('message', async (ctx, next) => {
   const group = ctx.message.media_group_id;
-  if (group) await draftsOf(ctx).noteAlbum(ctx.chat.id, group, ctx.message.message_id);
+  if (group) await reviewChatAlbums(ctx.deps.sql).note(ctx.chat.id, group, ctx.message.message_id);
   await next();
 });
 
@@ -29,7 +30,8 @@ broadcastDesk.on('message').command('broadcast', async (ctx) => {
   const original = ctx.message.reply_to_message;
   if (!original) return void (await ctx.reply('Reply /broadcast to the message you want to send to students.'));
   const drafts = draftsOf(ctx);
-  const messageIds = await drafts.sourceOf(ctx.chat.id, original.message_id, original.media_group_id);
+  const albums = reviewChatAlbums(ctx.deps.sql);
+  const messageIds = await albums.messagesOf(ctx.chat.id, original.message_id, original.media_group_id);
   try {
     // The preview is the copy students will get: what cannot be copied here cannot be sent to them either.
     if (messageIds.length === 1) await ctx.api.copyMessage(ctx.chat.id, ctx.chat.id, messageIds[0]!);
