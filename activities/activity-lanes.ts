@@ -24,6 +24,7 @@ export const ACTIVITY_LANES = {
   routeAssignment: 'scheduled',
   sendQuiz: 'scheduled',
   issueCertificate: 'scheduled',
+  sendBroadcastBatch: 'bulk',
 } as const satisfies Partial<Record<keyof Activities, Lane>>;
 
 const laneByActivity = new Map<string, Lane>(Object.entries(ACTIVITY_LANES));

@@ -1,5 +1,6 @@
 import type { Sql } from '../db';
 import { createAccess } from './access';
+import { createBroadcasts } from './broadcasts';
 import { createCertificates } from './certificates';
 import { inSendLanes } from './activity-lanes';
 import { createCohortStore } from './cohorts';
@@ -35,12 +36,14 @@ export function createActivities(deps: ActivityDeps) {
       ...createCertificates(deps),
       ...createStudentReminders(deps),
       ...createCommissionSteps(deps),
+      ...createBroadcasts(deps),
     }),
   );
 }
 
 export type Activities = ReturnType<typeof createActivities>;
 export type { EnrollmentPlan } from './enrollment-store';
+export type { BroadcastActivities } from './broadcasts';
 export { BotBlockedError, NotFoundError, TelegramBadRequestError } from './errors';
 export { DATABASE_CONSTRAINT_ERROR } from './database-errors';
 export { createTelegramBots } from './telegram';

@@ -29,6 +29,7 @@ const PACED_METHODS = new Set([
   'sendDice',
   'sendInvoice',
   'copyMessage',
+  'copyMessages',
   'forwardMessage',
 ]);
 

@@ -8,6 +8,7 @@ import type { CourseConfig } from '../config';
 import type { Sql } from '../db';
 import { createHttpApp, platformReadiness, serve } from '../server/app';
 import { enrollmentClient } from '../journey/client';
+import { broadcastClient } from '../journey/broadcast-client';
 import { createSendPacer } from '../activities/pacing';
 
 export interface CourseRuntime {
@@ -48,6 +49,7 @@ export async function startCourseRuntime(options: {
     {
       sql: options.sql,
       enrollments: enrollmentClient(options.client, config.temporal.taskQueue, { priorities: config.priorities }),
+      broadcasts: broadcastClient(options.client, config.temporal.taskQueue),
       settings: {
         adminChatId: config.telegram.adminChatId,
         reviewerIds: config.telegram.reviewerIds,

@@ -3,12 +3,13 @@ import { insertBenchCourse } from './fixtures';
 import { writeResults } from './results-file';
 import { rushHourBothWays } from './rush-hour';
 import { clusterComparison, clusterComparisonTable } from './cluster-comparison';
+import { broadcastBench } from './broadcast';
 import { botResponsiveness, capacity, lessonFanOut, paymentToAccess, profiled } from './scenarios';
 import { startStack } from './stack';
 import { formatTable, rushHourTable } from './tables';
 
 /**
- * `npm run bench`: the six benchmarks against the real stack, one after another, printing a table and writing
+ * `npm run bench`: the seven benchmarks against the real stack, one after another, printing a table and writing
  * bench/results/latest.json. `npm run bench -- --quick` runs them small, to check the runner itself. Benchmarks 1-5
  * share one stack; the rush hour (6) starts two of its own, one with PRIORITIES=on and one with off.
  */
@@ -28,10 +29,18 @@ const settings = {
     starts: env('BENCH_RUSH_STARTS', 200, 20),
     students: env('BENCH_RUSH_STUDENTS', 100, 10),
   },
+  // Above Telegram's ~30/s (20,000 at 28/s would take 12 minutes): the stand-in's bot limit is raised to match.
+  broadcast: {
+    recipients: env('BENCH_BROADCAST_RECIPIENTS', 20_000, 500),
+    sendsPerSecond: env('BENCH_BROADCAST_SENDS_PER_SECOND', 100, 100),
+    // Phase 2: lessons falling due during a second broadcast (0: skip it).
+    lessons: env('BENCH_BROADCAST_LESSONS', 1_000, 100),
+  },
 };
 const log = (line: string) => console.log(`[bench] ${line}`);
-/** BENCH_ONLY=1,3 runs only those benchmarks (numbered as in docs/benchmarks.md). */
-const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6').split(',').map((n) => n.trim()));
+/** BENCH_ONLY=1,3 runs only those benchmarks (numbered as in docs/benchmarks.md); `broadcast` is 7. */
+const NAMES: Record<string, string> = { broadcast: '7' };
+const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7').split(',').map((n) => NAMES[n.trim()] ?? n.trim()));
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -46,7 +55,18 @@ async function main(): Promise<void> {
     results.rushHour = await rushHourBothWays(sizes, log);
   }
 
-  const { file, report } = await writeResults(quick ? 'quick' : 'latest', started, { settings, results });
+  if (only.has('7')) {
+    log(`7. broadcast: ${JSON.stringify(settings.broadcast)}`);
+    results.broadcast = await broadcastBench(settings.broadcast, log);
+    print(results.broadcast);
+  }
+
+  // A run of the broadcast alone keeps its own file, so it does not replace the figures of a full run.
+  const alone = only.size === 1 && only.has('7');
+  const { file, report } = await writeResults(quick ? 'quick' : alone ? 'broadcast' : 'latest', started, {
+    settings,
+    results,
+  });
   if (shared) console.log(`\n${table(report.results)}\n`);
   if (results.rushHour) console.log(`${rushHourTable(results.rushHour as Parameters<typeof rushHourTable>[0])}\n`);
   log(`done in ${report.totalSeconds} s; figures in ${path.relative(process.cwd(), file)}`);

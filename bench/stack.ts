@@ -13,6 +13,7 @@ import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { startTemporalCluster } from '../infra/temporal-cluster';
 import { bundleEnrollmentWorkflows } from '../apps/enrollment-worker';
 import { startBotApiStandIn } from '../testing/bot-api';
+import type { RateLimits } from '../testing/bot-api';
 import { freeLowPort, freePort } from '../lib/ports';
 import { cpuSeconds, memoryMiB, pidsMentioning, processTree, spawnEntry, stopChild, waitForOutput } from './processes';
 
@@ -52,6 +53,10 @@ export interface StackOptions {
    * with this many history processes (infra/temporal-cluster.ts, as docker-compose.yml runs it).
    */
   temporal?: { kind: 'dev' } | { kind: 'cluster'; historyProcesses: number };
+  /** TELEGRAM_SENDS_PER_SECOND for every process (default: BENCH_SENDS_PER_SECOND, or 28). */
+  sendsPerSecond?: number;
+  /** The stand-in's flood limits instead of Telegram's (the broadcast bench runs above Telegram's rate). */
+  telegramLimits?: Partial<RateLimits>;
 }
 
 /** The environment the worker, sales and course processes of a stack share. */
@@ -70,7 +75,7 @@ export function stackEnvironment(
     REVIEWER_IDS: '1',
     LOG_LEVEL: 'info',
     // Every process that sends through a bot paces it, so all of them take the bench's rate, not only the worker.
-    TELEGRAM_SENDS_PER_SECOND: process.env.BENCH_SENDS_PER_SECOND ?? '28',
+    TELEGRAM_SENDS_PER_SECOND: String(options.sendsPerSecond ?? process.env.BENCH_SENDS_PER_SECOND ?? '28'),
     ...(options.priorities ? { PRIORITIES: options.priorities } : {}),
   };
 }
@@ -135,7 +140,11 @@ export async function startStack(log: (line: string) => void, options: StackOpti
     log('bundling workflow code');
     const bundlePath = await bundleWorkflowsInto(scratch);
 
-    const telegram = await startBotApiStandIn({ port: 0 }); // Telegram's limits: 30/s per bot, 1/s per chat
+    // Telegram's limits (30/s per bot, 1/s per chat) unless the bench says otherwise.
+    const telegram = await startBotApiStandIn({
+      port: 0,
+      ...(options.telegramLimits ? { rateLimits: options.telegramLimits } : {}),
+    });
     cleanups.push(() => telegram.stop());
 
     const httpPort = await freePort();

@@ -191,3 +191,35 @@ export function enrollmentWorkflowId(input: EnrollmentInput): string {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(input.courseSlug)) throw new RangeError(`Bad course slug: ${input.courseSlug}`);
   return `enrollment-${input.courseSlug}-${input.userId}`;
 }
+
+/**
+ * A broadcast (#18): the broadcasts row's id, and where a run that continued as new picks up. Ids only: the message,
+ * the audience and the recipients stay in Postgres (issue #16).
+ */
+export interface BroadcastInput {
+  broadcastId: number;
+  /** users.id of the last recipient handled; the next run starts after it. Absent in the first run. */
+  afterUserId?: number;
+  /** Paused when the previous run ended. */
+  paused?: boolean;
+  /**
+   * Recipients a batch takes at most, how long it may send before it hands back (so Pause takes effect), and how many
+   * batches a run takes before it continues as new (a default when absent).
+   */
+  batch?: { size: number; maxMs: number; perRun?: number };
+}
+export interface BroadcastResult {
+  outcome: 'finished' | 'cancelled';
+}
+/** Stops sending after the batch in flight; the status message says so. A paused broadcast waits for resume or cancel. */
+export const pauseBroadcastSignal = defineSignal('pauseBroadcast');
+export const resumeBroadcastSignal = defineSignal('resumeBroadcast');
+/** Ends the broadcast after the batch in flight, with a final report. */
+export const cancelBroadcastSignal = defineSignal('cancelBroadcast');
+export const BROADCAST_WORKFLOW_TYPE = 'broadcastWorkflow';
+export type BroadcastWorkflow = (input: BroadcastInput) => Promise<BroadcastResult>;
+/** One workflow per broadcasts row: a second start of the same broadcast is refused. */
+export function broadcastWorkflowId(broadcastId: number): string {
+  if (!Number.isSafeInteger(broadcastId) || broadcastId <= 0) throw new RangeError(`Bad broadcastId: ${broadcastId}`);
+  return `broadcast-${broadcastId}`;
+}

@@ -50,7 +50,19 @@ interface ButtonFields {
   'forget-student': { telegramId: number; askedAt: number };
   /** `rem:<per day>:<start minute>-<end minute>`: the student's homework reminders (/reminders, #17). */
   reminders: { perDay: number; startMinute: number; endMinute: number };
+  /** `bca:<broadcast id>:<c|t|s|h|p|l>:<value|*>`: a reviewer picks one field of a draft broadcast's audience (#18). */
+  'broadcast-audience': { broadcastId: number; field: BroadcastField; value: string | null };
+  /** `bcok:<broadcast id>`: a reviewer confirms a draft broadcast. */
+  'broadcast-confirm': { broadcastId: number };
+  /** `bcx:<broadcast id>`: a reviewer drops a draft broadcast. */
+  'broadcast-drop': { broadcastId: number };
+  /** `bcc:<broadcast id>:<p|r|x>`: pause, resume or cancel a running broadcast. */
+  'broadcast-control': { broadcastId: number; action: BroadcastAction };
 }
+
+/** The fields of a broadcast's audience a button sets. */
+export type BroadcastField = 'course' | 'tariff' | 'stage' | 'cohort' | 'partner' | 'language';
+export type BroadcastAction = 'pause' | 'resume' | 'cancel';
 
 export type ButtonKind = keyof ButtonFields;
 export type ButtonOf<K extends ButtonKind> = { kind: K } & ButtonFields[K];
@@ -108,7 +120,31 @@ const WRITERS: { [K in ButtonKind]: (button: ButtonOf<K>) => string } = {
   forget: (b) => `fg:${b.telegramId}:${b.askedAt}`,
   'forget-student': (b) => `fgs:${b.telegramId}:${b.askedAt}`,
   reminders: (b) => `rem:${b.perDay}:${b.startMinute}-${b.endMinute}`,
+  'broadcast-audience': (b) => `bca:${b.broadcastId}:${FIELD_LETTERS[b.field]}:${b.value ?? '*'}`,
+  'broadcast-confirm': (b) => `bcok:${b.broadcastId}`,
+  'broadcast-drop': (b) => `bcx:${b.broadcastId}`,
+  'broadcast-control': (b) => `bcc:${b.broadcastId}:${b.action === 'pause' ? 'p' : b.action === 'resume' ? 'r' : 'x'}`,
 };
+
+const FIELD_LETTERS: { [F in BroadcastField]: string } = {
+  course: 'c',
+  tariff: 't',
+  stage: 's',
+  cohort: 'h',
+  partner: 'p',
+  language: 'l',
+};
+/** What each field's value may look like in the data (the bot still checks it names something that exists). */
+const FIELD_VALUES: { [F in BroadcastField]: RegExp } = {
+  course: /^[1-9]\d{0,11}$/,
+  tariff: /^(BASIC|FEEDBACK|PREMIUM)$/,
+  stage: /^[a-z]+(-[a-z]+)?$/,
+  cohort: /^[1-9]\d{0,11}$/,
+  partner: /^[A-Za-z0-9_-]{1,32}$/,
+  language: /^[a-z]{2,3}$/,
+};
+const fieldOf = (letter: string) =>
+  (Object.keys(FIELD_LETTERS) as BroadcastField[]).find((field) => FIELD_LETTERS[field] === letter);
 
 /** The capture groups of `pattern` when it matches all of `data` (every pattern below is anchored). */
 function read<T>(pattern: RegExp, data: string, build: (...groups: string[]) => T): T | undefined {
@@ -174,4 +210,19 @@ const READERS: Reader[] = [
         ? { kind: 'reminders', perDay: Number(perDay), startMinute: Number(start), endMinute: Number(end) }
         : undefined,
     ),
+  // Broadcasts (#18): ids of at most 12 digits; an audience value must fit its field, `*` is "any".
+  (data) =>
+    read(/^bca:([1-9]\d{0,11}):([ctshpl]):(\*|[A-Za-z0-9_-]{1,32})$/, data, (id, letter, value) => {
+      const field = fieldOf(letter);
+      if (!field || (value !== '*' && !FIELD_VALUES[field].test(value))) return undefined;
+      return { kind: 'broadcast-audience', broadcastId: Number(id), field, value: value === '*' ? null : value };
+    }),
+  (data) => read(/^bcok:([1-9]\d{0,11})$/, data, (id) => ({ kind: 'broadcast-confirm', broadcastId: Number(id) })),
+  (data) => read(/^bcx:([1-9]\d{0,11})$/, data, (id) => ({ kind: 'broadcast-drop', broadcastId: Number(id) })),
+  (data) =>
+    read(/^bcc:([1-9]\d{0,11}):([prx])$/, data, (id, a) => ({
+      kind: 'broadcast-control',
+      broadcastId: Number(id),
+      action: a === 'p' ? 'pause' : a === 'r' ? 'resume' : 'cancel',
+    })),
 ];

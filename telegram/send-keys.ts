@@ -31,6 +31,10 @@ export const sendKey = {
   reviewPart: (assignmentId: number, part: number) => `review:${assignmentId}:${part}`,
   feedbackHeader: (assignmentId: number) => `feedback:${assignmentId}:header`,
   feedbackPart: (assignmentId: number, part: number) => `feedback:${assignmentId}:${part}`,
+  /** A broadcast's copy to one student (#18), its status message and its final report in the review chat. */
+  broadcast: (broadcastId: number, userId: number) => `broadcast:${broadcastId}:${userId}`,
+  broadcastStatus: (broadcastId: number) => `broadcast:${broadcastId}:status`,
+  broadcastReport: (broadcastId: number) => `broadcast:${broadcastId}:report`,
 };
 
 /**

@@ -1,2 +1,3 @@
 export { enrollmentWorkflow } from './enrollment';
 export { commissionHoldWorkflow } from './commission-hold';
+export { broadcastWorkflow } from './broadcast';

@@ -3,6 +3,7 @@ import type { Sql } from '../../db';
 import type { MessagePart } from '../../journey/definitions';
 import type { CourseMessages } from '../../locales/course';
 import type { EnrollmentClient } from '../../journey/client';
+import type { BroadcastClient } from '../../journey/broadcast-client';
 import type { AdminChatSettings } from '../admin-chat';
 
 /**
@@ -30,6 +31,8 @@ export interface CourseBotDeps {
   sql: Sql;
   enrollments: EnrollmentClient;
   settings: CourseSettings;
+  /** Starts and signals broadcasts (#18); without it /broadcast answers that broadcasts are not set up. */
+  broadcasts?: BroadcastClient;
   log?: (line: string) => void;
 }
 

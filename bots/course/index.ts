@@ -15,6 +15,7 @@ import { cohortDesk, COHORT_COMMANDS } from './cohorts';
 import { promoDesk, PROMO_COMMANDS } from './promo';
 import { funnelDesk, FUNNEL_COMMANDS } from './funnel';
 import { partnerDesk, PARTNER_COMMANDS } from './partners';
+import { broadcastDesk, BROADCAST_COMMANDS } from './broadcast';
 import { certificateNames } from './certificate-name';
 import { questions } from './questions';
 import { reminders } from './reminders';
@@ -62,6 +63,7 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
     ...REVIEW_COMMANDS,
     ...PARTNER_COMMANDS,
     ...FUNNEL_COMMANDS,
+    ...BROADCAST_COMMANDS,
   ];
   handlers.use(
     ownCommandsInGroups<CourseContext>((ctx, command) => inAdminChat(ctx) && deskCommands.includes(command)),
@@ -82,6 +84,7 @@ export function createCourseBot(token: string, deps: CourseBotDeps, client?: Api
       promoDesk,
       partnerDesk,
       funnelDesk,
+      broadcastDesk,
       review,
     ),
   );

@@ -51,6 +51,34 @@ export function copyMessage(kind: 'copy' | 'forward') {
 }
 
 /**
+ * copyMessages: each message (an album's, in order) copied as copyMessage would, as one send; answers their new ids.
+ * Like Telegram, 1-100 ids in increasing order; a message that cannot be copied fails the whole call.
+ */
+export function copyMessages(ctx: MethodContext): { message_id: number }[] {
+  const ids = ctx.params.json<number[]>('message_ids');
+  if (!Array.isArray(ids) || ids.length < 1 || ids.length > 100) throw badRequest('message_ids must be 1-100 ids');
+  if (ids.some((id, i) => !Number.isInteger(id) || (i > 0 && id <= ids[i - 1]!)))
+    throw badRequest('message identifiers must be in increasing order');
+  const one = copyMessage('copy');
+  return ids.map((id) => {
+    const copied = one({ ...ctx, params: withMessageId(ctx.params, id) });
+    return { message_id: copied.message_id };
+  });
+}
+
+/** The same parameters with `message_id` set (copyMessages copies each of its ids as copyMessage would). */
+function withMessageId(params: MethodContext['params'], messageId: number): MethodContext['params'] {
+  return new Proxy(params, {
+    get(target, key, receiver) {
+      if (key === 'int') return (name: string) => (name === 'message_id' ? messageId : target.int(name));
+      if (key === 'has') return (name: string) => name !== 'caption' && target.has(name);
+      const value: unknown = Reflect.get(target, key, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/**
  * editMessageText / editMessageCaption / editMessageReplyMarkup of the bot's own message in a chat (inline messages
  * are not modelled). Telegram's 400s apply: someone else's message, no text to edit, or nothing changed.
  */

@@ -2,7 +2,7 @@ import type { BotCommand, UserFromGetMe } from 'grammy/types';
 import type { Method, MethodContext } from './context';
 import { badRequest } from './errors';
 import { getFile } from './media';
-import { copyMessage, deleteMessage, editMessage } from './message-changes';
+import { copyMessage, copyMessages, deleteMessage, editMessage } from './message-changes';
 import { sendMedia, sendMediaGroup, sendMessage } from './messages';
 import { INVITE_METHODS } from './invite-links';
 import { MEMBER_METHODS } from './members';
@@ -24,6 +24,7 @@ export const SEND_METHODS = new Set([
   'sendInvoice',
   'sendPoll',
   'copyMessage',
+  'copyMessages',
   'forwardMessage',
 ]);
 
@@ -95,6 +96,7 @@ export const METHODS: Record<string, Method> = {
   sendMediaGroup,
   sendPoll,
   copyMessage: copyMessage('copy'),
+  copyMessages,
   forwardMessage: copyMessage('forward'),
   editMessageText: editMessage('text'),
   editMessageCaption: editMessage('caption'),

@@ -44,4 +44,30 @@ describe('the lane of a worker activity', () => {
     expect(welcome.map((s) => s.lane)).toEqual(welcome.map(() => 'interactive'));
     expect(lesson.map((s) => s.lane)).toEqual(lesson.map(() => 'scheduled'));
   });
+
+  it('sends a broadcast batch (sendBroadcastBatch, #18) as bulk', async () => {
+    const sent: Lane[] = [];
+    const api = new Api('4402:activity-lanes', { apiRoot: standIn.apiRoot });
+    api.config.use((prev, method, payload, signal) => {
+      if (method === 'copyMessage') sent.push(currentLane());
+      return prev(method, payload, signal);
+    });
+    const activities = createActivities({ sql: db.sql, telegram: { sales: api, course: api } });
+    const courseId = await insertCourse(db.sql, { slug: 'lanes-bulk', lessons: [{ day: 1 }] });
+    for (let i = 0; i < 3; i++) {
+      const { userId } = await insertUser(db.sql);
+      await db.sql`insert into enrollments (user_id, course_id, workflow_id) values (${userId}, ${courseId}, ${`bulk-${userId}`})`;
+    }
+    const source = standIn.sendUserMessage({
+      botToken: '4402:activity-lanes',
+      from: { id: 5, first_name: 'R' },
+      chatId: -100_5,
+      text: 'News',
+    });
+    const [row] = await db.sql<{ id: number }[]>`
+      insert into broadcasts (created_by, source_chat_id, source_message_ids, course_id, status)
+      values (5, -1005, ${[source.message_id]}, ${courseId}, 'confirmed') returning id`;
+    await activities.sendBroadcastBatch({ broadcastId: row!.id, afterUserId: 0, size: 10, maxMs: 5_000 });
+    expect(sent).toEqual(['bulk', 'bulk', 'bulk']);
+  });
 });

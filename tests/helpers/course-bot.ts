@@ -1,5 +1,5 @@
 import { createCourseBot } from '../../bots/course';
-import type { CourseSettings } from '../../bots/course';
+import type { CourseBotDeps, CourseSettings } from '../../bots/course';
 import type { TgUser } from '../../testing/bot-api';
 import { ADMIN_CHAT_ID, COURSE_TOKEN } from './platform';
 import type { Platform } from './platform';
@@ -23,7 +23,11 @@ export interface CourseBotDriver {
 }
 
 /** The real course bot, long polling the platform's Bot API stand-in, with REVIEWER as its only reviewer. */
-export async function startCourseBot(p: Platform, settings: Partial<CourseSettings> = {}): Promise<CourseBotDriver> {
+export async function startCourseBot(
+  p: Platform,
+  settings: Partial<CourseSettings> = {},
+  extra: Pick<CourseBotDeps, 'broadcasts'> = {},
+): Promise<CourseBotDriver> {
   const log: string[] = [];
   const bot = createCourseBot(
     COURSE_TOKEN,
@@ -32,6 +36,7 @@ export async function startCourseBot(p: Platform, settings: Partial<CourseSettin
       enrollments: p.temporal.enrollments,
       settings: { adminChatId: ADMIN_CHAT_ID, reviewerIds: [REVIEWER.id], salesBot: '@sales_test_bot', ...settings },
       log: (line) => log.push(line),
+      ...extra,
     },
     { apiRoot: p.telegram.apiRoot },
   );

@@ -40,6 +40,27 @@ const WIRE: { [K in ButtonKind]: [ButtonOf<K>, string][] } = {
     [{ kind: 'reminders', perDay: 3, startMinute: 540, endMinute: 1260 }, 'rem:3:540-1260'],
     [{ kind: 'reminders', perDay: 0, startMinute: 0, endMinute: 1439 }, 'rem:0:0-1439'],
   ],
+  'broadcast-audience': [
+    [{ kind: 'broadcast-audience', broadcastId: 7, field: 'course', value: '12' }, 'bca:7:c:12'],
+    [{ kind: 'broadcast-audience', broadcastId: 7, field: 'tariff', value: 'PREMIUM' }, 'bca:7:t:PREMIUM'],
+    [
+      { kind: 'broadcast-audience', broadcastId: 7, field: 'stage', value: 'awaiting-feedback' },
+      'bca:7:s:awaiting-feedback',
+    ],
+    [{ kind: 'broadcast-audience', broadcastId: 7, field: 'cohort', value: null }, 'bca:7:h:*'],
+    [{ kind: 'broadcast-audience', broadcastId: 7, field: 'partner', value: 'Blog_42' }, 'bca:7:p:Blog_42'],
+    [
+      { kind: 'broadcast-audience', broadcastId: 999_999_999_999, field: 'language', value: 'ru' },
+      'bca:999999999999:l:ru',
+    ],
+  ],
+  'broadcast-confirm': [[{ kind: 'broadcast-confirm', broadcastId: 7 }, 'bcok:7']],
+  'broadcast-drop': [[{ kind: 'broadcast-drop', broadcastId: 7 }, 'bcx:7']],
+  'broadcast-control': [
+    [{ kind: 'broadcast-control', broadcastId: 7, action: 'pause' }, 'bcc:7:p'],
+    [{ kind: 'broadcast-control', broadcastId: 7, action: 'resume' }, 'bcc:7:r'],
+    [{ kind: 'broadcast-control', broadcastId: 7, action: 'cancel' }, 'bcc:7:x'],
+  ],
 };
 const ROWS: [Button, string][] = Object.values(WIRE).flat();
 
@@ -180,6 +201,33 @@ describe('garbage and forged data decode to nothing', () => {
       'rem:3:540-1260:x',
       'rem:3:540-1260 ',
       'rem:33:540-1260',
+    ]) {
+      nothing(data);
+    }
+  });
+
+  it('broadcast buttons: unknown fields, values that do not fit their field, ids out of range', () => {
+    for (const data of [
+      'bca:0:c:1',
+      'bca:07:c:1',
+      'bca:1234567890123:c:1',
+      'bca:7:x:1',
+      'bca:7:c:abc',
+      'bca:7:c:0',
+      'bca:7:t:GOLD',
+      'bca:7:t:basic',
+      'bca:7:s:Active',
+      'bca:7:l:english',
+      'bca:7:p:' + 'a'.repeat(33),
+      'bca:7:p:a:b',
+      'bca:7:c:',
+      'bca:7:c:1 ',
+      'bcok:',
+      'bcok:7:1',
+      'bcx:-7',
+      'bcc:7:z',
+      'bcc:7:',
+      'bcc:7:pause',
     ]) {
       nothing(data);
     }

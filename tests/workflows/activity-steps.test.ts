@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { createCohortStore } from '../../activities/cohorts';
 import type { createEnrollmentStore } from '../../activities/enrollment-store';
-import type { Activities } from '../../activities';
+import type { Activities, BroadcastActivities } from '../../activities';
 import type { DatabaseActivities, ReplyActivities, ScheduledActivities } from '../../workflows/activity-steps';
 
 /**
@@ -25,9 +25,14 @@ describe('activity proxies', () => {
   });
 
   it('give every activity the worker registers exactly one proxy', () => {
-    // releaseCommission is the commission hold's own step (workflows/commission-hold.ts), never the journey's.
+    // releaseCommission is the commission hold's own step (workflows/commission-hold.ts), never the journey's; the
+    // broadcast workflow's own (#18) have theirs in workflows/broadcast.ts.
     expectTypeOf<
-      keyof DatabaseActivities | keyof ReplyActivities | keyof ScheduledActivities | 'releaseCommission'
+      | keyof DatabaseActivities
+      | keyof ReplyActivities
+      | keyof ScheduledActivities
+      | keyof BroadcastActivities
+      | 'releaseCommission'
     >().toEqualTypeOf<keyof Activities>();
   });
 });
