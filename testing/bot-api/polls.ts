@@ -5,6 +5,8 @@ import { deliver } from './messages';
 import type { StandInState } from './state';
 import type { TgObject, TgUser } from './types';
 
+let nextPollId = 5_300_000_000_000_000_000n + BigInt(Date.now()) * 1_000n + BigInt(Math.floor(Math.random() * 1_000));
+
 /** Telegram's limits for polls (Bot API sendPoll). */
 const QUESTION_LIMIT = 300;
 const OPTION_LIMIT = 100;
@@ -59,8 +61,9 @@ export const sendPoll: Method = (ctx): Message => {
     throw badRequest(`explanation length must not exceed ${EXPLANATION_LIMIT}`);
   }
   const anonymous = ctx.params.has('is_anonymous') ? ctx.params.bool('is_anonymous') : true;
-  // Telegram's poll ids are long decimal strings.
-  const id = String(5_300_000_000_000_000_000n + BigInt(ctx.state.polls.size + 1) * 7_919n);
+  // Telegram's poll ids are long decimal strings, unique for good: a platform whose Postgres outlives this stand-in
+  // (npm start run again on the same .data/) has stored the ids of an earlier stand-in's polls.
+  const id = String(nextPollId++);
   const poll: Poll = {
     id,
     question,

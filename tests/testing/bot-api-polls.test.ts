@@ -112,4 +112,17 @@ describe('Bot API stand-in: polls', () => {
     telegram.answerPoll({ botToken: TOKEN, from: student, pollId: message.poll.id, optionIds: [0] });
     expect(await api.getUpdates()).toEqual([]);
   });
+
+  it('never gives two polls the same id, not even from a stand-in started afresh', async () => {
+    // npm start run again keeps Postgres (.data/) but starts a new stand-in: the quiz polls stored by the first run
+    // must not share an id with the second's (the poll id is their primary key).
+    const first = await standIn();
+    const a = await first.api.sendPoll(student.id, 'Q1', [{ text: 'x' }, { text: 'y' }]);
+    const b = await first.api.sendPoll(student.id, 'Q2', [{ text: 'x' }, { text: 'y' }]);
+    await first.telegram.stop();
+    const second = await standIn();
+    const c = await second.api.sendPoll(student.id, 'Q1', [{ text: 'x' }, { text: 'y' }]);
+    expect(new Set([a.poll.id, b.poll.id, c.poll.id]).size).toBe(3);
+    expect(c.poll.id).toMatch(/^\d{19}$/);
+  });
 });
