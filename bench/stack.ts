@@ -10,7 +10,7 @@ import type { EnrollmentClient } from '../journey/client';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { ensureTemporalBinaries } from '../infra/temporal-binaries';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
-import { startTemporalCluster } from '../infra/temporal-cluster';
+import { clusterPostgresFrom, startTemporalCluster } from '../infra/temporal-cluster';
 import { bundleEnrollmentWorkflows } from '../apps/enrollment-worker';
 import { startBotApiStandIn } from '../testing/bot-api';
 import type { RateLimits } from '../testing/bot-api';
@@ -107,14 +107,8 @@ export async function startStack(log: (line: string) => void, options: StackOpti
     let temporal: { address: string; pids: () => number[] };
     if (onCluster) {
       log(`starting a Temporal cluster on that Postgres (${onCluster.historyProcesses} history process(es))`);
-      const admin = new URL(pg.adminUrl);
       const cluster = await startTemporalCluster({
-        postgres: {
-          host: admin.hostname,
-          port: Number(admin.port),
-          user: decodeURIComponent(admin.username),
-          password: decodeURIComponent(admin.password),
-        },
+        postgres: clusterPostgresFrom(pg.adminUrl),
         port: await freeLowPort(),
         historyProcesses: onCluster.historyProcesses,
         logDir: path.join(scratch, 'cluster-logs'),

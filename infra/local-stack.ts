@@ -5,7 +5,7 @@ import { runMigrations } from '../db/migrate';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { PROJECT_ROOT, ensureTemporalBinaries } from './temporal-binaries';
 import { startTemporalDevServer } from './temporal-dev-server';
-import { startTemporalCluster } from './temporal-cluster';
+import { clusterPostgresFrom, startTemporalCluster } from './temporal-cluster';
 
 export const DATA_DIR = path.join(PROJECT_ROOT, '.data');
 const APP_DATABASE = 'course_platform';
@@ -68,14 +68,8 @@ export async function startLocalStack(
     if (config.temporal.external) {
       log(`Temporal: using TEMPORAL_ADDRESS ${temporalAddress}`);
     } else if (options.cluster) {
-      const pg = new URL(adminUrl!);
       const cluster = await startTemporalCluster({
-        postgres: {
-          host: pg.hostname,
-          port: Number(pg.port || 5432),
-          user: decodeURIComponent(pg.username),
-          password: decodeURIComponent(pg.password),
-        },
+        postgres: clusterPostgresFrom(adminUrl!),
         port: TEMPORAL_PORT,
         uiPort: TEMPORAL_UI_PORT,
         uiCodecEndpoint: options.uiCodecEndpoint,

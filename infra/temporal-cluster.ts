@@ -69,6 +69,17 @@ export interface ClusterPostgres {
   password: string;
 }
 
+/** The role and address in a Postgres URL (the embedded server's admin URL, or DATABASE_URL's). */
+export function clusterPostgresFrom(url: string): ClusterPostgres {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 5432),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+  };
+}
+
 export interface ClusterOptions {
   postgres: ClusterPostgres;
   /** The frontend's gRPC port (clients and workers connect here). */

@@ -12,7 +12,7 @@ import { ensureTemporalBinaries } from '../infra/temporal-binaries';
 import { ONE_PARTITION } from '../infra/temporal-dev-server';
 import { bundleEnrollmentWorkflows } from '../apps/enrollment-worker';
 import { freeLowPort, freePort } from '../lib/ports';
-import { startTemporalCluster } from '../infra/temporal-cluster';
+import { clusterPostgresFrom, startTemporalCluster } from '../infra/temporal-cluster';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -123,15 +123,9 @@ async function startClusterForTests(
   codecPort: number,
   log: (line: string) => void,
 ) {
-  const pg = new URL(adminUrl);
   log('starting a Temporal cluster on Postgres (frontend, matching, worker, two history processes)');
   const cluster = await startTemporalCluster({
-    postgres: {
-      host: pg.hostname,
-      port: Number(pg.port || 5432),
-      user: decodeURIComponent(pg.username),
-      password: decodeURIComponent(pg.password),
-    },
+    postgres: clusterPostgresFrom(adminUrl),
     port: await freeLowPort(),
     uiPort,
     uiCodecEndpoint: `http://127.0.0.1:${codecPort}/codec`,
