@@ -194,8 +194,9 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Clu
       // the workers have drained leaves them waiting on it. stop() ends the servers, after the workers.
       detached: true,
     });
-    child.stdout.pipe(out);
-    child.stderr.pipe(out);
+    // Two sources into one file: neither may end it for the other.
+    child.stdout.pipe(out, { end: false });
+    child.stderr.pipe(out, { end: false });
     children.set(name, child);
     processes.push({ name, pid: child.pid!, metricsAddress });
   };
@@ -226,8 +227,8 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Clu
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });
-      ui.stdout.pipe(out);
-      ui.stderr.pipe(out);
+      ui.stdout.pipe(out, { end: false });
+      ui.stderr.pipe(out, { end: false });
       children.set('ui', ui);
       processes.push({ name: 'ui', pid: ui.pid!, metricsAddress: '' });
     }
