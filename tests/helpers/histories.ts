@@ -25,3 +25,20 @@ export function loadHistories() {
       history: historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8'))),
     }));
 }
+
+/**
+ * Every string and number an event history holds, payload bytes read as UTF-8: what a privacy check searches (the
+ * payloads are in clear when the test runs without payload keys).
+ */
+export function historyStrings(history: unknown): string[] {
+  const texts: string[] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') texts.push(value);
+    else if (typeof value === 'number' || typeof value === 'bigint') texts.push(String(value));
+    else if (value instanceof Uint8Array) texts.push(Buffer.from(value).toString('utf8'));
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  walk(history);
+  return texts;
+}

@@ -4,6 +4,7 @@ import { broadcastWorkflowId } from '../../journey/definitions';
 import { REVIEWER, startCourseBot } from '../helpers/course-bot';
 import type { CourseBotDriver } from '../helpers/course-bot';
 import { insertCourse, insertUser } from '../helpers/fixtures';
+import { historyStrings } from '../helpers/histories';
 import { ADMIN_CHAT_ID, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
 
@@ -49,17 +50,10 @@ describe('broadcast histories', () => {
     for (const { telegramId } of people) expect(p.telegram.sent(telegramId).map((m) => m.text)).toEqual([secret]);
 
     const texts: string[] = [];
-    const walk = (value: unknown): void => {
-      if (typeof value === 'string') texts.push(value);
-      else if (typeof value === 'number' || typeof value === 'bigint') texts.push(String(value));
-      else if (value instanceof Uint8Array) texts.push(Buffer.from(value).toString('utf8'));
-      else if (Array.isArray(value)) value.forEach(walk);
-      else if (value && typeof value === 'object') Object.values(value).forEach(walk);
-    };
     let runs = 0;
     for (let runId: string | undefined, more = true; more; runs++) {
       const history = await p.temporal.client.workflow.getHandle(broadcastWorkflowId(id), runId).fetchHistory();
-      walk(history);
+      texts.push(...historyStrings(history));
       runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
       more = Boolean(runId);
     }

@@ -6,6 +6,7 @@ import type { TgUser } from '../../testing/bot-api';
 import { REVIEWER, startCourseBot } from '../helpers/course-bot';
 import type { CourseBotDriver } from '../helpers/course-bot';
 import { insertCourse, payment } from '../helpers/fixtures';
+import { historyStrings } from '../helpers/histories';
 import { ADMIN_CHAT_ID, eventually, startPlatform } from '../helpers/platform';
 import type { Platform } from '../helpers/platform';
 
@@ -71,16 +72,7 @@ describe('journey histories', () => {
   }
 
   async function historyText(handle: WorkflowHandle): Promise<string> {
-    const texts: string[] = [];
-    const walk = (value: unknown): void => {
-      if (typeof value === 'string') texts.push(value);
-      else if (typeof value === 'number' || typeof value === 'bigint') texts.push(String(value));
-      else if (value instanceof Uint8Array) texts.push(Buffer.from(value).toString('utf8'));
-      else if (Array.isArray(value)) value.forEach(walk);
-      else if (value && typeof value === 'object') Object.values(value).forEach(walk);
-    };
-    walk(await handle.fetchHistory());
-    return texts.join('\n');
+    return historyStrings(await handle.fetchHistory()).join('\n');
   }
 
   it('hold no personal data of a student, through every tariff, a submission, a review, a question and a refund', async () => {
