@@ -8,16 +8,19 @@ import {
 } from '../journey/definitions';
 import type { BroadcastInput, BroadcastResult, BroadcastWorkflow } from '../journey/definitions';
 
+/** Retried through outages of Postgres and Telegram, without an attempt cap; a missing row is final. */
+const BROADCAST_RETRY = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '1m',
+  nonRetryableErrorTypes: ['NotFoundError'],
+};
+
 /** The review chat's status message and report: short Telegram steps, retried through outages; a missing row is final. */
 const status = proxyActivities<Pick<BroadcastActivities, 'openBroadcast' | 'showBroadcast'>>({
   startToCloseTimeout: '60s',
   heartbeatTimeout: '10s',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '1m',
-    nonRetryableErrorTypes: ['NotFoundError'],
-  },
+  retry: BROADCAST_RETRY,
   priority: { priorityKey: TASK_PRIORITY.bulk },
 });
 /**
@@ -28,12 +31,7 @@ const status = proxyActivities<Pick<BroadcastActivities, 'openBroadcast' | 'show
 const batches = proxyActivities<Pick<BroadcastActivities, 'sendBroadcastBatch'>>({
   startToCloseTimeout: '10m',
   heartbeatTimeout: '10s',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '1m',
-    nonRetryableErrorTypes: ['NotFoundError'],
-  },
+  retry: BROADCAST_RETRY,
   priority: { priorityKey: TASK_PRIORITY.bulk },
 });
 
