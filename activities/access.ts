@@ -57,7 +57,7 @@ export function createAccess({ sql, telegram, inviteTtlMs = 7 * 24 * 3600_000 }:
 
   return {
     /** Records access, welcomes the student (with lesson-time buttons when the course onboards) and invites to groups. */
-    async grantAccess(input: { enrollmentId: number; tariff: Tariff }): Promise<void> {
+    async grantAccess(input: { enrollmentId: number; tariff: Tariff; journeyPriority?: number }): Promise<void> {
       const r = await recipientOf(sql, input.enrollmentId);
       const [course]: [{ onboardingWaitMs: number }?] = await sql`
         update enrollments e set tariff = ${input.tariff}, access_granted_at = coalesce(access_granted_at, now())
@@ -88,7 +88,7 @@ export function createAccess({ sql, telegram, inviteTtlMs = 7 * 24 * 3600_000 }:
           : {}),
       });
       await inviteToGroups(r, input.enrollmentId, input.tariff);
-      await settleJourneyPriority();
+      await settleJourneyPriority(input.journeyPriority);
     },
 
     /** A paid upgrade: the new tariff is recorded, the student hears it, and gets the new tariff's groups. */

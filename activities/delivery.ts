@@ -64,7 +64,12 @@ export function createDelivery({ sql, telegram }: DeliveryDeps) {
     },
 
     /** BASIC gets the automatic answer, reviewed tariffs hear that a curator will answer. */
-    async acknowledgeAssignment(input: { enrollmentId: number; assignmentId: number; tariff: Tariff }) {
+    async acknowledgeAssignment(input: {
+      enrollmentId: number;
+      assignmentId: number;
+      tariff: Tariff;
+      journeyPriority?: number;
+    }) {
       const r = await recipientOf(sql, input.enrollmentId);
       const basic = !isReviewed(input.tariff);
       await sendTextOnce(sql, telegram.course, {
@@ -73,7 +78,7 @@ export function createDelivery({ sql, telegram }: DeliveryDeps) {
         html: basic ? r.t.assignmentAutoAnswer() : r.t.assignmentQueued(),
       });
       if (basic) await sql`update assignments set status = 'auto-answered' where id = ${input.assignmentId}`;
-      await settleJourneyPriority();
+      await settleJourneyPriority(input.journeyPriority);
     },
 
     /** One gentle reminder about a lesson's assignment, unless it was handed in meanwhile. */

@@ -10,7 +10,7 @@ import { TASK_PRIORITY } from '../journey/definitions';
  * or a call outside an activity (tests), changes nothing. Best effort: a journey left at `interactive` only runs
  * earlier than it needs to.
  */
-export async function settleJourneyPriority(): Promise<void> {
+export async function settleJourneyPriority(journeyPriority?: number): Promise<void> {
   let context: Context;
   try {
     context = Context.current();
@@ -19,7 +19,9 @@ export async function settleJourneyPriority(): Promise<void> {
   }
   const { info } = context;
   const workflowId = info.workflowExecution?.workflowId;
-  if (info.isLocal || !workflowId || info.priority?.priorityKey !== TASK_PRIORITY.interactive) return;
+  // A local answer runs in the journey's own workflow task, without a key of its own: the journey passes it.
+  const key = info.isLocal ? journeyPriority : info.priority?.priorityKey;
+  if (!workflowId || key !== TASK_PRIORITY.interactive) return;
   try {
     await context.client.workflowService.updateWorkflowExecutionOptions({
       namespace: info.workflowNamespace ?? 'default',

@@ -9,7 +9,11 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux
 /** A production entry point (worker.ts, apps/sales.ts, ...) as a process of its own, configured by `env`. */
 export function spawnEntry(entry: string, env: Record<string, string>): ChildProcess & { output: () => string } {
   // As production runs it: plain node with the tsx loader (the tsx CLI would SIGKILL it 60 ms after a SIGTERM).
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
+  // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each process (and each of its threads) there, for a profile.
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, entry)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

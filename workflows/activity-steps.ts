@@ -65,7 +65,7 @@ export type ScheduledActivities = Pick<
  * The same steps as local activities: run by the worker that runs the journey's workflow task, inside that task, so a
  * step costs no round trip through the server (no activity task to queue and match, no workflow task after it).
  * Before this, a paid journey needed three workflow tasks and three activity tasks before its welcome; now one
- * workflow task runs openEnrollment and recordPayment and schedules the welcome (docs/benchmarks.md). The retry
+ * workflow task runs openEnrollment and recordPayment and the welcome itself (LOCAL_TELEGRAM_STEP below). The retry
  * policy is DATABASE_STEP's; a backoff over `localRetryThreshold` becomes a timer, so an outage does not hold the
  * task open.
  */
@@ -105,13 +105,41 @@ const replySteps = () =>
 const scheduledSteps = () =>
   proxyActivities<ScheduledActivities>({ ...TELEGRAM_STEP, ...prioritised(TASK_PRIORITY.scheduled) });
 
-/** Telegram steps that answer someone: first in a backlog (TASK_PRIORITY.interactive). */
+/**
+ * The answers as local activities (issue #15): the welcome, an upgrade, an underpayment and a submission's receipt
+ * go out from the workflow task that decides them, so a payment reaches its welcome in one round trip through the
+ * server, and an answer never waits for a free activity slot behind lessons queued in the send pacer (local
+ * activities have their own slots on the worker). TELEGRAM_STEP's retry policy; a backoff over `localRetryThreshold`
+ * (a 429's retry_after, a network outage) becomes a timer, so a long wait does not hold the task open. Sends stay
+ * once-only by their business keys when the task is retried on another worker. A refund's revocation (a ban and an
+ * unban per group) stays a remote activity: nobody waits on it in the moment.
+ */
+export const LOCAL_TELEGRAM_STEP: LocalActivityOptions = {
+  startToCloseTimeout: TELEGRAM_STEP.startToCloseTimeout,
+  retry: TELEGRAM_STEP.retry,
+  localRetryThreshold: '10s',
+};
+
+/** Journeys that sent their answers as (remote) activities keep doing so on replay. */
+export const LOCAL_REPLIES_PATCH = 'replies-local';
+
+type LocalReplyActivities = Omit<ReplyActivities, 'revokeAccess'>;
+const localReplySteps = proxyLocalActivities<LocalReplyActivities>(LOCAL_TELEGRAM_STEP);
+const answerSteps = (): LocalReplyActivities => (patched(LOCAL_REPLIES_PATCH) ? localReplySteps : replySteps());
+
+/**
+ * The key the answer lowers the journey to once it has gone out (activities/journey-priority.ts): a remote answer
+ * reads it from its own task's key; a local one has none, so the journey says it has priorities on.
+ */
+const settling = () => (workflowInfo().priority?.priorityKey ? { journeyPriority: TASK_PRIORITY.interactive } : {});
+
+/** Telegram steps that answer someone: at once, from the deciding workflow task, or first in a backlog. */
 export const replies: ReplyActivities = {
-  grantAccess: (input) => replySteps().grantAccess(input),
-  grantUpgrade: (input) => replySteps().grantUpgrade(input),
-  notifyUnderpaid: (input) => replySteps().notifyUnderpaid(input),
+  grantAccess: (input) => answerSteps().grantAccess({ ...input, ...settling() }),
+  grantUpgrade: (input) => answerSteps().grantUpgrade(input),
+  notifyUnderpaid: (input) => answerSteps().notifyUnderpaid(input),
   revokeAccess: (input) => replySteps().revokeAccess(input),
-  acknowledgeAssignment: (input) => replySteps().acknowledgeAssignment(input),
+  acknowledgeAssignment: (input) => answerSteps().acknowledgeAssignment({ ...input, ...settling() }),
 };
 
 /** Telegram steps on the journey's schedule: after the answers and the journeys' own steps in a backlog. */

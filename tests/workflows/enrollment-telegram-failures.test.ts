@@ -66,7 +66,7 @@ describe('Telegram failures during a journey', () => {
     platform.telegram.unblockUser(telegramId, COURSE_TOKEN);
     await handle.signal(studentReturnedSignal);
     expect(await handle.result()).toEqual({ stage: 'completed', lessonsDelivered: [1, 2, 3] });
-    await saveHistoryIfCapturing(handle, 'blocked-and-returned');
+    await saveHistoryIfCapturing(handle, 'blocked-and-returned-local');
     const arrivals = lessonArrivals(platform, telegramId);
     expect([...arrivals.keys()]).toEqual([1, 2, 3]);
     for (const times of arrivals.values()) expect(times).toHaveLength(1);
@@ -97,7 +97,7 @@ describe('Telegram failures during a journey', () => {
     const welcomes = platform.telegram.sent(telegramId).filter((m) => m.text?.includes('Payment received'));
     expect(welcomes).toHaveLength(1);
     expect(await handle.result()).toMatchObject({ stage: 'completed', lessonsDelivered: [1, 2, 3] });
-    await saveHistoryIfCapturing(handle, 'rate-limited');
+    await saveHistoryIfCapturing(handle, 'rate-limited-welcome');
   });
 
   it('backs off on 5xx and delivers each message once', async () => {
