@@ -56,6 +56,16 @@ export const WORKER_SHUTDOWN_FORCE = '40s';
 export const STICKY_QUEUE_TIMEOUT = '3s';
 
 /**
+ * How the worker's workflow-task polls are split between the shared task queue and its own sticky queue (the SDK's
+ * nonStickyToStickyPollRatio; its default 0.2 gives the task queue 2 of 10 pollers). Temporal's priority keys order
+ * the backlog of one queue, not the two queues against each other, and they are apart: a new journey's first task
+ * (a payer's welcome) is on the task queue, the next tasks of journeys this worker holds in cache on its sticky queue.
+ * During a fan-out of lessons the sticky queue always has work, so at 0.2 a payer's first task waited for one poll in
+ * five (rush hour, docs/benchmarks.md: queued p95 9.7 s); at 0.5 the two queues are polled alike (p95 4.0 s).
+ */
+export const TASK_QUEUE_POLL_RATIO = 0.5;
+
+/**
  * How often, at most, the SDK passes a running activity's heartbeats on to the server. Its default is 80% of the
  * step's heartbeatTimeout (4 of 5 s), which leaves a busy worker one second before the server declares a live attempt
  * dead and starts a second one beside it — two sends of one message. Every second leaves four.
@@ -79,6 +89,7 @@ export function createEnrollmentWorker(options: EnrollmentWorkerOptions): Promis
     // A journey's next task waits this long on the sticky queue of the worker that holds it in cache before any
     // worker may take it: what a dead worker costs each of its cached journeys (the SDK's default is 10 s).
     stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
+    nonStickyToStickyPollRatio: TASK_QUEUE_POLL_RATIO,
     maxHeartbeatThrottleInterval: HEARTBEAT_FLUSH_EVERY,
     ...tuning,
   });
