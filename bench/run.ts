@@ -68,7 +68,8 @@ async function main(): Promise<void> {
     results,
   });
   if (shared) console.log(`\n${table(report.results)}\n`);
-  if (results.rushHour) console.log(`${rushHourTable(results.rushHour as Parameters<typeof rushHourTable>[0])}\n`);
+  if ((results.rushHour as { ratio?: unknown } | undefined)?.ratio)
+    console.log(`${rushHourTable(results.rushHour as Parameters<typeof rushHourTable>[0])}\n`);
   log(`done in ${report.totalSeconds} s; figures in ${path.relative(process.cwd(), file)}`);
 }
 

@@ -80,8 +80,17 @@ export async function measureRush(
   const lessons = lessonRate(stack, inbox, rush, sizes.sendsPerSecond);
   const calls = stack.telegram.calls().slice(rush.callsBefore);
   const telegram429s = (botId: number) => calls.filter((c) => c.botId === botId && c.status === 429).length;
+  // The /start burst's replies take the sales bot's rate for several seconds: welcomes asked for meanwhile share it.
+  const burstFrom = Math.min(...rush.starts.map((r) => r.requestedAt));
+  const burstTo = Math.max(burstFrom, ...starts.map((r) => r.arrivedAt));
+  const duringBurst = (r: Reply) => r.requestedAt >= burstFrom && r.requestedAt <= burstTo;
   const result = {
     paymentToWelcomeMs: latency(welcomes),
+    paymentToWelcomeMsByWindow: {
+      burstSeconds: round((burstTo - burstFrom) / 1000, 1),
+      duringStartBurst: latency(welcomes.filter(duringBurst)),
+      otherwise: latency(welcomes.filter((r) => !duringBurst(r))),
+    },
     startReplyMs: latency(starts),
     courseReplyMs: latency(actions),
     courseReplyMsByAction: Object.fromEntries(
@@ -110,6 +119,8 @@ export async function measureRush(
     startBeyondFloorP99Ms: result.beyondFloorMs.startReplies.p99,
     courseBeyondFloorP99Ms: result.beyondFloorMs.courseReplies.p99,
     lessonShareOfLimit: result.lessons.shareOfLimit,
+    sendShareOfLimit: result.lessons.sendShareOfLimit,
+    lessonShareOfRateLeft: result.lessons.lessonShareOfRateLeft,
     telegram429s: result.telegram429s.sales + result.telegram429s.course,
     duplicates: Object.values(duplicates).reduce((n, v) => n + v, 0),
     lost: Object.values(result.lost).reduce((n, v) => n + v, 0),
@@ -144,6 +155,10 @@ function lessonRate(stack: Stack, inbox: Inbox, rush: RushRecords, perSecond: nu
     sendsPerSecond: round((sends.length - 1) / seconds, 1),
     configuredLimit: perSecond,
     shareOfLimit: round((lessons - 1) / seconds / perSecond, 3),
+    // Every send of the bot over the span, lessons and answers alike: how much of the rate was used at all.
+    sendShareOfLimit: round((sends.length - 1) / seconds / perSecond, 3),
+    // The answers to students go first by design; the lessons' share of the rate the answers left them.
+    lessonShareOfRateLeft: round((lessons - 1) / (perSecond * seconds - (sends.length - lessons)), 3),
     latenessMs: summary(lateness),
   };
 }

@@ -32,7 +32,9 @@ const COURSES = { payers: 'bench-pay', fanOut: 'bench-rush', students: 'bench-cl
  */
 export async function rushHourBothWays(sizes: RushSizes, log: (line: string) => void) {
   const runs: Partial<Record<Priorities, Awaited<ReturnType<typeof rushHour>>>> = {};
-  for (const priorities of ['on', 'off'] as const) {
+  // BENCH_RUSH_ONLY=on (or off) runs one of the two, to look at it alone; the report needs both.
+  const only = process.env.BENCH_RUSH_ONLY;
+  for (const priorities of (['on', 'off'] as const).filter((p) => !only || p === only)) {
     log(`6. rush hour, PRIORITIES=${priorities}: a fresh stack`);
     const stack = await startStack(log, { priorities });
     try {
@@ -42,6 +44,7 @@ export async function rushHourBothWays(sizes: RushSizes, log: (line: string) => 
     }
     log(`6. rush hour, PRIORITIES=${priorities}: ${JSON.stringify(runs[priorities]!.headline)}`);
   }
+  if (only) return { sizes, [only]: runs[only as Priorities] };
   const on = runs.on!.headline;
   const off = runs.off!.headline;
   const ratio = Object.fromEntries(

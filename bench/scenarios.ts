@@ -209,7 +209,7 @@ export async function historyProfile(stack: Stack, workflowIds: string[]) {
   const waits = { workflowTaskQueuedMs: [] as number[], workflowTaskRunMs: [] as number[] };
   const activity = { queuedMs: [] as number[], runMs: [] as number[] };
   // Round trips through the server: what each journey cost it (local activities run inside a workflow task).
-  const trips = { workflowTasks: 0, activityTasks: 0, localActivities: 0 };
+  const trips = { workflowTasks: 0, activityTasks: 0, localActivities: 0, workflowTasksTimedOut: 0 };
   for (const id of workflowIds) {
     const history = await stack.client.workflow.getHandle(id).fetchHistory();
     const at = new Map<number, number>();
@@ -226,6 +226,8 @@ export async function historyProfile(stack: Stack, workflowIds: string[]) {
       const aDone = e.activityTaskCompletedEventAttributes;
       if (aDone) activity.runMs.push(time - at.get(Number(aDone.startedEventId))!);
       if (completed) trips.workflowTasks++;
+      // A task left waiting on a busy worker's sticky queue past its timeout, then scheduled again for any worker.
+      if (e.workflowTaskTimedOutEventAttributes) trips.workflowTasksTimedOut++;
       if (e.activityTaskScheduledEventAttributes) trips.activityTasks++;
       if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity') trips.localActivities++;
     }
@@ -238,6 +240,7 @@ export async function historyProfile(stack: Stack, workflowIds: string[]) {
       workflowTasks: round(trips.workflowTasks / workflowIds.length, 1),
       activityTasks: round(trips.activityTasks / workflowIds.length, 1),
       localActivities: round(trips.localActivities / workflowIds.length, 1),
+      workflowTasksTimedOut: round(trips.workflowTasksTimedOut / workflowIds.length, 1),
     },
     workflowTaskQueuedMs: { p50: median(waits.workflowTaskQueuedMs), p95: p95(waits.workflowTaskQueuedMs) },
     workflowTaskRunMs: { p50: median(waits.workflowTaskRunMs), p95: p95(waits.workflowTaskRunMs) },

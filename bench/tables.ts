@@ -13,6 +13,8 @@ const GOALS: Record<string, string> = {
   startBeyondFloorP99Ms: '≤ 150',
   courseBeyondFloorP99Ms: '',
   lessonShareOfLimit: '≥ 0.9',
+  sendShareOfLimit: '',
+  lessonShareOfRateLeft: '',
   telegram429s: '0',
   duplicates: '0',
   lost: '0',
