@@ -38,7 +38,7 @@ export function createStudentLine(state: JourneyState, syncStage: () => Promise<
         await retrying(step);
         return true;
       } catch (err) {
-        if (!(err instanceof ActivityFailure)) throw err;
+        if (!stepFailed(err)) throw err;
         // The student came back while the refused step was still running (a return can overtake the 403's way
         // back), so the step is tried again at once instead of waiting for a return that already came. If they
         // returned before the 403, the second try meets one more 403 and the journey waits below.
@@ -62,13 +62,26 @@ export function createStudentLine(state: JourneyState, syncStage: () => Promise<
   return { retrying, reach };
 }
 
-function blockedByStudent(err: unknown): boolean {
-  return (
-    err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'BotBlockedError'
-  );
+/**
+ * A step that gave up. A remote activity's failure reaches the workflow as an ActivityFailure around its cause; a
+ * local activity's (the answers, workflows/activity-steps.ts) as the ApplicationFailure itself.
+ */
+function stepFailed(err: unknown): err is ActivityFailure | ApplicationFailure {
+  return err instanceof ActivityFailure || err instanceof ApplicationFailure;
 }
 
-function describe(err: ActivityFailure): string {
-  const cause = err.cause;
-  return cause instanceof ApplicationFailure ? `${cause.type ?? 'Error'}: ${cause.message}` : String(cause ?? err);
+/** What the step itself threw, when it threw an error the retry policy could name. */
+function stepError(err: unknown): ApplicationFailure | undefined {
+  if (err instanceof ApplicationFailure) return err;
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+}
+
+/** The student blocked the bot (Telegram's 403): retrying cannot help until they come back. */
+export function blockedByStudent(err: unknown): boolean {
+  return stepError(err)?.type === 'BotBlockedError';
+}
+
+function describe(err: ActivityFailure | ApplicationFailure): string {
+  const cause = stepError(err);
+  return cause ? `${cause.type ?? 'Error'}: ${cause.message}` : String(err.cause ?? err);
 }

@@ -1,10 +1,11 @@
-import { ActivityFailure, ApplicationFailure, condition, log, patched, setHandler } from '@temporalio/workflow';
+import { condition, log, patched, setHandler } from '@temporalio/workflow';
 import type { EnrollmentPlan } from '../activities';
 import { remindersChosenSignal } from '../journey/definitions';
 import { nextReminderAt, REMINDER_QUIET_MS, reminderSettingsProblem } from '../domain/reminders';
 import type { ReminderSettings } from '../domain/reminders';
 import type { JourneyState } from './journey-state';
 import type { Reminders } from './reminders';
+import { blockedByStudent } from './student-line';
 
 /** Student-set reminders run from here on; a journey whose student never chose and whose course declares none never asks. */
 export const STUDENT_REMINDERS_PATCH = 'student-reminders';
@@ -104,10 +105,4 @@ export function createStudentReminders(options: {
       legacy.cancelAll();
     },
   };
-}
-
-function blockedByStudent(err: unknown): boolean {
-  return (
-    err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'BotBlockedError'
-  );
 }

@@ -175,7 +175,7 @@ describe('a returning student resumes', () => {
     expect(await arrivalOf(student.user.id, 2)).toBeGreaterThan(first + INTERVAL_MS - 1_000);
     expect(refused(student.user.id)).toHaveLength(1);
     if (process.env.CAPTURE_HISTORIES === '1') await student.handle.result();
-    await saveHistoryIfCapturing(student.handle, 'returned-at-welcome');
+    await saveHistoryIfCapturing(student.handle, 'returned-at-welcome-local');
   });
 
   it('has both bots polling for my_chat_member', async () => {
