@@ -15,6 +15,11 @@ export function createSql(databaseUrl: string, options: { max?: number } = {}): 
     // attempts: a few seconds of Postgres restart left records of sent messages waiting up to 20 s after it was
     // back (measured), a window in which a killed worker sends the message again. Half a second at most instead.
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
+    // A connection opened while Postgres restarts can hang in its handshake; postgres.js gives up on it after 30 s by
+    // default, and every query queued on it waits that long: a sent message's record (send-once.ts) then outlasted
+    // RECORD_RETRY_MS and the message went out twice (tests/ops/postgres-restart.test.ts, about one run in three).
+    // Five seconds is far above any healthy connect and leaves the record several more tries.
+    connect_timeout: 5,
     transform: postgres.camel,
     onnotice: () => {},
     types: {

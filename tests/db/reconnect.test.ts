@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSql, retryWhileDisconnected } from '../../db';
 import type { Sql } from '../../db';
@@ -35,4 +37,32 @@ describe('the pool after a Postgres restart', () => {
     await Promise.all(waiting);
     expect(Math.max(...done) - backAt).toBeLessThan(4_000);
   });
+});
+
+/**
+ * A connection opened while Postgres restarts can hang in its handshake (seen in tests/ops/postgres-restart.test.ts):
+ * the server took the TCP connection and never answered. postgres.js' own limit is 30 s, longer than a sent
+ * message's record is retried (RECORD_RETRY_MS), and that message then went out twice. The pool gives up in seconds.
+ */
+describe('a connection that never gets an answer', () => {
+  it('fails as a lost connection within seconds, so the statement can be tried again', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const sql = createSql(`postgres://user:secret@127.0.0.1:${port}/db`, { max: 1 });
+    try {
+      const startedAt = Date.now();
+      const error = await sql`select 1`.then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(error).toMatchObject({ code: 'CONNECT_TIMEOUT' });
+      expect(Date.now() - startedAt).toBeLessThan(10_000);
+    } finally {
+      await sql.end({ timeout: 0 });
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 40_000);
 });
