@@ -32,20 +32,38 @@ describe('round trips of a journey', () => {
       return name ? [name] : [];
     });
 
-  it('sends the welcome from the first workflow task: openEnrollment, recordPayment and grantAccess run in it', async () => {
-    const slug = p.slug('round-trips');
+  /** A BASIC journey in a course of its own, paid, once lesson 1 has gone out. */
+  async function paidThroughLesson1(name: string) {
+    const slug = p.slug(name);
     await insertCourse(p.db.sql, { slug, intervalMs: 3_600_000, lessons: [{ day: 1 }, { day: 2 }] });
     const { userId, telegramId } = await insertUser(p.db.sql);
     const input = { userId, courseSlug: slug };
-    await p.temporal.enrollments.pay(input, payment('BASIC'));
-    await p.telegram.waitForMessages(telegramId, 1);
-    expect(p.telegram.sent(telegramId)[0]?.text).toContain('Payment received');
-
+    const paid = payment('BASIC');
+    await p.temporal.enrollments.pay(input, paid);
     const handle = p.temporal.enrollments.handle(input);
     await eventually(
       () => handle.query(progressQuery),
       (pr) => pr.lessonsDelivered.includes(1),
     );
+    return { telegramId, paid, handle };
+  }
+
+  /** Hands in day 1's work and waits for the automatic answer. */
+  async function submitDay1(handle: WorkflowHandle, telegramId: number) {
+    await handle.signal(assignmentSubmittedSignal, {
+      submissionKey: `${telegramId}:1`,
+      day: 1,
+      parts: [{ type: 'text', text: 'Done' }],
+    });
+    await eventually(
+      () => handle.query(progressQuery),
+      (pr) => pr.assignments[0]?.status === 'auto-answered',
+    );
+  }
+
+  it('sends the welcome from the first workflow task: openEnrollment, recordPayment and grantAccess run in it', async () => {
+    const { telegramId, handle } = await paidThroughLesson1('round-trips');
+    expect(p.telegram.sent(telegramId)[0]?.text).toContain('Payment received');
     const events = await eventsOf(handle);
     // A task's commands (its local activities' markers among them) follow its WorkflowTaskCompleted event.
     const secondTask = events.findIndex((e, i) => e.workflowTaskStartedEventAttributes && i > firstStarted(events));
@@ -57,26 +75,9 @@ describe('round trips of a journey', () => {
   });
 
   it('answers a submission from the workflow task that records it', async () => {
-    const slug = p.slug('local-receipt');
-    await insertCourse(p.db.sql, { slug, intervalMs: 3_600_000, lessons: [{ day: 1 }, { day: 2 }] });
-    const { userId, telegramId } = await insertUser(p.db.sql);
-    const input = { userId, courseSlug: slug };
-    await p.temporal.enrollments.pay(input, payment('BASIC'));
-    const handle = p.temporal.enrollments.handle(input);
-    await eventually(
-      () => handle.query(progressQuery),
-      (pr) => pr.lessonsDelivered.includes(1),
-    );
+    const { telegramId, handle } = await paidThroughLesson1('local-receipt');
     const before = (await eventsOf(handle)).length;
-    await handle.signal(assignmentSubmittedSignal, {
-      submissionKey: `${telegramId}:1`,
-      day: 1,
-      parts: [{ type: 'text', text: 'Done' }],
-    });
-    await eventually(
-      () => handle.query(progressQuery),
-      (pr) => pr.assignments[0]?.status === 'auto-answered',
-    );
+    await submitDay1(handle, telegramId);
     const after = (await eventsOf(handle)).slice(before);
     expect(after.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
     expect(localActivityTypes(after)).toEqual(['recordAssignment', 'acknowledgeAssignment']);
@@ -84,26 +85,8 @@ describe('round trips of a journey', () => {
   });
 
   it('runs every Postgres step and every answer but the revocation locally, from payment to refund', async () => {
-    const slug = p.slug('local-steps');
-    await insertCourse(p.db.sql, { slug, intervalMs: 3_600_000, lessons: [{ day: 1 }, { day: 2 }] });
-    const { userId, telegramId } = await insertUser(p.db.sql);
-    const input = { userId, courseSlug: slug };
-    const paid = payment('BASIC');
-    await p.temporal.enrollments.pay(input, paid);
-    const handle = p.temporal.enrollments.handle(input);
-    await eventually(
-      () => handle.query(progressQuery),
-      (pr) => pr.lessonsDelivered.includes(1),
-    );
-    await handle.signal(assignmentSubmittedSignal, {
-      submissionKey: `${telegramId}:1`,
-      day: 1,
-      parts: [{ type: 'text', text: 'Done' }],
-    });
-    await eventually(
-      () => handle.query(progressQuery),
-      (pr) => pr.assignments[0]?.status === 'auto-answered',
-    );
+    const { telegramId, paid, handle } = await paidThroughLesson1('local-steps');
+    await submitDay1(handle, telegramId);
     await handle.signal(paymentRefundedSignal, { provider: paid.provider, providerPaymentId: paid.providerPaymentId });
     expect(await handle.result()).toEqual({ stage: 'refunded', lessonsDelivered: [1] });
     await saveHistoryIfCapturing(handle, 'local-replies');
