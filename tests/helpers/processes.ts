@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { eventually } from './platform';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // An absolute URL, so the loader resolves from any working directory (tests run processes in empty folders).
@@ -37,6 +38,15 @@ export function spawnProduction(entry: string, env: Record<string, string>, cwd 
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   return Object.assign(child, { output: () => output, stdoutText: () => stdout, logLines });
+}
+
+/** Resolves once `child` has printed `ready` (its start-up line); fails with its output if it exits first. */
+export async function untilReady(child: ProductionProcess, ready: RegExp, timeoutMs = 60_000): Promise<void> {
+  await eventually(
+    async () => (child.exitCode === null ? ready.test(child.output()) : `exited: ${child.output()}`),
+    (up) => up === true,
+    timeoutMs,
+  );
 }
 
 /** SIGTERM, then the exit code (or the signal that ended it). */

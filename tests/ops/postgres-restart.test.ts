@@ -15,7 +15,7 @@ import type { EmbeddedPostgresHandle } from '../../infra/embedded-postgres';
 import { startBotApiStandIn } from '../../testing/bot-api';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { eventually } from '../helpers/platform';
-import { spawnProduction, stopProcess } from '../helpers/processes';
+import { spawnProduction, stopProcess, untilReady } from '../helpers/processes';
 import type { ProductionProcess } from '../helpers/processes';
 
 const SALES_TOKEN = '5550001:postgres-restart-sales-token-abcdefghijkl';
@@ -85,15 +85,9 @@ describe('a Postgres restart under load', () => {
     const sales = spawnProduction('apps/sales.ts', env, cwd);
     const course = spawnProduction('apps/course.ts', { ...env, HTTP_PORT: String(await freePort()) }, cwd);
     processes.push(worker, sales, course);
-    const up = (child: ProductionProcess, pattern: RegExp) =>
-      eventually(
-        async () => (child.exitCode === null ? pattern.test(child.output()) : `exited: ${child.output()}`),
-        (ready) => ready === true,
-        60_000,
-      );
-    await up(worker, /worker polling/);
-    await up(sales, /sales bot/);
-    await up(course, /course bot/);
+    await untilReady(worker, /worker polling/);
+    await untilReady(sales, /sales bot/);
+    await untilReady(course, /course bot/);
 
     const slug = `restart-${randomUUID().slice(0, 8)}`;
     await insertCourse(sql, {

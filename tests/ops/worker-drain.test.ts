@@ -12,7 +12,7 @@ import { createTestDatabase } from '../helpers/database';
 import type { TestDatabase } from '../helpers/database';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { eventually } from '../helpers/platform';
-import { spawnProduction, stopProcess } from '../helpers/processes';
+import { spawnProduction, stopProcess, untilReady } from '../helpers/processes';
 import type { ProductionProcess } from '../helpers/processes';
 
 const TOKEN = '5560001:worker-drain-test-token-abcdefghijklmnopq';
@@ -54,11 +54,7 @@ describe('a worker stopped with SIGTERM', () => {
     const startWorker = async () => {
       const worker = spawnProduction('worker.ts', await env(), cwd);
       processes.push(worker);
-      await eventually(
-        async () => (worker.exitCode === null ? /worker polling/.test(worker.output()) : worker.output()),
-        (up) => up === true,
-        60_000,
-      );
+      await untilReady(worker, /worker polling/);
       return worker;
     };
     const first = await startWorker();

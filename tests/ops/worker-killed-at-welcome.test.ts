@@ -12,7 +12,7 @@ import type { TestDatabase } from '../helpers/database';
 import { insertCourse, insertUser, payment } from '../helpers/fixtures';
 import { localActivityTypes } from '../helpers/history-events';
 import { eventually } from '../helpers/platform';
-import { spawnProduction, stopProcess } from '../helpers/processes';
+import { spawnProduction, stopProcess, untilReady } from '../helpers/processes';
 import type { ProductionProcess } from '../helpers/processes';
 
 const SALES_TOKEN = '7012345670:AAH-killed-at-welcome-sales-token-012345';
@@ -57,12 +57,7 @@ describe('a worker killed while a welcome is on its way', () => {
       mkdtempSync(path.join(tmpdir(), 'killed-at-welcome-')),
     );
     workers.push(worker);
-    await eventually(
-      async () =>
-        worker.exitCode === null ? worker.logLines().some((l) => l.msg === 'worker polling') : worker.output(),
-      (up) => up === true,
-      60_000,
-    );
+    await untilReady(worker, /worker polling/);
     return worker;
   };
 
