@@ -105,7 +105,7 @@ describe('send lanes', () => {
   it('keeps bulk to its share while lessons wait, and gives it the whole rate when nothing else does', async () => {
     const [a, b] = processes(2);
     const mixed = await Promise.all(
-      [a!, b!].flatMap((p) => [...many(p, 9_005, 'scheduled', 40), ...many(p, 9_005, 'bulk', 60)]),
+      [a!, b!].flatMap((p) => [...many(p, 9_005, 'scheduled', 80), ...many(p, 9_005, 'bulk', 60)]),
     );
     // From the end of the idle bucket's burst to the last lesson, lessons were waiting all along (and bulk too).
     const lastLesson = Math.max(...mixed.filter((s) => s.lane === 'scheduled').map((s) => s.at));
